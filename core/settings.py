@@ -1,0 +1,173 @@
+"""One settings object for the whole process, read from the environment and an optional ``.env``.
+
+Every knob lives here so that a deployment is described by its environment alone.  A malformed
+value must stop start-up with a line an operator can act on (which variable, what was expected),
+so :func:`load_settings` turns pydantic's error tree into :class:`SettingsError` lines, one per
+bad variable, and never echoes a secret back.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, HttpUrl, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_DATA_DIR = PROJECT_ROOT / "data"
+TELEGRAM_TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
+Language = Literal["en", "id"]
+
+
+class SettingsError(Exception):
+    """Configuration is unusable; ``lines`` say which variable and what it should look like."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+class Settings(BaseSettings):
+    """SkillStack's configuration. Field descriptions double as the 'expected' part of error lines."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SKILLSTACK_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    telegram_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias="TELEGRAM_BOT_TOKEN",
+        description="a bot token from @BotFather, like 123456789:AAE... (or unset for the terminal chat)",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="an SQLAlchemy URL: sqlite:///path/to/file.db or postgresql+psycopg://user@host:5432/db",
+    )
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="a writable directory for the SQLite file and caches",
+    )
+    catalog_dir: Path = Field(
+        default=SHIPPED_DATA_DIR,
+        description="a directory holding taxonomy/ and catalog/courses/ (default: the shipped data/)",
+    )
+    telegram_api_url: HttpUrl = Field(
+        default=HttpUrl("https://api.telegram.org"),
+        description="the root URL of a Bot API server, like https://api.telegram.org",
+    )
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(),
+        description="comma-separated Telegram user ids (whole numbers), like 12345,67890",
+    )
+    default_timezone: str = Field(
+        default="UTC",
+        description="an IANA time zone name, like UTC or Asia/Jakarta",
+    )
+    default_language: Language = Field(default="en", description="en or id")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="DEBUG, INFO, WARNING or ERROR"
+    )
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: Any) -> Any:
+        if value in (None, ""):
+            return None
+        if not TELEGRAM_TOKEN_PATTERN.match(str(value).strip()):
+            raise ValueError("not a bot token")  # the value itself is never repeated
+        return str(value).strip()
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url_shape(cls, value: Any) -> Any:
+        if value in (None, ""):
+            return None
+        try:
+            url = make_url(str(value))
+        except ArgumentError as exc:
+            raise ValueError("not a database URL") from exc
+        if url.get_backend_name() not in SUPPORTED_DATABASES:
+            raise ValueError(f"unsupported database {url.get_backend_name()!r}")
+        return str(value)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_admin_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(re.fullmatch(r"-?\d+", part) for part in parts):
+                raise ValueError("not a list of whole numbers")
+            return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("unknown time zone") from exc
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _http_scheme(cls, value: HttpUrl) -> HttpUrl:
+        if value.query or value.fragment:
+            raise ValueError("must not carry a query or fragment")
+        return value
+
+    @cached_property
+    def sqlalchemy_url(self) -> URL:
+        """The database to use: the configured URL, or a SQLite file inside ``data_dir``."""
+        if self.database_url:
+            return make_url(self.database_url)
+        return make_url(f"sqlite:///{(self.data_dir / 'skillstack.db').resolve()}")
+
+    @property
+    def telegram_base_url(self) -> str:
+        """PTB's ``base_url``: the server root plus ``/bot`` (PTB appends the token)."""
+        return f"{str(self.telegram_api_url).rstrip('/')}/bot"
+
+    @property
+    def telegram_base_file_url(self) -> str:
+        return f"{str(self.telegram_api_url).rstrip('/')}/file/bot"
+
+
+def _env_name(field_name: str) -> str:
+    field = Settings.model_fields[field_name]
+    if isinstance(field.validation_alias, str):
+        return field.validation_alias
+    return f"{Settings.model_config.get('env_prefix', '')}{field_name}".upper()
+
+
+def describe_validation_error(error: ValidationError) -> list[str]:
+    """One line per bad variable: its name and what it should look like (never the bad value)."""
+    lines: dict[str, str] = {}
+    for item in error.errors():
+        field_name = str(item["loc"][0]) if item["loc"] else ""
+        if field_name not in Settings.model_fields:
+            lines.setdefault(field_name, f"configuration: {item['msg']}")
+            continue
+        expected = Settings.model_fields[field_name].description or "a valid value"
+        lines.setdefault(field_name, f"{_env_name(field_name)}: expected {expected}")
+    return list(lines.values())
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment (and ``.env``); raise :class:`SettingsError` when malformed."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None
