@@ -63,8 +63,14 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_db_current(_args: argparse.Namespace) -> int:
     settings = _settings()
     database = _database(settings)
-    print(t("cli.db_current", settings.default_language,
-            current=database.current_revision() or "-", head=database.head_revision()))
+    print(
+        t(
+            "cli.db_current",
+            settings.default_language,
+            current=database.current_revision() or "-",
+            head=database.head_revision(),
+        )
+    )
     return 0
 
 
@@ -79,8 +85,16 @@ def cmd_catalog_validate(args: argparse.Namespace) -> int:
         for issue in issues:
             print(f"  {issue}")
         return EXIT_DATA_PROBLEM
-    print(t("cli.catalog_clean", language, path=path, courses=len(checked.courses),
-            skills=len(checked.skills), goals=len(checked.goals)))
+    print(
+        t(
+            "cli.catalog_clean",
+            language,
+            path=path,
+            courses=len(checked.courses),
+            skills=len(checked.skills),
+            goals=len(checked.goals),
+        )
+    )
     return 0
 
 
@@ -118,8 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="skillstack", description="SkillStack micro-credential coach.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(sub: argparse._SubParsersAction, name: str, handler: Callable[[argparse.Namespace], int],
-            help_text: str) -> argparse.ArgumentParser:
+    def add(
+        sub: argparse._SubParsersAction,
+        name: str,
+        handler: Callable[[argparse.Namespace], int],
+        help_text: str,
+    ) -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text, description=help_text)
         command.set_defaults(handler=handler)
         return command
@@ -133,9 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     add(db, "current", cmd_db_current, "show the applied revision")
 
     catalog = commands.add_parser("catalog", help="the course catalog").add_subparsers(
-        dest="catalog_command", required=True)
-    validate = add(catalog, "validate", cmd_catalog_validate,
-                   "check a catalog directory, or a YAML file against the installed catalog")
+        dest="catalog_command", required=True
+    )
+    validate = add(
+        catalog,
+        "validate",
+        cmd_catalog_validate,
+        "check a catalog directory, or a YAML file against the installed catalog",
+    )
     validate.add_argument("path", help="a catalog directory or a skills/goals/courses YAML file")
     export = add(catalog, "export", cmd_catalog_export, "print the normalized catalog")
     export.add_argument("--json", action="store_true", help="JSON with courses, skills and goals")

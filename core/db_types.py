@@ -56,4 +56,3 @@ def enum_type(enum_class: type[StrEnum]) -> Enum:
         length=max(len(member.value) for member in enum_class) + 8,
         values_callable=lambda members: [member.value for member in members],
     )
-

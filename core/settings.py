@@ -152,13 +152,24 @@ def _env_name(field_name: str) -> str:
     return f"{Settings.model_config.get('env_prefix', '')}{field_name}".upper()
 
 
+def _field_for(location: str) -> str | None:
+    """The settings field an error location refers to (by field name or by env alias)."""
+    for name, field in Settings.model_fields.items():
+        if location == name or (
+            isinstance(field.validation_alias, str) and location.upper() == field.validation_alias.upper()
+        ):
+            return name
+    return None
+
+
 def describe_validation_error(error: ValidationError) -> list[str]:
     """One line per bad variable: its name and what it should look like (never the bad value)."""
     lines: dict[str, str] = {}
     for item in error.errors():
-        field_name = str(item["loc"][0]) if item["loc"] else ""
-        if field_name not in Settings.model_fields:
-            lines.setdefault(field_name, f"configuration: {item['msg']}")
+        location = str(item["loc"][0]) if item["loc"] else ""
+        field_name = _field_for(location)
+        if field_name is None:
+            lines.setdefault(location, f"configuration: {item['msg']}")
             continue
         expected = Settings.model_fields[field_name].description or "a valid value"
         lines.setdefault(field_name, f"{_env_name(field_name)}: expected {expected}")

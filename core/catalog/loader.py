@@ -64,11 +64,29 @@ class CatalogError(Exception):
 
 @dataclass
 class _Located:
-    """A validated entry and where it was written."""
+    """An entry and where it was written; ``item`` is None when it failed the schema.
 
-    item: Any
+    Entries that failed the schema still take part in the cross-checks (through ``raw``), so a
+    curator sees an unknown skill id even in an entry that also has a bad number.
+    """
+
+    item: Any | None
     file: str
-    raw: Any
+    raw: dict[str, Any]
+
+    @property
+    def id(self) -> str | None:
+        entry_id = self.item.id if self.item is not None else self.raw.get("id")
+        return entry_id if isinstance(entry_id, str) else None
+
+    def strings(self, field_name: str) -> list[str]:
+        """A list-of-ids field (or the keys of a mapping field), read defensively from ``raw``."""
+        value = self.raw.get(field_name)
+        if isinstance(value, dict):
+            value = list(value)
+        if not isinstance(value, list):
+            return []
+        return [str(element) for element in value if isinstance(element, str)]
 
 
 @dataclass
@@ -111,8 +129,15 @@ class _Checker:
     def __init__(self) -> None:
         self.issues: list[CatalogIssue] = []
 
-    def add(self, file: str, message: str, *, raw: Any = None, entry: str | None = None,
-            field_name: str | None = None) -> None:
+    def add(
+        self,
+        file: str,
+        message: str,
+        *,
+        raw: Any = None,
+        entry: str | None = None,
+        field_name: str | None = None,
+    ) -> None:
         top_field = field_name.split(".")[0].split("[")[0].split(" ")[0] if field_name else None
         self.issues.append(CatalogIssue(file, line_of(raw, top_field), entry, field_name, message))
 
@@ -150,12 +175,12 @@ class _Checker:
             if not isinstance(raw, dict):
                 self.add(shown, f"each {kind} must be a mapping", raw=document, entry=label)
                 continue
+            item = None
             try:
                 item = model.model_validate(raw)
             except ValidationError as exc:
                 for error in exc.errors():
                     self.add(shown, error["msg"], raw=raw, entry=label, field_name=_field_path(error["loc"]))
-                continue
             entries.of(top_key).append(_Located(item, shown, raw))
 
 
@@ -167,40 +192,70 @@ def _suggest(unknown: str, known: Iterable[str]) -> str:
 def _unique(checker: _Checker, located: list[_Located], kind: str) -> dict[str, _Located]:
     seen: dict[str, _Located] = {}
     for entry in located:
-        first = seen.get(entry.item.id)
+        if entry.id is None:
+            continue
+        first = seen.get(entry.id)
         if first is None:
-            seen[entry.item.id] = entry
+            seen[entry.id] = entry
             continue
         first_line = line_of(first.raw)
         where = f"{first.file}:{first_line}" if first_line else first.file
-        checker.add(entry.file, f"duplicate {kind} id (first defined at {where})", raw=entry.raw,
-                    entry=f"{kind} {entry.item.id!r}", field_name="id")
+        checker.add(
+            entry.file,
+            f"duplicate {kind} id (first defined at {where})",
+            raw=entry.raw,
+            entry=f"{kind} {entry.id!r}",
+            field_name="id",
+        )
     return seen
 
 
-def _check_references(checker: _Checker, goals: Mapping[str, _Located], courses: Mapping[str, _Located],
-                      skill_ids: set[str], course_ids: set[str]) -> None:
+def _check_ids(
+    checker: _Checker,
+    entry: _Located,
+    label: str,
+    field_name: str,
+    known: set[str],
+    noun: str,
+    *,
+    keyed: bool = False,
+) -> None:
+    for index, ref in enumerate(entry.strings(field_name)):
+        if ref in known:
+            continue
+        where = f"{field_name}.{ref}" if keyed else f"{field_name}[{index}]"
+        checker.add(
+            entry.file,
+            f"unknown {noun} id {ref!r}{_suggest(ref, known)}",
+            raw=entry.raw,
+            entry=label,
+            field_name=where,
+        )
+
+
+def _check_references(
+    checker: _Checker,
+    goals: Mapping[str, _Located],
+    courses: Mapping[str, _Located],
+    skill_ids: set[str],
+    course_ids: set[str],
+) -> None:
     for goal_id, entry in goals.items():
-        for skill_id in entry.item.skills:
-            if skill_id not in skill_ids:
-                checker.add(entry.file, f"unknown skill id {skill_id!r}{_suggest(skill_id, skill_ids)}",
-                            raw=entry.raw, entry=f"goal {goal_id!r}", field_name=f"skills.{skill_id}")
+        _check_ids(checker, entry, f"goal {goal_id!r}", "skills", skill_ids, "skill", keyed=True)
     for course_id, entry in courses.items():
-        course: Course = entry.item
         label = f"course {course_id!r}"
-        for list_name in ("skills", "prerequisite_skills"):
-            for index, skill_id in enumerate(getattr(course, list_name)):
-                if skill_id not in skill_ids:
-                    checker.add(entry.file, f"unknown skill id {skill_id!r}{_suggest(skill_id, skill_ids)}",
-                                raw=entry.raw, entry=label, field_name=f"{list_name}[{index}]")
-        for index, prerequisite in enumerate(course.prerequisites):
-            if prerequisite == course_id:
-                checker.add(entry.file, "a course cannot be its own prerequisite", raw=entry.raw,
-                            entry=label, field_name=f"prerequisites[{index}]")
-            elif prerequisite not in course_ids:
-                checker.add(entry.file,
-                            f"unknown course id {prerequisite!r}{_suggest(prerequisite, course_ids)}",
-                            raw=entry.raw, entry=label, field_name=f"prerequisites[{index}]")
+        _check_ids(checker, entry, label, "skills", skill_ids, "skill")
+        _check_ids(checker, entry, label, "prerequisite_skills", skill_ids, "skill")
+        if course_id in entry.strings("prerequisites"):
+            index = entry.strings("prerequisites").index(course_id)
+            checker.add(
+                entry.file,
+                "a course cannot be its own prerequisite",
+                raw=entry.raw,
+                entry=label,
+                field_name=f"prerequisites[{index}]",
+            )
+        _check_ids(checker, entry, label, "prerequisites", course_ids | {course_id}, "course")
 
 
 def find_prerequisite_cycles(prerequisites: Mapping[str, Iterable[str]]) -> list[list[str]]:
@@ -229,7 +284,7 @@ def find_prerequisite_cycles(prerequisites: Mapping[str, Iterable[str]]) -> list
             if child not in prerequisites:
                 continue
             if state.get(child) == 1:
-                cycle = [*path[path.index(child):], child]
+                cycle = [*path[path.index(child) :], child]
                 key = frozenset(cycle)
                 if key not in seen_cycles:
                     seen_cycles.add(key)
@@ -241,19 +296,25 @@ def find_prerequisite_cycles(prerequisites: Mapping[str, Iterable[str]]) -> list
     return cycles
 
 
-def _check_cycles(checker: _Checker, foreground: Mapping[str, _Located], all_courses: Mapping[str, Course]) -> None:
+def _check_cycles(
+    checker: _Checker, foreground: Mapping[str, _Located], all_courses: Mapping[str, Course]
+) -> None:
     graph = {course_id: course.prerequisites for course_id, course in all_courses.items()}
     for cycle in find_prerequisite_cycles(graph):
         owner = next((foreground[c] for c in cycle if c in foreground), None)
         if owner is None:
             continue
-        checker.add(owner.file, "prerequisite cycle: " + " -> ".join(cycle), raw=owner.raw,
-                    entry=f"course {owner.item.id!r}", field_name="prerequisites")
+        checker.add(
+            owner.file,
+            "prerequisite cycle: " + " -> ".join(cycle),
+            raw=owner.raw,
+            entry=f"course {owner.id!r}",
+            field_name="prerequisites",
+        )
 
 
 def _catalog_files(directory: Path) -> tuple[Path, Path, list[Path]]:
-    return (directory / SKILLS_FILE, directory / GOALS_FILE,
-            sorted((directory / COURSES_DIR).glob("*.yaml")))
+    return (directory / SKILLS_FILE, directory / GOALS_FILE, sorted((directory / COURSES_DIR).glob("*.yaml")))
 
 
 def _read_catalog_dir(checker: _Checker, directory: Path) -> _Entries:
@@ -268,14 +329,18 @@ def _read_catalog_dir(checker: _Checker, directory: Path) -> _Entries:
     return entries
 
 
+def _valid(located: Mapping[str, _Located]) -> dict[str, Any]:
+    return {key: entry.item for key, entry in located.items() if entry.item is not None}
+
+
 def _cross_check(checker: _Checker, entries: _Entries, background: Catalog | None) -> Catalog:
     skills = _unique(checker, entries.skills, "skill")
     goals = _unique(checker, entries.goals, "goal")
     courses = _unique(checker, entries.courses, "course")
-    all_skills = {**(background.skills if background else {}), **{k: v.item for k, v in skills.items()}}
-    all_goals = {**(background.goals if background else {}), **{k: v.item for k, v in goals.items()}}
-    all_courses = {**(background.courses if background else {}), **{k: v.item for k, v in courses.items()}}
-    _check_references(checker, goals, courses, set(all_skills), set(all_courses))
+    all_skills = {**(background.skills if background else {}), **_valid(skills)}
+    all_goals = {**(background.goals if background else {}), **_valid(goals)}
+    all_courses = {**(background.courses if background else {}), **_valid(courses)}
+    _check_references(checker, goals, courses, set(all_skills) | set(skills), set(all_courses) | set(courses))
     _check_cycles(checker, courses, all_courses)
     return Catalog(skills=all_skills, goals=all_goals, courses=all_courses)
 

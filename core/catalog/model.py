@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from core.catalog.schema import Course, CostModel, Goal, Skill, SkillKind
+from core.catalog.schema import CostModel, Course, Goal, Skill, SkillKind
 
 
 @dataclass(frozen=True)

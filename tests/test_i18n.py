@@ -1,0 +1,59 @@
+"""Locale files: same keys and placeholders in every language; every key used in code exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from core.i18n import LANGUAGES, messages, normalize_language, placeholders, t
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+KEY_IN_CODE = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
+
+
+def _keys_used_in_code() -> set[str]:
+    keys: set[str] = set()
+    for package in ("core", "bot"):
+        for path in (REPO_ROOT / package).rglob("*.py"):
+            keys.update(KEY_IN_CODE.findall(path.read_text(encoding="utf-8")))
+    return keys
+
+
+def test_languages_have_the_same_keys() -> None:
+    english = set(messages("en"))
+    for language in LANGUAGES:
+        assert set(messages(language)) == english, language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_placeholders_match_english(language: str) -> None:
+    for key, text in messages("en").items():
+        assert placeholders(messages(language)[key]) == placeholders(text), key
+
+
+def test_every_key_used_in_code_exists() -> None:
+    used = _keys_used_in_code()
+    assert used, "the scan found no t(...) calls: the pattern is broken"
+    for language in LANGUAGES:
+        missing = used - set(messages(language))
+        assert not missing, (language, sorted(missing))
+
+
+def test_no_empty_texts() -> None:
+    for language in LANGUAGES:
+        assert all(text.strip() for text in messages(language).values()), language
+
+
+def test_missing_key_raises() -> None:
+    with pytest.raises(KeyError):
+        t("no.such.key", "en")
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("id", "id"), ("id-ID", "id"), ("en-GB", "en"), ("fr", "en"), (None, "en"), ("", "en")],
+)
+def test_language_codes_map_to_supported_languages(code: str | None, expected: str) -> None:
+    assert normalize_language(code) == expected
