@@ -12,8 +12,15 @@ from core.catalog.schema import CostModel, DigCompArea, SkillKind
 from core.settings import SHIPPED_DATA_DIR
 
 REQUIRED_GOALS = {
-    "data-analyst", "web-developer", "ux-designer", "digital-marketer", "cloud-practitioner",
-    "cybersecurity-analyst", "it-support-specialist", "project-manager", "online-seller",
+    "data-analyst",
+    "web-developer",
+    "ux-designer",
+    "digital-marketer",
+    "cloud-practitioner",
+    "cybersecurity-analyst",
+    "it-support-specialist",
+    "project-manager",
+    "online-seller",
     "teacher-digital-tools",
 }
 
@@ -31,7 +38,7 @@ def test_sizes(catalog: Catalog) -> None:
 
 
 def test_goals_cover_the_promised_roles(catalog: Catalog) -> None:
-    assert REQUIRED_GOALS <= set(catalog.goals)
+    assert set(catalog.goals) >= REQUIRED_GOALS
 
 
 def test_every_kind_and_digcomp_area_is_present(catalog: Catalog) -> None:
