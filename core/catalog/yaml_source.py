@@ -19,8 +19,11 @@ class LocatedDict(dict[str, Any]):
     key_lines: dict[str, int]
 
 
-class _LocatingLoader(yaml.SafeLoader):
-    """SafeLoader (no arbitrary objects) whose mappings are :class:`LocatedDict`."""
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: ~5x faster
+
+
+class _LocatingLoader(_SafeBase):  # type: ignore[misc, valid-type]
+    """A safe loader (no arbitrary objects) whose mappings are :class:`LocatedDict`."""
 
 
 def _construct_located_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> LocatedDict:
