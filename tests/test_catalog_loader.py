@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,19 @@ def test_cycle_finder_handles_long_chains_and_reports_each_cycle_once() -> None:
     assert find_prerequisite_cycles({"a": ["b"], "b": ["c"], "c": ["a"], "d": ["a"]}) == [
         ["a", "b", "c", "a"]
     ]
+
+
+def test_a_price_in_a_currency_without_a_rate_is_an_error(catalog_dir: Path) -> None:
+    _replace(_courses_file(catalog_dir), "currency: USD", "currency: JPY")
+    issues = _issues(catalog_dir)
+    assert len(issues) == 1
+    assert (
+        "course 'sample-sql': cost.currency: currency 'JPY' has no rate in catalog/currencies.yaml"
+        in issues[0]
+    )
+
+
+def test_catalog_converts_prices_by_its_rates(catalog_dir: Path) -> None:
+    catalog = load_catalog(catalog_dir)
+    assert catalog.convert(Decimal(160000), "IDR", "USD") == Decimal(10)
+    assert catalog.convert(Decimal(10), "USD", "USD") == Decimal(10)

@@ -17,15 +17,17 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from core.catalog.model import Catalog
-from core.catalog.schema import Course, Goal, Skill
+from core.catalog.schema import Course, CurrenciesFile, Goal, Skill
 from core.catalog.yaml_source import YamlSyntaxError, line_of, read_yaml
 
+CURRENCIES_FILE = Path("catalog/currencies.yaml")
 SKILLS_FILE = Path("taxonomy/skills.yaml")
 GOALS_FILE = Path("taxonomy/goals.yaml")
 COURSES_DIR = Path("catalog/courses")
@@ -94,6 +96,7 @@ class _Entries:
     skills: list[_Located] = field(default_factory=list)
     goals: list[_Located] = field(default_factory=list)
     courses: list[_Located] = field(default_factory=list)
+    currencies: CurrenciesFile | None = None
 
     def of(self, top_key: str) -> list[_Located]:
         return getattr(self, top_key)  # type: ignore[no-any-return]
@@ -163,6 +166,21 @@ class _Checker:
         for top_key in keys:
             if top_key in document:
                 self._read_entries(shown, document, top_key, entries)
+
+    def read_currencies(self, path: Path) -> CurrenciesFile | None:
+        """The exchange-rate table; optional (a USD-only catalog needs none)."""
+        if not path.exists():
+            return None
+        shown = _display(path)
+        try:
+            document = read_yaml(path)
+            return CurrenciesFile.model_validate(document)
+        except YamlSyntaxError as exc:
+            self.issues.append(CatalogIssue(shown, exc.line, None, None, str(exc)))
+        except ValidationError as exc:
+            for error in exc.errors():
+                self.add(shown, error["msg"], raw=document, field_name=_field_path(error["loc"]))
+        return None
 
     def _read_entries(self, shown: str, document: Any, top_key: str, entries: _Entries) -> None:
         kind, model = ENTRY_KINDS[top_key]
@@ -313,6 +331,18 @@ def _check_cycles(
         )
 
 
+def _check_currencies(checker: _Checker, courses: Mapping[str, _Located], known: set[str]) -> None:
+    for course_id, entry in courses.items():
+        if entry.item is not None and entry.item.cost.currency not in known:
+            checker.add(
+                entry.file,
+                f"currency {entry.item.cost.currency!r} has no rate in {CURRENCIES_FILE}",
+                raw=entry.raw,
+                entry=f"course {course_id!r}",
+                field_name="cost.currency",
+            )
+
+
 def _catalog_files(directory: Path) -> tuple[Path, Path, list[Path]]:
     return (directory / SKILLS_FILE, directory / GOALS_FILE, sorted((directory / COURSES_DIR).glob("*.yaml")))
 
@@ -322,6 +352,7 @@ def _read_catalog_dir(checker: _Checker, directory: Path) -> _Entries:
     skills_path, goals_path, course_paths = _catalog_files(directory)
     checker.read_file(skills_path, entries, "skills")
     checker.read_file(goals_path, entries, "goals")
+    entries.currencies = checker.read_currencies(directory / CURRENCIES_FILE)
     if not course_paths:
         checker.add(_display(directory / COURSES_DIR), "no course files (*.yaml) found")
     for path in course_paths:
@@ -342,7 +373,11 @@ def _cross_check(checker: _Checker, entries: _Entries, background: Catalog | Non
     all_courses = {**(background.courses if background else {}), **_valid(courses)}
     _check_references(checker, goals, courses, set(all_skills) | set(skills), set(all_courses) | set(courses))
     _check_cycles(checker, courses, all_courses)
-    return Catalog(skills=all_skills, goals=all_goals, courses=all_courses)
+    rates = dict(entries.currencies.units_per_usd) if entries.currencies else None
+    if rates is None:
+        rates = dict(background.units_per_usd) if background else {"USD": Decimal(1)}
+    _check_currencies(checker, courses, set(rates))
+    return Catalog(skills=all_skills, goals=all_goals, courses=all_courses, units_per_usd=rates)
 
 
 def load_catalog(directory: Path) -> Catalog:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 from core.catalog.schema import CostModel, Course, Goal, Skill, SkillKind
@@ -17,7 +18,7 @@ class Catalog:
     skills: Mapping[str, Skill]
     goals: Mapping[str, Goal]
     courses: Mapping[str, Course]
-    sources: tuple[str, ...] = field(default=())
+    units_per_usd: Mapping[str, Decimal] = field(default_factory=lambda: {"USD": Decimal(1)})
 
     @cached_property
     def courses_by_skill(self) -> Mapping[str, tuple[Course, ...]]:
@@ -27,6 +28,12 @@ class Catalog:
             for skill_id in course.skills:
                 index[skill_id].append(course)
         return {skill_id: tuple(courses) for skill_id, courses in index.items()}
+
+    def convert(self, amount: Decimal, from_currency: str, to_currency: str) -> Decimal:
+        """``amount`` in another currency, by the catalog's approximate rates."""
+        if from_currency == to_currency:
+            return amount
+        return amount / self.units_per_usd[from_currency] * self.units_per_usd[to_currency]
 
     @property
     def providers(self) -> list[str]:

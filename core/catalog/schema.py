@@ -181,6 +181,19 @@ class Course(StrictModel):
     notes: str | None = Field(default=None, max_length=500)
 
 
+class CurrenciesFile(StrictModel):
+    """Approximate exchange rates, so a price in IDR can be compared with a budget in USD."""
+
+    last_checked: dt.date
+    units_per_usd: dict[CurrencyCode, Annotated[Decimal, Field(gt=0)]]
+
+    @model_validator(mode="after")
+    def _usd_is_the_base(self) -> Self:
+        if self.units_per_usd.get("USD") != 1:
+            raise ValueError("units_per_usd must contain USD: 1")
+        return self
+
+
 class SkillsFile(StrictModel):
     skills: list[Skill]
 
