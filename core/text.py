@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
+
+import yaml
+
+from core.settings import SHIPPED_DATA_DIR
 
 MAX_QUERY_CHARS = 300  # matching reads at most this much of a message: enough for any goal statement
 
@@ -22,17 +27,18 @@ _SPECIAL_NAMES = (
 )
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
-# Words that carry no meaning for matching a goal or a skill, in English and Indonesian.
-STOPWORDS = frozenset(
-    """
-    a an the i im i'm me my we our you your to of for in on at by with and or as be been being is are am
-    want wanna wanted would like love need needs get gonna going how learn learning become becoming
-    start started some more about into up do make that this so just really please help also can
-    jadi menjadi ingin mau pengen pingin saya aku gue gua kami kita untuk buat bisa yang di ke dari
-    dan atau dengan belajar mempelajari cara agar supaya biar ini itu sebagai seorang lebih tentang
-    tolong dong nih deh sih ya
-    """.split()
-)
+STOPWORDS_FILE = SHIPPED_DATA_DIR / "taxonomy" / "stopwords.yaml"
+
+
+def _load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
+    """Filler words in every language, from data (curators extend them without code changes)."""
+    with path.open(encoding="utf-8") as handle:
+        by_language: dict[str, list[object]] = yaml.safe_load(handle)
+    words = [word for language_words in by_language.values() for word in language_words]
+    not_text = [word for word in words if not isinstance(word, str)]
+    if not_text:  # YAML reads bare on/yes/no as booleans: such words must be quoted
+        raise ValueError(f"{path}: quote these stopwords: {not_text}")
+    return frozenset(fold(word) for word in words if isinstance(word, str))
 
 
 def fold(text: str) -> str:
@@ -42,6 +48,9 @@ def fold(text: str) -> str:
     for pattern, replacement in _SPECIAL_NAMES:
         without_marks = pattern.sub(replacement, without_marks)
     return _NOT_WORD.sub(" ", without_marks).strip()
+
+
+STOPWORDS = _load_stopwords()
 
 
 def normalize(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> str:

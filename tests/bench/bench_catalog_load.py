@@ -2,7 +2,8 @@
 
 Prints one JSON object: the median time to load + validate + cross-check the catalog, and, as a
 baseline measured in the same run, the median time to merely parse the same YAML files with
-PyYAML's SafeLoader (libyaml-backed when available, like ours). The ratio is what validation and line tracking cost on top of parsing.
+PyYAML's SafeLoader (libyaml-backed when available, like ours). The ratio is what
+validation and line tracking cost on top of parsing.
 """
 
 from __future__ import annotations
