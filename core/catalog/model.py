@@ -35,6 +35,18 @@ class Catalog:
             return amount
         return amount / self.units_per_usd[from_currency] * self.units_per_usd[to_currency]
 
+    @cached_property
+    def planning_order(self) -> Mapping[str, tuple[Course, ...]]:
+        """Skill id -> its courses, fewest hours per skill taught first (ties by id).
+
+        The planner walks these lists to build its candidate pool, so a plan touches a few
+        dozen courses per skill however large the catalog is.
+        """
+        return {
+            skill_id: tuple(sorted(courses, key=lambda c: (c.hours / len(c.skills), c.id)))
+            for skill_id, courses in self.courses_by_skill.items()
+        }
+
     @property
     def providers(self) -> list[str]:
         return sorted({course.provider for course in self.courses.values()})

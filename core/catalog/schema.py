@@ -41,7 +41,10 @@ class Level(StrEnum):
     @property
     def rank(self) -> int:
         """Order of levels, so the planner can compare them."""
-        return list(Level).index(self)
+        return _LEVEL_RANKS[self]
+
+
+_LEVEL_RANKS = {level: index for index, level in enumerate(Level)}
 
 
 class SkillKind(StrEnum):

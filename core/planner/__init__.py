@@ -1,0 +1,26 @@
+"""The monthly micro-credential planner (see :mod:`core.planner.engine` for the algorithm)."""
+
+from core.planner.engine import plan_months, replan
+from core.planner.types import (
+    PlannedItem,
+    PlanMonth,
+    PlanRequest,
+    PlanResult,
+    Progress,
+    ProgressState,
+    UncoveredReason,
+    UncoveredSkill,
+)
+
+__all__ = [
+    "PlanMonth",
+    "PlanRequest",
+    "PlanResult",
+    "PlannedItem",
+    "Progress",
+    "ProgressState",
+    "UncoveredReason",
+    "UncoveredSkill",
+    "plan_months",
+    "replan",
+]

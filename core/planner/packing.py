@@ -1,0 +1,138 @@
+"""Lay an ordered list of courses onto calendar months, within hours and money per month.
+
+The learner works through the list in order at ``hours_per_week``; a month's capacity is
+hours per week x (days in the month / 7).  A course starts in the first month with room for a
+meaningful start (at least :data:`MIN_START_HOURS`, or the whole course if shorter) and flows into
+the following months when it is longer than what is left: that is how a 40-hour course becomes
+"part 1 of 3" at 4 hours a week.  Spending is counted per month: a one-off price in the month
+the course starts, a subscription in every month the course runs, shared by every course of the
+same platform that month (one Coursera subscription covers all Coursera courses).  When a start
+would break the month's budget, the course waits for the next month.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.catalog.schema import CostModel, Course
+
+MIN_START_HOURS = 2.0
+EPSILON = 1e-6
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after ``start``'s month."""
+    total = start.year * 12 + start.month - 1 + months
+    return dt.date(total // 12, total % 12 + 1, 1)
+
+
+def month_capacities(start: dt.date, months: int, hours_per_week: float) -> list[float]:
+    """Study hours available in each month of the horizon."""
+    capacities = []
+    for index in range(months):
+        first = add_months(start, index)
+        days = calendar.monthrange(first.year, first.month)[1]
+        capacities.append(round(hours_per_week * days / 7, 2))
+    return capacities
+
+
+@dataclass(frozen=True)
+class Work:
+    """A course to lay out: how many hours remain and whether its one-off price is still due."""
+
+    course: Course
+    hours: float
+    pays_one_off: bool = True
+
+
+@dataclass
+class Layout:
+    """Where each course landed: per course, a list of (month index, hours, cost)."""
+
+    parts: dict[str, list[tuple[int, float, Decimal]]] = field(default_factory=dict)
+    spend: list[Decimal] = field(default_factory=list)
+    used: list[float] = field(default_factory=list)
+
+
+PriceFn = Callable[[Course], Decimal]
+
+
+def _subscription_key(course: Course) -> tuple[str, str, Decimal]:
+    return (course.platform, course.cost.currency, course.cost.amount)
+
+
+def lay_out(
+    work: Sequence[Work],
+    capacities: Sequence[float],
+    monthly_budget: Decimal,
+    price: PriceFn,
+) -> Layout | None:
+    """Place ``work`` in order; ``None`` when it does not fit the horizon."""
+    horizon = len(capacities)
+    layout = Layout(spend=[Decimal(0)] * horizon, used=[0.0] * horizon)
+    subscriptions: list[set[tuple[str, str, Decimal]]] = [set() for _ in range(horizon)]
+    month, left = 0, capacities[0] if horizon else 0.0
+    for item in work:
+        while True:
+            while left + EPSILON < min(item.hours, MIN_START_HOURS):
+                month += 1
+                if month >= horizon:
+                    return None
+                left = capacities[month]
+            parts = _split(item.hours, month, left, capacities)
+            if parts is None:
+                return None
+            charges = _charges(item, parts, subscriptions, price)
+            if all(layout.spend[m] + charges.get(m, Decimal(0)) <= monthly_budget for m, _ in parts):
+                break
+            month += 1  # too expensive to start now: wait a month
+            if month >= horizon:
+                return None
+            left = capacities[month]
+        for part_month, hours in parts:
+            cost = charges.get(part_month, Decimal(0))
+            layout.parts.setdefault(item.course.id, []).append((part_month, hours, cost))
+            layout.spend[part_month] += cost
+            layout.used[part_month] += hours
+            if item.course.cost.model is CostModel.SUBSCRIPTION:
+                subscriptions[part_month].add(_subscription_key(item.course))
+        month = parts[-1][0]
+        left = capacities[month] - layout.used[month]
+    return layout
+
+
+def _split(
+    hours: float, month: int, left: float, capacities: Sequence[float]
+) -> list[tuple[int, float]] | None:
+    parts: list[tuple[int, float]] = []
+    remaining = hours
+    while remaining > EPSILON:
+        take = min(left, remaining)
+        if take > EPSILON:
+            parts.append((month, round(take, 2)))
+        remaining -= take
+        if remaining > EPSILON:
+            month += 1
+            if month >= len(capacities):
+                return None
+            left = capacities[month]
+    return parts
+
+
+def _charges(
+    item: Work,
+    parts: list[tuple[int, float]],
+    subscriptions: list[set[tuple[str, str, Decimal]]],
+    price: PriceFn,
+) -> dict[int, Decimal]:
+    course = item.course
+    if course.cost.model is CostModel.FREE:
+        return {}
+    if course.cost.model is CostModel.ONE_OFF:
+        return {parts[0][0]: price(course)} if item.pays_one_off else {}
+    key = _subscription_key(course)
+    return {month: price(course) for month, _ in parts if key not in subscriptions[month]}

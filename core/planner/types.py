@@ -1,0 +1,137 @@
+"""The planner's inputs and outputs: plain, immutable values (no database, no text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from core.catalog.schema import Course, CourseFormat, Level
+
+DEFAULT_HORIZON_MONTHS = 6
+
+
+class ProgressState(StrEnum):
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What happened to one course of an earlier plan."""
+
+    state: ProgressState
+    percent: int = 0
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """Everything the planner needs; the caller subtracts nothing (held skills are given apart)."""
+
+    goal_skills: Mapping[str, float]
+    start: dt.date
+    hours_per_week: float = 5.0
+    monthly_budget: Decimal = Decimal(0)  # 0 = free courses only
+    currency: str = "USD"
+    months: int = DEFAULT_HORIZON_MONTHS
+    level: Level = Level.BEGINNER
+    held_skills: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()  # accepted course languages; empty = any
+    formats: frozenset[CourseFormat] = frozenset()  # accepted formats; empty = any
+    avoid_providers: frozenset[str] = frozenset()
+    progress: Mapping[str, Progress] = field(default_factory=dict)
+    keep: tuple[str, ...] = ()  # courses of an earlier plan to keep, in their old order (re-planning)
+
+    @property
+    def target_skills(self) -> dict[str, float]:
+        """Goal skills the learner still lacks (held skills and finished courses excluded)."""
+        return {skill: weight for skill, weight in self.goal_skills.items() if skill not in self.held_skills}
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """One course in one month (a long course appears once per month, as part k of n)."""
+
+    course: Course
+    hours: float
+    cost: Decimal  # what this item adds to the month's spending, in the request's currency
+    part: int
+    parts: int
+    new_skills: tuple[str, ...]  # goal skills this course adds (listed on every part)
+    reason: Reason
+    in_progress_percent: int | None = None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a course was picked, as facts; :mod:`core.plan_text` turns it into a sentence."""
+
+    skills: tuple[str, ...]
+    free: bool
+    prerequisite_for: tuple[str, ...] = ()  # course ids that need this one first
+    stacks_into: str | None = None
+    stacks_with_plan: bool = False  # another course of the same pathway is in the plan
+    recognized: bool = False
+    soft_mix: bool = False
+    kept: bool = False  # carried over from the previous plan
+    in_progress: bool = False
+
+
+@dataclass(frozen=True)
+class PlanMonth:
+    index: int  # 1-based
+    starts_on: dt.date
+    capacity_hours: float
+    hours: float
+    cost: Decimal
+    items: tuple[PlannedItem, ...]
+
+
+class UncoveredReason(StrEnum):
+    NO_COURSE = "no_course"  # the catalog has nothing for this skill
+    LANGUAGE = "language"  # only in languages the learner did not choose
+    FORMAT = "format"
+    PROVIDER = "provider"  # only from providers the learner avoids
+    BUDGET = "budget"  # every course costs more than the monthly budget allows
+    LEVEL = "level"  # only courses whose foundations are not available
+    TOO_LONG = "too_long"  # no course fits the horizon at this many hours per week
+    NO_ROOM = "no_room"  # the horizon is full with higher-priority skills
+
+
+@dataclass(frozen=True)
+class UncoveredSkill:
+    skill: str
+    reason: UncoveredReason
+
+
+@dataclass(frozen=True)
+class Move:
+    """A course that moved to another month when re-planning."""
+
+    course_id: str
+    from_month: dt.date | None  # None: it was not in the old plan
+    to_month: dt.date | None  # None: it no longer fits and was dropped
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    request: PlanRequest
+    months: tuple[PlanMonth, ...]
+    covered_skills: tuple[str, ...]
+    uncovered: tuple[UncoveredSkill, ...]
+    coverage: float  # weighted share of target skills covered, 0..1
+    total_hours: float
+    total_cost: Decimal
+    moves: tuple[Move, ...] = ()
+
+    @property
+    def course_ids(self) -> list[str]:
+        """Each planned course once, in the order it starts."""
+        seen: dict[str, None] = {}
+        for month in self.months:
+            for item in month.items:
+                seen.setdefault(item.course.id, None)
+        return list(seen)
