@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot import cli_planning
 from bot.console import show_preview
 from core.catalog import Catalog, CatalogError, check_catalog_path, load_catalog
 from core.catalog.export import export_catalog
@@ -128,6 +129,12 @@ def cmd_run(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_planning(args: argparse.Namespace) -> int:
+    settings = _settings()
+    catalog = _load_catalog_or_refuse(settings)
+    return cli_planning.run(catalog, args, args.lang or settings.default_language)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="skillstack", description="SkillStack micro-credential coach.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -144,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add(commands, "run", cmd_run, "apply migrations and start the bot (terminal when no token is set)")
     add(commands, "chat", cmd_chat, "talk to SkillStack in the terminal")
+    cli_planning.add_arguments(commands)
+    for name in ("match", "plan"):
+        commands.choices[name].set_defaults(handler=cmd_planning)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
     upgrade = add(db, "upgrade", cmd_db_upgrade, "apply migrations")

@@ -8,8 +8,10 @@ not by users.
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -54,3 +56,30 @@ def normalize_language(language: str | None) -> str:
 def t(key: str, language: str | None = FALLBACK_LANGUAGE, /, **values: Any) -> str:
     """The text for ``key`` in ``language`` with ``values`` filled in."""
     return messages(normalize_language(language))[key].format(**values)
+
+
+def join_list(items: list[str], language: str | None) -> str:
+    """'a, b and c' in English, 'a, b dan c' in Indonesian."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {t('list.and', language)} {items[-1]}"
+
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "IDR": "Rp", "INR": "₹", "SGD": "S$", "MYR": "RM"}
+
+
+def format_money(amount: Decimal, currency: str, language: str | None) -> str:
+    """``$39.99``, ``Rp150.000`` (Indonesian grouping for IDR), or the word for free."""
+    if amount == 0:
+        return t("money.free", language)
+    symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} ")
+    if currency == "IDR":
+        return f"{symbol}{int(amount.quantize(Decimal(1))):,}".replace(",", ".")
+    text = f"{amount.quantize(Decimal('0.01')):,}"
+    if normalize_language(language) == "id":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"{symbol}{text}"
+
+
+def month_label(date: dt.date, language: str | None) -> str:
+    return f"{t(f'months.{date.month}', language)} {date.year}"

@@ -2,8 +2,8 @@
 
 from core.planner.engine import plan_months, replan
 from core.planner.types import (
-    PlannedItem,
     PlanMonth,
+    PlannedItem,
     PlanRequest,
     PlanResult,
     Progress,

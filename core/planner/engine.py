@@ -48,8 +48,8 @@ from core.catalog.schema import CostModel, Course, CredentialKind, Recognition, 
 from core.planner.packing import Layout, Work, add_months, lay_out, month_capacities
 from core.planner.types import (
     Move,
-    PlannedItem,
     PlanMonth,
+    PlannedItem,
     PlanRequest,
     PlanResult,
     ProgressState,

@@ -1,0 +1,92 @@
+"""A plan and a match result as JSON-ready data (``skillstack plan --json``, ``match --json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.catalog import Catalog
+from core.catalog.schema import Goal
+from core.i18n import t
+from core.matching import Match, MatchResult
+from core.plan_text import reason_text
+from core.planner.types import PlanResult
+
+
+def plan_to_json(catalog: Catalog, result: PlanResult, goal: Goal, language: str) -> dict[str, Any]:
+    request = result.request
+    return {
+        "goal": {"id": goal.id, "name": goal.name.get(language)},
+        "goal_skills": dict(goal.skills),
+        "target_skills": request.target_skills,
+        "currency": request.currency,
+        "coverage": result.coverage,
+        "total_hours": result.total_hours,
+        "total_cost": float(result.total_cost),
+        "covered_skills": list(result.covered_skills),
+        "uncovered_skills": [
+            {
+                "skill": gap.skill,
+                "reason_code": gap.reason.value,
+                "reason": t(
+                    f"uncovered.{gap.reason.value}",
+                    language,
+                    months=request.months,
+                    hours=request.hours_per_week,
+                ),
+            }
+            for gap in result.uncovered
+        ],
+        "months": [
+            {
+                "month": month.index,
+                "starts_on": month.starts_on.isoformat(),
+                "capacity_hours": month.capacity_hours,
+                "hours": month.hours,
+                "cost": float(month.cost),
+                "items": [
+                    {
+                        "course_id": item.course.id,
+                        "title": item.course.title,
+                        "provider": item.course.provider,
+                        "hours": item.hours,
+                        "cost": float(item.cost),
+                        "skills": list(item.course.skills),
+                        "new_skills": list(item.new_skills),
+                        "part": item.part,
+                        "parts": item.parts,
+                        "reason": reason_text(catalog, item, language),
+                    }
+                    for item in month.items
+                ],
+            }
+            for month in result.months
+        ],
+        "moves": [
+            {
+                "course_id": move.course_id,
+                "from": move.from_month.isoformat() if move.from_month else None,
+                "to": move.to_month.isoformat() if move.to_month else None,
+            }
+            for move in result.moves
+        ],
+    }
+
+
+def _match(catalog: Catalog, match: Match, language: str) -> dict[str, Any]:
+    names = catalog.goals if match.kind == "goal" else catalog.skills
+    return {
+        "id": match.id,
+        "name": names[match.id].name.get(language),
+        "score": match.score,
+        "alias": match.alias,
+    }
+
+
+def match_to_json(catalog: Catalog, result: MatchResult, language: str) -> dict[str, Any]:
+    return {
+        "query": result.query[:200],
+        "normalized": result.normalized,
+        "status": result.status.value,
+        "goals": [_match(catalog, m, language) for m in result.goals],
+        "skills": [_match(catalog, m, language) for m in result.skills],
+    }

@@ -1,0 +1,180 @@
+"""A plan as a learner reads it: month headings, one line per course, one reason per pick.
+
+The planner returns facts (:class:`core.planner.types.Reason`); this module turns them into
+sentences through the locale files, so the same plan reads naturally in English and Indonesian.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.catalog import Catalog
+from core.catalog.schema import CostModel, Course, CredentialKind, Goal, SkillKind
+from core.i18n import format_money, join_list, month_label, t
+from core.planner.types import PlannedItem, PlanResult
+
+MAX_TITLES = 2
+
+
+def skill_names(catalog: Catalog, skill_ids: tuple[str, ...] | list[str], language: str) -> list[str]:
+    return [catalog.skills[s].name.get(language) for s in skill_ids if s in catalog.skills]
+
+
+def _hours(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def price_text(course: Course, cost: Decimal, currency: str, language: str) -> str:
+    """What the learner pays for this item this month."""
+    if course.cost.model is CostModel.FREE:
+        return t("money.free", language)
+    if cost == 0:
+        if course.cost.model is CostModel.SUBSCRIPTION:
+            return t("plan.price_shared", language)
+        return t("money.free", language)
+    key = "plan.price_month" if course.cost.model is CostModel.SUBSCRIPTION else "plan.price_once"
+    return t(key, language, amount=format_money(cost, currency, language))
+
+
+def reason_text(catalog: Catalog, item: PlannedItem, language: str) -> str:
+    """One plain sentence: why this course is in the plan."""
+    reason = item.reason
+    course = item.course
+    parts: list[str] = []
+    if reason.in_progress and item.in_progress_percent is not None:
+        parts.append(t("reason.in_progress", language, percent=item.in_progress_percent))
+    if reason.skills:
+        parts.append(
+            t(
+                "reason.covers",
+                language,
+                skills=join_list(skill_names(catalog, reason.skills, language), language),
+            )
+        )
+    if reason.prerequisite_for:
+        titles = [catalog.courses[c].title for c in reason.prerequisite_for[:MAX_TITLES]]
+        parts.append(t("reason.prerequisite_for", language, titles=join_list(titles, language)))
+    if reason.free:
+        parts.append(t("reason.free", language))
+    if reason.recognized:
+        key = (
+            "reason.recognized_badge"
+            if course.credential.kind is CredentialKind.OPEN_BADGE
+            else "reason.recognized_certificate"
+        )
+        parts.append(t(key, language))
+    elif course.credential.kind is CredentialKind.CERTIFICATE:
+        parts.append(t("reason.certificate", language))
+    if reason.stacks_into:
+        key = "reason.stacks_plan" if reason.stacks_with_plan else "reason.stacks"
+        parts.append(t(key, language, pathway=reason.stacks_into))
+    if reason.soft_mix:
+        kinds = {catalog.skills[s].kind for s in course.skills if s in catalog.skills}
+        kind = SkillKind.SOFT if SkillKind.SOFT in kinds else SkillKind.DIGITAL_LITERACY
+        parts.append(t("reason.soft_mix", language, kind=t(f"skill_kind.{kind.value}", language)))
+    if reason.kept:
+        parts.append(t("reason.kept", language))
+    if not parts:
+        parts.append(t("reason.foundation", language))
+    sentence = ", ".join(parts)
+    return sentence[0].upper() + sentence[1:]
+
+
+def render_plan(catalog: Catalog, result: PlanResult, goal: Goal, language: str) -> list[str]:
+    """The whole plan as text lines (blank lines separate months)."""
+    request = result.request
+    hours = _hours(request.hours_per_week)
+    if request.monthly_budget == 0:
+        summary = t("plan.summary_free", language, months=request.months, hours=hours)
+    else:
+        summary = t(
+            "plan.summary",
+            language,
+            months=request.months,
+            hours=hours,
+            budget=format_money(request.monthly_budget, request.currency, language),
+        )
+    lines = [t("plan.title", language, goal=goal.name.get(language)), summary]
+    if not result.request.target_skills:
+        return [*lines, t("plan.nothing", language)]
+    for month in result.months:
+        lines.append("")
+        lines.append(
+            t(
+                "plan.month_heading",
+                language,
+                index=month.index,
+                label=month_label(month.starts_on, language),
+                hours=_hours(month.hours),
+                capacity=_hours(month.capacity_hours),
+                cost=format_money(month.cost, request.currency, language),
+            )
+        )
+        if not month.items:
+            lines.append(f"  {t('plan.month_empty', language)}")
+        for number, item in enumerate(month.items, start=1):
+            values = {
+                "number": number,
+                "title": item.course.title,
+                "provider": item.course.provider,
+                "hours": _hours(item.hours),
+                "price": price_text(item.course, item.cost, request.currency, language),
+            }
+            if item.parts > 1:
+                lines.append("  " + t("plan.item_part", language, part=item.part, parts=item.parts, **values))
+            else:
+                lines.append("  " + t("plan.item", language, **values))
+            if item.part == 1:
+                lines.append("     " + t("plan.why", language, reason=reason_text(catalog, item, language)))
+    lines.append("")
+    if result.covered_skills:
+        lines.append(
+            t(
+                "plan.covered",
+                language,
+                skills=join_list(skill_names(catalog, list(result.covered_skills), language), language),
+            )
+        )
+        lines.append(t("plan.coverage", language, percent=round(result.coverage * 100)))
+    if result.uncovered:
+        lines.append(t("plan.uncovered_heading", language))
+        for gap in result.uncovered:
+            why = t(
+                f"uncovered.{gap.reason.value}",
+                language,
+                months=request.months,
+                hours=_hours(request.hours_per_week),
+            )
+            name = catalog.skills[gap.skill].name.get(language)
+            lines.append("  " + t("plan.uncovered_item", language, skill=name, reason=why))
+    lines.append(
+        t(
+            "plan.total",
+            language,
+            hours=_hours(result.total_hours),
+            cost=format_money(result.total_cost, request.currency, language),
+        )
+    )
+    lines.extend(render_moves(catalog, result, language))
+    return lines
+
+
+def render_moves(catalog: Catalog, result: PlanResult, language: str) -> list[str]:
+    lines = []
+    for move in result.moves:
+        title = catalog.courses[move.course_id].title
+        if move.to_month is None:
+            lines.append(t("plan.dropped", language, title=title))
+        elif move.from_month is None:
+            lines.append(t("plan.added", language, title=title, new=month_label(move.to_month, language)))
+        else:
+            lines.append(
+                t(
+                    "plan.moved",
+                    language,
+                    title=title,
+                    old=month_label(move.from_month, language),
+                    new=month_label(move.to_month, language),
+                )
+            )
+    return lines
