@@ -13,7 +13,14 @@ Every name and alias is normalized once (:func:`core.text.normalize`) and stored
 2. **Score the candidates** with ``fuzz.WRatio`` (token-aware: it takes the best of plain,
    token-sort, token-set and partial comparisons), the scorer a brute-force scan would use, so
    the prefilter changes speed, not answers (the matching benchmark checks the top-1 agrees).
-3. **Aggregate per target** (best alias per goal, skill or course), drop aliases of 3 letters or
+3. **Weigh by alias coverage.**  WRatio forgives a lot ("backend dev" scores 85 against "frontend
+   dev with react" through a partial match), so each score is scaled by how much the two share:
+   ``score x (0.6 + 0.4 x coverage)``, where coverage is the larger of the share of the alias's
+   words found (exactly or fuzzily) in the query and the share of the query's words found in the
+   alias.  An alias fully present in the query, or a query fully inside an alias, keeps its
+   score; one sharing a single word out of two drops well below the confidence bar.  The word
+   matches come for free from step 1.
+4. **Aggregate per target** (best alias per goal, skill or course), drop aliases of 3 letters or
    fewer unless they are a whole word of the query ("bi" must not match inside "bikin"), and
    sort by score, then kind, then id, so equal scores always come out in the same order.
 
@@ -36,11 +43,10 @@ from core.text import normalize
 CONFIDENT_SCORE = 85.0
 SUGGESTION_SCORE = 55.0
 FUZZY_TOKEN_SCORE = 80.0
-MIN_FUZZY_TOKEN_LENGTH = 4
+MIN_FUZZY_TOKEN_LENGTH = 3
 SHORT_ALIAS_LENGTH = 3
 MIN_QUERY_LETTERS = 2
-PROVIDER_WEIGHT = 0.9  # a provider match suggests its courses, a little below a title match
-SKILL_WEIGHT = 0.85  # a skill match suggests the courses teaching it, below a direct title match
+COVERAGE_FLOOR = 0.6  # an alias none of whose words appear keeps 60% of its WRatio score
 
 
 class TargetKind(StrEnum):
@@ -48,6 +54,15 @@ class TargetKind(StrEnum):
     SKILL = "skill"
     COURSE = "course"
     PROVIDER = "provider"
+    PATHWAY = "pathway"
+
+
+# find_courses weighs each way a course can match: its title counts fully, its pathway, provider
+# and skills a little less; a course matching on two facets ("coursera sql") gets a share of the
+# second facet on top, so it ranks above courses matching on one.
+FACET_WEIGHTS = {TargetKind.COURSE: 1.0, TargetKind.PATHWAY: 0.95, TargetKind.PROVIDER: 0.9,
+                 TargetKind.SKILL: 0.9}
+SECOND_FACET_SHARE = 0.15
 
 
 @dataclass(frozen=True, order=True)
@@ -94,6 +109,7 @@ class AliasIndex:
 
     def __init__(self, entries: Iterable[tuple[Target, str]]) -> None:
         self.aliases: list[str] = []
+        self.alias_words: list[frozenset[str]] = []
         self.targets: list[Target] = []
         seen: set[tuple[Target, str]] = set()
         postings: dict[str, list[int]] = defaultdict(list)
@@ -104,6 +120,7 @@ class AliasIndex:
             seen.add((target, alias))
             position = len(self.aliases)
             self.aliases.append(alias)
+            self.alias_words.append(frozenset(alias.split()))
             self.targets.append(target)
             for token in set(alias.split()):
                 postings[token].append(position)
@@ -122,17 +139,20 @@ class AliasIndex:
             found.extend(word for word, _score, _index in similar if word != token)
         return found
 
-    def candidates(self, query: str) -> list[int]:
-        """Positions of aliases sharing an (approximately) equal token with the query."""
+    def candidates(self, query: str) -> tuple[list[int], dict[str, set[str]]]:
+        """Aliases sharing an (approximately) equal word with the query, and, per query word,
+        the vocabulary words it matched."""
         positions: set[int] = set()
+        words: dict[str, set[str]] = {}
         for token in set(query.split()):
-            for word in self._matching_tokens(token):
+            words[token] = set(self._matching_tokens(token))
+            for word in words[token]:
                 positions.update(self._postings[word])
-        return sorted(positions)
+        return sorted(positions), words
 
     def best_aliases(self, query: str, limit: int) -> list[tuple[str, float, int]]:
         """Top ``limit`` (alias, WRatio score, position) among the prefiltered candidates."""
-        positions = self.candidates(query)
+        positions, _ = self.candidates(query)
         choices = {position: self.aliases[position] for position in positions}
         return process.extract(query, choices, scorer=fuzz.WRatio, processor=None, limit=limit)
 
@@ -140,11 +160,17 @@ class AliasIndex:
         """Best (score, alias) per target, with short aliases counted only as whole words."""
         query_words = set(query.split())
         best: dict[Target, tuple[float, str]] = {}
-        for position in self.candidates(query):
+        positions, matches = self.candidates(query)
+        matched_words = set().union(*matches.values()) if matches else set()
+        for position in positions:
             alias = self.aliases[position]
             if len(alias) <= SHORT_ALIAS_LENGTH and alias not in query_words:
                 continue
-            score = fuzz.WRatio(query, alias, processor=None)
+            alias_words = self.alias_words[position]
+            alias_share = len(alias_words & matched_words) / len(alias_words)
+            query_share = sum(bool(found & alias_words) for found in matches.values()) / len(matches)
+            coverage = max(alias_share, query_share)
+            score = fuzz.WRatio(query, alias, processor=None) * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage)
             target = self.targets[position]
             if score > best.get(target, (-1.0, ""))[0]:
                 best[target] = (score, alias)
@@ -189,7 +215,11 @@ class Matcher:
     @staticmethod
     def _course_entries(catalog: Catalog) -> Iterable[tuple[Target, str]]:
         for course in catalog.courses.values():
-            yield Target(TargetKind.COURSE, course.id), course.title
+            target = Target(TargetKind.COURSE, course.id)
+            yield target, course.title
+            yield target, f"{course.provider} {course.title}"
+            if course.pathway:
+                yield Target(TargetKind.PATHWAY, course.pathway), course.pathway
         for provider in {course.provider for course in catalog.courses.values()} | {
             course.platform for course in catalog.courses.values()
         }:
@@ -213,30 +243,35 @@ class Matcher:
         return MatchResult(text, normalized, status, goals, skills)
 
     def find_courses(self, text: str, *, limit: int = 10) -> list[Match]:
-        """Courses by title, provider or skill ("python", "google data", "coursera sql")."""
+        """Courses by title, pathway, provider or skill ("python", "google data", "coursera sql")."""
         normalized = normalize(text)
         if _too_short(normalized):
             return []
-        found: dict[str, Match] = {}
+        facets: dict[str, dict[TargetKind, tuple[float, str]]] = defaultdict(dict)
 
-        def offer(course_id: str, score: float, alias: str) -> None:
-            if (
-                score >= SUGGESTION_SCORE
-                and score > found.get(course_id, Match(TargetKind.COURSE, "", -1, "")).score
-            ):
-                found[course_id] = Match(TargetKind.COURSE, course_id, round(score, 1), alias)
+        def offer(course_id: str, kind: TargetKind, score: float, alias: str) -> None:
+            if score > facets[course_id].get(kind, (-1.0, ""))[0]:
+                facets[course_id][kind] = (score, alias)
 
         for target, (score, alias) in self.courses.score_targets(normalized).items():
             if target.kind is TargetKind.COURSE:
-                offer(target.id, score, alias)
-            else:
-                for course in self.catalog.courses.values():
-                    if target.id in (course.provider, course.platform):
-                        offer(course.id, score * PROVIDER_WEIGHT, alias)
-        for skill in _ranked(
-            self.goals_and_skills.score_targets(normalized), TargetKind.SKILL, CONFIDENT_SCORE, limit=3
-        ):
-            for course in self.catalog.courses_by_skill.get(skill.id, ()):
-                offer(course.id, skill.score * SKILL_WEIGHT, skill.alias)
-        ranked = sorted(found.values(), key=lambda m: (-m.score, m.id))
-        return ranked[:limit]
+                offer(target.id, TargetKind.COURSE, score, alias)
+                continue
+            for course in self.catalog.courses.values():
+                if target.id in (course.provider, course.platform, course.pathway):
+                    offer(course.id, target.kind, score, alias)
+        skill_scores = self.goals_and_skills.score_targets(normalized)
+        for target, (score, alias) in skill_scores.items():
+            if target.kind is TargetKind.SKILL and score >= CONFIDENT_SCORE:
+                for course in self.catalog.courses_by_skill.get(target.id, ()):
+                    offer(course.id, TargetKind.SKILL, score, alias)
+        ranked: list[tuple[float, Match]] = []
+        for course_id, found in facets.items():
+            weighted = sorted(((score * FACET_WEIGHTS[kind], alias) for kind, (score, alias) in found.items()),
+                              reverse=True)
+            total = weighted[0][0] + (SECOND_FACET_SHARE * weighted[1][0] if len(weighted) > 1 else 0.0)
+            if total >= SUGGESTION_SCORE:  # sorted on the uncapped total, shown capped at 100
+                ranked.append((total, Match(TargetKind.COURSE, course_id, round(min(total, 100.0), 1),
+                                            weighted[0][1])))
+        ranked.sort(key=lambda pair: (-pair[0], pair[1].id))
+        return [match for _, match in ranked[:limit]]
