@@ -60,8 +60,12 @@ class TargetKind(StrEnum):
 # find_courses weighs each way a course can match: its title counts fully, its pathway, provider
 # and skills a little less; a course matching on two facets ("coursera sql") gets a share of the
 # second facet on top, so it ranks above courses matching on one.
-FACET_WEIGHTS = {TargetKind.COURSE: 1.0, TargetKind.PATHWAY: 0.95, TargetKind.PROVIDER: 0.9,
-                 TargetKind.SKILL: 0.9}
+FACET_WEIGHTS = {
+    TargetKind.COURSE: 1.0,
+    TargetKind.PATHWAY: 0.95,
+    TargetKind.PROVIDER: 0.9,
+    TargetKind.SKILL: 0.9,
+}
 SECOND_FACET_SHARE = 0.15
 
 
@@ -170,7 +174,9 @@ class AliasIndex:
             alias_share = len(alias_words & matched_words) / len(alias_words)
             query_share = sum(bool(found & alias_words) for found in matches.values()) / len(matches)
             coverage = max(alias_share, query_share)
-            score = fuzz.WRatio(query, alias, processor=None) * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage)
+            score = fuzz.WRatio(query, alias, processor=None) * (
+                COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage
+            )
             target = self.targets[position]
             if score > best.get(target, (-1.0, ""))[0]:
                 best[target] = (score, alias)
@@ -267,11 +273,13 @@ class Matcher:
                     offer(course.id, TargetKind.SKILL, score, alias)
         ranked: list[tuple[float, Match]] = []
         for course_id, found in facets.items():
-            weighted = sorted(((score * FACET_WEIGHTS[kind], alias) for kind, (score, alias) in found.items()),
-                              reverse=True)
+            weighted = sorted(
+                ((score * FACET_WEIGHTS[kind], alias) for kind, (score, alias) in found.items()), reverse=True
+            )
             total = weighted[0][0] + (SECOND_FACET_SHARE * weighted[1][0] if len(weighted) > 1 else 0.0)
             if total >= SUGGESTION_SCORE:  # sorted on the uncapped total, shown capped at 100
-                ranked.append((total, Match(TargetKind.COURSE, course_id, round(min(total, 100.0), 1),
-                                            weighted[0][1])))
+                ranked.append(
+                    (total, Match(TargetKind.COURSE, course_id, round(min(total, 100.0), 1), weighted[0][1]))
+                )
         ranked.sort(key=lambda pair: (-pair[0], pair[1].id))
         return [match for _, match in ranked[:limit]]

@@ -54,8 +54,9 @@ STOPWORDS = _load_stopwords()
 
 
 def normalize(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> str:
-    """Folded text without filler words (kept when nothing else would remain), capped in length."""
+    """Folded text without filler words (kept when nothing else would remain) or repeated words,
+    capped in length."""
     folded = fold(text[: max_chars * 4])[:max_chars].strip()
-    tokens = folded.split()
+    tokens = list(dict.fromkeys(folded.split()))
     meaningful = [token for token in tokens if token not in STOPWORDS]
     return " ".join(meaningful or tokens)
