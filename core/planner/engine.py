@@ -465,6 +465,8 @@ class _Planner:
         if not courses:
             return UncoveredReason.NO_COURSE
         reasons = [self.rejection(course) for course in courses if course.id not in self.skipped]
+        if not reasons:
+            return UncoveredReason.SKIPPED
         order = [
             UncoveredReason.LANGUAGE,
             UncoveredReason.FORMAT,

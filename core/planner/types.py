@@ -99,6 +99,7 @@ class UncoveredReason(StrEnum):
     LEVEL = "level"  # only courses whose foundations are not available
     TOO_LONG = "too_long"  # no course fits the horizon at this many hours per week
     NO_ROOM = "no_room"  # the horizon is full with higher-priority skills
+    SKIPPED = "skipped"  # the learner skipped every course that teaches it
 
 
 @dataclass(frozen=True)
