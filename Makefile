@@ -25,7 +25,8 @@ test: $(STAMP)  ## the test suite (PostgreSQL too when SKILLSTACK_TEST_POSTGRES_
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## every benchmark under tests/bench, one JSON object each
-	@set -e; for script in tests/bench/bench_*.py; do [ -e "$$script" ] || continue; $(BIN)/python $$script; done
+	@set -e; for script in tests/bench/bench_*.py; do [ -e "$$script" ] || continue; \
+		name=$$(basename $$script .py); $(BIN)/python -m tests.bench.$$name; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
