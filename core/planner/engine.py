@@ -24,9 +24,10 @@ to a learner ("this course covers the most of what you still need per hour"):
    is re-evaluated at once, since its value can rise.  Every pick is laid out on the calendar
    (:mod:`core.planner.packing`) before it is accepted, so no month ever exceeds its hours or
    its budget.
-3. **Partial enumeration.**  Greedy alone can be fooled by one cheap course that blocks a better
-   big one; running it again with each of the best few first picks forced, and keeping the best
-   plan, closes most of that gap (the quality benchmark measures it against exhaustive search).
+3. **Partial enumeration.**  Greedy alone can be fooled by cheap courses that use up the room a
+   better big one needed; running it again with a forced first pick, and keeping the best plan,
+   closes most of that gap (the quality benchmark measures it against exhaustive search).  Small
+   pools try every candidate first; large ones the best few by value and by absolute gain.
 4. **Order and mix.**  The chosen courses are ordered so that the highest-weight gaps come
    first (respecting prerequisites), and, when the goal lists soft or digital-literacy skills,
    a course teaching one is pulled into every :data:`MIX_EVERY_MONTHS`-month window that lacks
@@ -59,7 +60,11 @@ from core.planner.types import (
 )
 
 POOL_PER_SKILL = 24
-SEED_PICKS = 4
+FULL_SEEDING_POOL = 32  # up to this many candidates, every one is tried as a forced first pick
+SEED_PICKS = 3  # in larger pools: forced first picks taken from the best values...
+SEED_PICKS_BY_GAIN = (
+    2  # ...and from the largest gains (the big course a ratio defers until it no longer fits)
+)
 MIX_EVERY_MONTHS = 3
 RECOGNITION_BONUS = {Recognition.INDUSTRY: 1.10, Recognition.ACADEMIC: 1.05, Recognition.NONE: 1.0}
 NO_CREDENTIAL_FACTOR = 0.9
@@ -112,6 +117,7 @@ class _Planner:
             if p.state is ProgressState.IN_PROGRESS and cid in catalog.courses
         ]
         self._eligible: dict[str, bool] = {}
+        self._required: dict[str, tuple[str, ...]] = {}
         self.pool = self._candidate_pool()
 
     # -- eligibility -------------------------------------------------------------------------
@@ -178,9 +184,13 @@ class _Planner:
 
     def required_skills(self, course: Course) -> tuple[str, ...]:
         """Skills to cover before ``course``: its own, plus its main skill when above the learner's level."""
-        if course.level.rank > self.request.level.rank and course.skills[0] not in course.prerequisite_skills:
-            return (*course.prerequisite_skills, course.skills[0])
-        return tuple(course.prerequisite_skills)
+        known = self._required.get(course.id)
+        if known is None:
+            known = tuple(course.prerequisite_skills)
+            if course.level.rank > self.request.level.rank and course.skills[0] not in known:
+                known = (*known, course.skills[0])
+            self._required[course.id] = known
+        return known
 
     def closure(self, course_id: str, selection: _Selection) -> tuple[list[str], dict[str, set[str]]] | None:
         """``course_id`` with everything it still needs first, in a valid order (or None)."""
@@ -330,7 +340,8 @@ class _Planner:
         when something it needs gets picked; those are re-evaluated right after such a pick.
         """
         depends = dict(depends)
-        while heap:
+        room = self.total_hours - sum(self.hours_of(cid) for cid in selection.order)
+        while heap and not self.targets.keys() <= selection.covered:
             _, cid = heapq.heappop(heap)
             if cid in selection.order:
                 continue
@@ -342,10 +353,12 @@ class _Planner:
             if heap and (-score, cid) > heap[0]:
                 heapq.heappush(heap, (-score, cid))
                 continue
-            if self.lay_out([*selection.order, *block]) is None:
+            block_hours = sum(self.hours_of(c) for c in block)
+            if block_hours > room + 1e-6 or self.lay_out([*selection.order, *block]) is None:
                 depends.pop(cid, None)
                 continue  # hours and money only get scarcer: it will never fit
             self.accept(selection, block, after)
+            room -= block_hours
             self.refresh(selection, block, heap, depends)
         return selection
 
@@ -373,7 +386,7 @@ class _Planner:
         """Greedy, and greedy again with each of the best few first picks forced; keep the best."""
         heap, depends = self.initial_bounds(base)
         best = self.greedy(base.copy(), list(heap), depends)
-        for _, cid in heapq.nsmallest(SEED_PICKS, heap):
+        for cid in self.seeds(base, heap):
             evaluated = self.value(cid, base)
             if evaluated is None:
                 continue
@@ -389,6 +402,19 @@ class _Planner:
             if self.score(seeded) > self.score(best):
                 best = seeded
         return best
+
+    def seeds(self, base: _Selection, heap: list[tuple[float, str]]) -> list[str]:
+        """First picks to force: all of a small pool; else the best few by value and by absolute gain."""
+        if len(heap) <= FULL_SEEDING_POOL:
+            return [cid for _, cid in sorted(heap)]
+        by_value = [cid for _, cid in heapq.nsmallest(SEED_PICKS, heap)]
+        gains = []
+        for _, cid in heap:
+            found = self.closure(cid, base)
+            if found is not None:
+                gains.append((-self.gain(found[0], base.covered), cid))
+        by_gain = [cid for _, cid in heapq.nsmallest(SEED_PICKS_BY_GAIN, gains) if cid not in by_value]
+        return by_value + by_gain
 
     def score(self, selection: _Selection) -> tuple[float, float]:
         covered = self.gain(selection.order, set(self.held))

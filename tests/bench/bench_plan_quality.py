@@ -1,0 +1,140 @@
+"""Plan quality: weighted skill coverage of the plan / the optimum found by exhaustive search.
+
+Prints one JSON object.  200 random small instances (12-18 courses over 6-10 skills, hours
+4-40, half free and half one-off at 5-40 USD, random prerequisites on earlier courses, random
+recognition and skill weights; 3-8 h a week over 3-6 months; budget 0, 20 or 40 a month).
+
+The optimum is searched exhaustively (depth-first with a coverage bound) over every subset that
+respects the same constraints: prerequisites inside the subset, total hours within the horizon's
+capacity, each paid course within one month's budget and the total within budget x months.
+Those totals relax the planner's month-by-month limits, so the ratio can only understate the
+planner.  Baseline in the same run: the same planner without partial enumeration (plain greedy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import statistics
+import time
+from decimal import Decimal
+
+from core.catalog import Catalog
+from core.catalog.schema import Course
+from core.planner import PlanRequest, engine, plan_months
+from core.planner.packing import month_capacities
+from tests.catalog_factory import catalog_of, course
+
+INSTANCES = 200
+
+
+def instance(rng: random.Random, number: int) -> tuple[Catalog, PlanRequest]:
+    skills = [f"s{number}-{i}" for i in range(rng.randint(6, 10))]
+    courses = []
+    for index in range(rng.randint(12, 18)):
+        paid = rng.random() < 0.5
+        prerequisites = [f"c{rng.randrange(index)}"] if index and rng.random() < 0.3 else []
+        courses.append(
+            course(
+                f"c{index}",
+                rng.sample(skills, rng.randint(1, 3)),
+                rng.randint(4, 40),
+                cost="one-off" if paid else "free",
+                amount=rng.randint(5, 40) if paid else 0,
+                prerequisites=prerequisites,
+                recognition=rng.choice(["industry", "academic", "none"]),
+            )
+        )
+    goal = {skill: rng.choice([0.3, 0.5, 0.7, 0.9, 1.0]) for skill in skills}
+    request = PlanRequest(
+        goal_skills=goal,
+        start=dt.date(2027, 1, 1),
+        hours_per_week=rng.randint(3, 8),
+        months=rng.randint(3, 6),
+        monthly_budget=Decimal(rng.choice([0, 20, 40])),
+    )
+    return catalog_of(courses), request
+
+
+def optimum(catalog: Catalog, request: PlanRequest) -> float:
+    """Best weighted coverage over all feasible subsets (courses are in prerequisite order)."""
+    hours_limit = sum(month_capacities(request.start, request.months, request.hours_per_week))
+    money_limit = request.monthly_budget * request.months
+    skills = sorted(request.goal_skills)
+    bit = {skill: 1 << i for i, skill in enumerate(skills)}
+    weights = [request.goal_skills[skill] for skill in skills]
+
+    def value(mask: int) -> float:
+        return sum(w for i, w in enumerate(weights) if mask >> i & 1)
+
+    usable: list[Course] = [c for c in catalog.courses.values() if c.cost.amount <= request.monthly_budget]
+    masks = [sum(bit[s] for s in c.skills) for c in usable]
+    suffix = [0] * (len(usable) + 1)
+    for i in range(len(usable) - 1, -1, -1):
+        suffix[i] = suffix[i + 1] | masks[i]
+    best = 0.0
+    chosen: set[str] = set()
+
+    def search(i: int, hours: float, money: Decimal, mask: int) -> None:
+        nonlocal best
+        current = value(mask)
+        best = max(best, current)
+        if i == len(usable) or value(mask | suffix[i]) <= best + 1e-12:
+            return
+        candidate = usable[i]
+        if (
+            all(p in chosen for p in candidate.prerequisites)
+            and hours + candidate.hours <= hours_limit
+            and money + candidate.cost.amount <= money_limit
+        ):
+            chosen.add(candidate.id)
+            search(i + 1, hours + candidate.hours, money + candidate.cost.amount, mask | masks[i])
+            chosen.discard(candidate.id)
+        search(i + 1, hours, money, mask)
+
+    search(0, 0.0, Decimal(0), 0)
+    return best
+
+
+def planned(catalog: Catalog, request: PlanRequest) -> float:
+    result = plan_months(catalog, request)
+    return sum(request.goal_skills[s] for s in result.covered_skills)
+
+
+def main() -> None:
+    rng = random.Random(2026)
+    instances = [instance(rng, n) for n in range(INSTANCES)]
+    ratios, greedy_ratios, search_seconds = [], [], []
+    for catalog, request in instances:
+        started = time.perf_counter()
+        best = optimum(catalog, request)
+        search_seconds.append(time.perf_counter() - started)
+        if best == 0:
+            continue
+        ratios.append(planned(catalog, request) / best)
+        seeds = engine.FULL_SEEDING_POOL, engine.SEED_PICKS, engine.SEED_PICKS_BY_GAIN
+        engine.FULL_SEEDING_POOL = engine.SEED_PICKS = engine.SEED_PICKS_BY_GAIN = 0
+        try:
+            greedy_ratios.append(planned(catalog, request) / best)
+        finally:
+            engine.FULL_SEEDING_POOL, engine.SEED_PICKS, engine.SEED_PICKS_BY_GAIN = seeds
+    print(
+        json.dumps(
+            {
+                "benchmark": "plan_quality",
+                "instances": len(ratios),
+                "targets": {"mean": 0.97, "min": 0.90},
+                "mean_ratio": round(statistics.fmean(ratios), 4),
+                "min_ratio": round(min(ratios), 4),
+                "optimal_share": round(sum(r >= 1 - 1e-9 for r in ratios) / len(ratios), 3),
+                "baseline_plain_greedy_mean_ratio": round(statistics.fmean(greedy_ratios), 4),
+                "baseline_plain_greedy_min_ratio": round(min(greedy_ratios), 4),
+                "exhaustive_search_median_ms": round(statistics.median(search_seconds) * 1000, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
