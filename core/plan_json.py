@@ -6,9 +6,8 @@ from typing import Any
 
 from core.catalog import Catalog
 from core.catalog.schema import Goal
-from core.i18n import t
 from core.matching import Match, MatchResult
-from core.plan_text import reason_text
+from core.plan_text import reason_text, uncovered_text
 from core.planner.types import PlanResult
 
 
@@ -27,12 +26,8 @@ def plan_to_json(catalog: Catalog, result: PlanResult, goal: Goal, language: str
             {
                 "skill": gap.skill,
                 "reason_code": gap.reason.value,
-                "reason": t(
-                    f"uncovered.{gap.reason.value}",
-                    language,
-                    months=request.months,
-                    hours=request.hours_per_week,
-                ),
+                "reason": uncovered_text(result, gap, language),
+                "hours_needed": gap.hours_needed,
             }
             for gap in result.uncovered
         ],

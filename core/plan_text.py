@@ -11,7 +11,7 @@ from decimal import Decimal
 from core.catalog import Catalog
 from core.catalog.schema import CostModel, Course, CredentialKind, Goal, SkillKind
 from core.i18n import format_money, join_list, month_label, t
-from core.planner.types import PlannedItem, PlanResult
+from core.planner.types import PlannedItem, PlanResult, UncoveredSkill
 
 MAX_TITLES = 2
 
@@ -80,6 +80,20 @@ def reason_text(catalog: Catalog, item: PlannedItem, language: str) -> str:
     return sentence[0].upper() + sentence[1:]
 
 
+def uncovered_text(result: PlanResult, gap: UncoveredSkill, language: str) -> str:
+    """Why a skill is missing from the plan, with the numbers that explain it."""
+    request = result.request
+    left = sum(month.capacity_hours for month in result.months) - result.total_hours
+    return t(
+        f"uncovered.{gap.reason.value}",
+        language,
+        months=request.months,
+        hours=_hours(request.hours_per_week),
+        needed=_hours(gap.hours_needed or 0),
+        left=_hours(max(left, 0)),
+    )
+
+
 def render_plan(catalog: Catalog, result: PlanResult, goal: Goal, language: str) -> list[str]:
     """The whole plan as text lines (blank lines separate months)."""
     request = result.request
@@ -139,12 +153,7 @@ def render_plan(catalog: Catalog, result: PlanResult, goal: Goal, language: str)
     if result.uncovered:
         lines.append(t("plan.uncovered_heading", language))
         for gap in result.uncovered:
-            why = t(
-                f"uncovered.{gap.reason.value}",
-                language,
-                months=request.months,
-                hours=_hours(request.hours_per_week),
-            )
+            why = uncovered_text(result, gap, language)
             name = catalog.skills[gap.skill].name.get(language)
             lines.append("  " + t("plan.uncovered_item", language, skill=name, reason=why))
     lines.append(

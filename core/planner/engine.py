@@ -486,13 +486,14 @@ class _Planner:
 
     # -- result ------------------------------------------------------------------------------
 
-    def uncovered_reason(self, skill: str, selection: _Selection) -> UncoveredReason:
+    def uncovered(self, skill: str, selection: _Selection) -> UncoveredSkill:
+        """Why ``skill`` is not in the plan: the first filter that left no course, else time or money."""
         courses = self.catalog.courses_by_skill.get(skill, ())
         if not courses:
-            return UncoveredReason.NO_COURSE
+            return UncoveredSkill(skill, UncoveredReason.NO_COURSE)
         reasons = [self.rejection(course) for course in courses if course.id not in self.skipped]
         if not reasons:
-            return UncoveredReason.SKIPPED
+            return UncoveredSkill(skill, UncoveredReason.SKIPPED)
         order = [
             UncoveredReason.LANGUAGE,
             UncoveredReason.FORMAT,
@@ -502,11 +503,23 @@ class _Planner:
         ]
         if None not in reasons:
             # the filter that removed the last remaining course is the binding one
-            return max((r for r in reasons if r is not None), key=order.index)
+            return UncoveredSkill(skill, max((r for r in reasons if r is not None), key=order.index))
         viable = [c for c, r in zip(courses, reasons, strict=True) if r is None]
-        if all(self.closure(c.id, selection) is None for c in viable):
-            return UncoveredReason.LEVEL
-        return UncoveredReason.NO_ROOM
+        blocks = [found[0] for found in (self.closure(c.id, selection) for c in viable) if found is not None]
+        if not blocks:
+            return UncoveredSkill(skill, UncoveredReason.LEVEL)
+        unlimited = Decimal("Infinity")
+
+        def fits(sequence: list[str]) -> bool:
+            return lay_out(self.work(sequence), self.capacities, unlimited, self.price) is not None
+
+        shortest = round(min(sum(self.hours_of(cid) for cid in block) for block in blocks), 1)
+        alone = [block for block in blocks if fits([*self.pinned, *block])]
+        if not alone:  # even with nothing else planned, prerequisites included
+            return UncoveredSkill(skill, UncoveredReason.TOO_LONG, shortest)
+        if any(fits([*selection.order, *block]) for block in alone):
+            return UncoveredSkill(skill, UncoveredReason.BUDGET)  # time would do: money is missing
+        return UncoveredSkill(skill, UncoveredReason.NO_ROOM, shortest)
 
     def build(
         self,
@@ -577,7 +590,7 @@ class _Planner:
         )
         covered = tuple(s for s in sorted(self.targets) if s in covered_before)
         uncovered = tuple(
-            UncoveredSkill(s, self.uncovered_reason(s, selection))
+            self.uncovered(s, selection)
             for s in sorted(self.targets, key=lambda s: (-self.targets[s], s))
             if s not in covered_before
         )

@@ -95,7 +95,7 @@ class UncoveredReason(StrEnum):
     LANGUAGE = "language"  # only in languages the learner did not choose
     FORMAT = "format"
     PROVIDER = "provider"  # only from providers the learner avoids
-    BUDGET = "budget"  # every course costs more than the monthly budget allows
+    BUDGET = "budget"  # every course costs more than the monthly budget allows (alone or with the plan)
     LEVEL = "level"  # only courses whose foundations are not available
     TOO_LONG = "too_long"  # no course fits the horizon at this many hours per week
     NO_ROOM = "no_room"  # the horizon is full with higher-priority skills
@@ -106,6 +106,7 @@ class UncoveredReason(StrEnum):
 class UncoveredSkill:
     skill: str
     reason: UncoveredReason
+    hours_needed: float | None = None  # TOO_LONG / NO_ROOM: the shortest way there, prerequisites included
 
 
 @dataclass(frozen=True)
