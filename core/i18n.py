@@ -75,7 +75,8 @@ def format_money(amount: Decimal, currency: str, language: str | None) -> str:
     symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} ")
     if currency == "IDR":
         return f"{symbol}{int(amount.quantize(Decimal(1))):,}".replace(",", ".")
-    text = f"{amount.quantize(Decimal('0.01')):,}"
+    whole = amount == amount.to_integral_value()
+    text = f"{amount.quantize(Decimal(1) if whole else Decimal('0.01')):,}"
     if normalize_language(language) == "id":
         text = text.replace(",", "_").replace(".", ",").replace("_", ".")
     return f"{symbol}{text}"

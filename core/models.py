@@ -112,6 +112,7 @@ class Learner(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     telegram_id: int | None = Field(default=None, sa_type=BigInteger, unique=True, nullable=True)
+    local_key: str | None = Field(default=None, max_length=100, unique=True)  # e.g. console:<os user>
     language: str = Field(default="en", max_length=8)
     timezone: str = Field(default="UTC", max_length=64)
     status: LearnerStatus = Field(default=LearnerStatus.ACTIVE, sa_type=enum_type(LearnerStatus))
@@ -135,6 +136,9 @@ class LearnerProfile(SQLModel, table=True):
     preferred_formats: list[str] = Field(default_factory=list, sa_type=JSONDocument)
     course_languages: list[str] = Field(default_factory=list, sa_type=JSONDocument)
     avoid_providers: list[str] = Field(default_factory=list, sa_type=JSONDocument)
+    checkin_weekday: int | None = Field(default=None, ge=0, le=6)  # 0 = Monday
+    checkin_time: dt.time | None = Field(default=None)  # local time in the learner's time zone
+    onboarded_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_at: dt.datetime = _created_at()
 
 
@@ -150,6 +154,7 @@ class Plan(SQLModel, table=True):
     status: PlanStatus = Field(default=PlanStatus.ACTIVE, sa_type=enum_type(PlanStatus))
     horizon_months: int = Field(default=6, ge=1, le=36)
     starts_on: dt.date
+    summary: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument)  # request, coverage, gaps
     created_at: dt.datetime = _created_at()
 
 
@@ -173,6 +178,17 @@ class PlanItem(SQLModel, table=True):
     status: PlanItemStatus = Field(default=PlanItemStatus.PLANNED, sa_type=enum_type(PlanItemStatus))
     progress_percent: int = Field(default=0, ge=0, le=100)
     reason: str = Field(default="", sa_type=Text)
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument)  # hours, cost, reason facts
+    updated_at: dt.datetime = _created_at()
+
+
+class Conversation(SQLModel, table=True):
+    """Where a learner is in a conversation, so a restart continues at the same question."""
+
+    __tablename__ = "conversations"
+
+    learner_id: int = Field(foreign_key="learners.id", ondelete="CASCADE", primary_key=True)
+    state: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument)
     updated_at: dt.datetime = _created_at()
 
 

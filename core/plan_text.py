@@ -72,8 +72,6 @@ def reason_text(catalog: Catalog, item: PlannedItem, language: str) -> str:
         kinds = {catalog.skills[s].kind for s in course.skills if s in catalog.skills}
         kind = SkillKind.SOFT if SkillKind.SOFT in kinds else SkillKind.DIGITAL_LITERACY
         parts.append(t("reason.soft_mix", language, kind=t(f"skill_kind.{kind.value}", language)))
-    if reason.kept:
-        parts.append(t("reason.kept", language))
     if not parts:
         parts.append(t("reason.foundation", language))
     sentence = ", ".join(parts)

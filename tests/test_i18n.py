@@ -10,7 +10,7 @@ import pytest
 from core.i18n import LANGUAGES, messages, normalize_language, placeholders, t
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-KEY_IN_CODE = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
+KEY_IN_CODE = re.compile(r"""(?:\bt|\.text)\(\s*["']([a-z0-9_.-]+)["']""")
 
 
 def _keys_used_in_code() -> set[str]:
@@ -57,3 +57,26 @@ def test_missing_key_raises() -> None:
 )
 def test_language_codes_map_to_supported_languages(code: str | None, expected: str) -> None:
     assert normalize_language(code) == expected
+
+
+def test_keys_built_at_run_time_exist() -> None:
+    from core.catalog.schema import CourseFormat, Level, SkillKind
+    from core.dialogue.engine import PLAN_ACTIONS
+    from core.dialogue.steps import SETTINGS, ZONE_CHOICES
+    from core.planner.types import UncoveredReason
+
+    families = [
+        *(f"plan.action.{action}" for action in PLAN_ACTIONS),
+        *(f"settings.option.{key}" for key in [*SETTINGS, "language"]),
+        *(f"weekday.{day}" for day in range(7)),
+        *(f"months.{month}" for month in range(1, 13)),
+        *(f"format.{fmt.value}" for fmt in CourseFormat),
+        *(f"level.{level.value}" for level in Level),
+        *(f"uncovered.{reason.value}" for reason in UncoveredReason),
+        *(f"skill_kind.{kind.value}" for kind in SkillKind if kind is not SkillKind.HARD),
+        *(f"language.name.{code}" for code in LANGUAGES),
+        *(f"zone.{zone.replace('/', '_')}" for zones in ZONE_CHOICES.values() for zone in zones),
+    ]
+    for language in LANGUAGES:
+        missing = [key for key in families if key not in messages(language)]
+        assert missing == [], language

@@ -27,8 +27,9 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 @cache
 def vocabulary() -> dict[str, Any]:
+    """The vocabulary, every scalar read as text (BaseLoader: "yes", "no", "on" stay words)."""
     with (LOCALES_DIR / "vocabulary.yaml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=yaml.BaseLoader)  # noqa: S506  (BaseLoader builds only str/list/dict)
 
 
 def _phrases(words: list[Any]) -> list[str]:
@@ -96,11 +97,15 @@ def parse_budget(text: str, currency: str) -> Decimal | None:
     if number is None:
         return None
     words = vocabulary()
-    if any(_contains(folded, suffix) or re.search(rf"\d{re.escape(suffix)}\b", folded)
-           for suffix in _phrases(words["million_suffixes"])):
+    if any(
+        _contains(folded, suffix) or re.search(rf"\d{re.escape(suffix)}\b", folded)
+        for suffix in _phrases(words["million_suffixes"])
+    ):
         number *= 1_000_000
-    elif any(_contains(folded, suffix) or re.search(rf"\d{re.escape(suffix)}\b", folded)
-             for suffix in _phrases(words["thousand_suffixes"])):
+    elif any(
+        _contains(folded, suffix) or re.search(rf"\d{re.escape(suffix)}\b", folded)
+        for suffix in _phrases(words["thousand_suffixes"])
+    ):
         number *= 1000
     if number < 0 or number > MAX_BUDGET:
         return None
@@ -123,8 +128,11 @@ def parse_formats(text: str) -> frozenset[CourseFormat] | None:
     if is_word(text, "any"):
         return frozenset(CourseFormat)
     folded = fold(text)
-    found = {CourseFormat(key) for key, words in vocabulary()["formats"].items()
-             if any(_contains(folded, phrase) for phrase in _phrases(words))}
+    found = {
+        CourseFormat(key)
+        for key, words in vocabulary()["formats"].items()
+        if any(_contains(folded, phrase) for phrase in _phrases(words))
+    }
     return frozenset(found) or None
 
 

@@ -25,9 +25,16 @@ CITY_SCORE = 80.0  # plain ratio: typos in a whole name, never a two-letter alia
 MIN_FUZZY_LENGTH = 4
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?:[:.]?(\d{2}))?$")
 # Offsets without an Etc/GMT zone (half and quarter hours) go to the place that uses them.
-_ODD_OFFSETS = {(5, 30): "Asia/Kolkata", (5, 45): "Asia/Kathmandu", (9, 30): "Australia/Darwin",
-                (3, 30): "Asia/Tehran", (-3, -30): "America/St_Johns", (6, 30): "Asia/Yangon",
-                (10, 30): "Australia/Adelaide", (4, 30): "Asia/Kabul"}
+_ODD_OFFSETS = {
+    (5, 30): "Asia/Kolkata",
+    (5, 45): "Asia/Kathmandu",
+    (9, 30): "Australia/Darwin",
+    (3, 30): "Asia/Tehran",
+    (-3, -30): "America/St_Johns",
+    (6, 30): "Asia/Yangon",
+    (10, 30): "Australia/Adelaide",
+    (4, 30): "Asia/Kabul",
+}
 
 
 @dataclass(frozen=True)

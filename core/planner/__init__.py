@@ -1,6 +1,6 @@
 """The monthly micro-credential planner (see :mod:`core.planner.engine` for the algorithm)."""
 
-from core.planner.engine import plan_months, replan
+from core.planner.engine import alternatives, plan_months, replan
 from core.planner.types import (
     PlanMonth,
     PlannedItem,
@@ -21,6 +21,7 @@ __all__ = [
     "ProgressState",
     "UncoveredReason",
     "UncoveredSkill",
+    "alternatives",
     "plan_months",
     "replan",
 ]

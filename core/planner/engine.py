@@ -149,6 +149,7 @@ class _Planner:
                 course is not None
                 and course_id not in self.done
                 and course_id not in self.skipped
+                and course_id not in self.request.exclude_courses
                 and self.rejection(course) is None
             )
             self._eligible[course_id] = known
@@ -561,7 +562,6 @@ class _Planner:
                 recognized=course.recognition is Recognition.INDUSTRY
                 or course.credential.kind is CredentialKind.OPEN_BADGE,
                 soft_mix=self.is_mix(cid),
-                kept=cid in previous,
                 in_progress=in_progress,
             )
             for number, (month, hours, cost) in enumerate(parts, start=1):
@@ -627,14 +627,14 @@ def _moves(
 
 def plan_months(catalog: Catalog, request: PlanRequest) -> PlanResult:
     """A month-by-month plan for ``request`` (see the module docstring for how)."""
-    return _run(catalog, request, previous={})
+    return _run(catalog, request, previous={}, keep=request.keep)
 
 
 def replan(catalog: Catalog, request: PlanRequest, previous_starts: Mapping[str, object]) -> PlanResult:
     """Re-plan from ``request.start`` keeping done work, in-progress courses first, and the old
-    courses (``previous_starts``: course id -> the month it used to start) where they still fit;
-    the result's ``moves`` say what moved or was dropped."""
-    keep = tuple(cid for cid in previous_starts if cid not in request.keep) + tuple(request.keep)
+    courses (``request.keep``, or else every course of ``previous_starts``: course id -> the month it
+    used to start) where they still fit; the result's ``moves`` say what moved or was dropped."""
+    keep = request.keep or tuple(previous_starts)
     return _run(catalog, request, previous=previous_starts, keep=keep)
 
 
@@ -642,8 +642,27 @@ def _run(
     catalog: Catalog, request: PlanRequest, previous: Mapping[str, object], keep: Sequence[str] = ()
 ) -> PlanResult:
     planner = _Planner(catalog, request)
-    base, dropped = planner.start_selection(keep or request.keep)
+    base, dropped = planner.start_selection(keep)
     fixed = len(planner.pinned)
     selection = planner.best_selection(base) if planner.targets else base
     sequence = planner.arrange(selection, fixed)
     return planner.build(selection, sequence, dropped, previous)
+
+
+def alternatives(
+    catalog: Catalog, request: PlanRequest, course_id: str, planned: Iterable[str], limit: int = 5
+) -> list[Course]:
+    """Courses that could replace ``course_id``: eligible for this learner, not already planned,
+    teaching what it teaches for the goal; most overlap first, then fewest hours."""
+    planner = _Planner(catalog, request)
+    swapped = catalog.courses[course_id]
+    wanted = {s for s in swapped.skills if s in request.goal_skills} or set(swapped.skills)
+    taken = set(planned) | {course_id}
+    found = {
+        other.id: other
+        for skill in sorted(wanted)
+        for other in catalog.planning_order.get(skill, ())
+        if other.id not in taken and planner.eligible(other.id)
+    }
+    ranked = sorted(found.values(), key=lambda c: (-len(wanted & set(c.skills)), c.hours, c.id))
+    return ranked[:limit]

@@ -43,7 +43,8 @@ class PlanRequest:
     formats: frozenset[CourseFormat] = frozenset()  # accepted formats; empty = any
     avoid_providers: frozenset[str] = frozenset()
     progress: Mapping[str, Progress] = field(default_factory=dict)
-    keep: tuple[str, ...] = ()  # courses of an earlier plan to keep, in their old order (re-planning)
+    keep: tuple[str, ...] = ()  # courses of an earlier plan to keep, in this order (re-planning)
+    exclude_courses: frozenset[str] = frozenset()  # courses the learner swapped out
 
     @property
     def target_skills(self) -> dict[str, float]:
@@ -76,7 +77,6 @@ class Reason:
     stacks_with_plan: bool = False  # another course of the same pathway is in the plan
     recognized: bool = False
     soft_mix: bool = False
-    kept: bool = False  # carried over from the previous plan
     in_progress: bool = False
 
 

@@ -1,0 +1,478 @@
+"""The dialogue engine: (learner, channel-neutral input) -> replies, one transaction per message.
+
+Everything a learner says goes through :meth:`Dialogue.handle`: the learner is found (or
+created), their conversation state is loaded from the database, the input is routed (a command,
+a button, typed text, a location), and the new state is saved in the same unit of work.  A
+restart between two messages therefore continues at the same question.
+
+Routing, top to bottom:
+- commands (``COMMANDS``) work everywhere, including in the middle of a question;
+- a button is accepted only if the current question issued it (else: "this button has expired",
+  and nothing changes);
+- inside a flow, typed text and locations go to the current step (:mod:`core.dialogue.steps`);
+- outside a flow, a menu (plan actions, settings, language, swap) takes the button or a number;
+- anything else gets a helpful answer, never silence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+
+from core.catalog import Catalog
+from core.db import Database
+from core.db_types import utc_now
+from core.dialogue.messages import Button, Identity, Inbound, InboundKind, Reply
+from core.dialogue.state import ConversationState
+from core.dialogue.steps import (
+    AFFECTS_PLAN,
+    ONBOARDING,
+    SETTINGS,
+    STEPS,
+    Context,
+    Goto,
+    Option,
+    Outcome,
+    Question,
+    Retry,
+    Stay,
+)
+from core.i18n import LANGUAGES, join_list, normalize_language
+from core.learners import find_or_create_learner, profile_of
+from core.matching import Matcher
+from core.models import CheckIn, CheckInStatus, Conversation, PlanItemStatus
+from core.plan_store import (
+    active_plan,
+    course_starts,
+    load_plan,
+    plan_items,
+    progress_of,
+    request_from_profile,
+    save_plan,
+)
+from core.plan_text import render_plan
+from core.planner import PlanResult, alternatives, plan_months, replan
+from core.planner.packing import add_months
+
+Clock = Callable[[], dt.datetime]
+LESS_HOURS = 0.75
+MORE_HOURS = 1.25
+MIN_HOURS, MAX_HOURS = 1.0, 60.0
+START_THIS_MONTH_UNTIL_DAY = 7  # a plan made in the first week starts this month, later ones next month
+PLAN_ACTIONS = ("swap", "less", "more", "regenerate")
+
+
+def _payload(version: int, index: int) -> str:
+    return f"{version}.{index}"
+
+
+class Dialogue:
+    """The conversation, shared by every channel."""
+
+    def __init__(
+        self,
+        database: Database,
+        catalog: Catalog,
+        *,
+        default_timezone: str = "UTC",
+        matcher: Matcher | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.database = database
+        self.catalog = catalog
+        self.matcher = matcher or Matcher(catalog)
+        self.default_timezone = default_timezone
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.commands: dict[str, Callable[[Context, str], list[Reply]]] = {
+            "start": self.cmd_start,
+            "help": self.cmd_help,
+            "plan": self.cmd_plan,
+            "progress": self.cmd_progress,
+            "settings": self.cmd_settings,
+            "language": self.cmd_language,
+            "cancel": self.cmd_cancel,
+            "back": self.cmd_back,
+        }
+        self.menus: dict[str, Callable[[Context, str], list[Reply]]] = {
+            "plan_actions": self.on_plan_action,
+            "swap_pick": self.on_swap_pick,
+            "swap_with": self.on_swap_with,
+            "settings_menu": self.on_settings_pick,
+            "language": self.on_language_pick,
+        }
+
+    # -- entry point -------------------------------------------------------------------------
+
+    def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]:
+        """Everything that one message from one learner causes, in one transaction."""
+        with self.database.unit_of_work() as session:
+            learner, _ = find_or_create_learner(session, identity, self.default_timezone)
+            profile = profile_of(session, learner)
+            conversation = session.get(Conversation, learner.id)
+            if conversation is None:
+                conversation = Conversation(learner_id=learner.id)  # type: ignore[arg-type]
+                session.add(conversation)
+            state = ConversationState.model_validate(conversation.state or {})
+            ctx = Context(session, self.catalog, self.matcher, learner, profile, state)
+            replies = self.route(ctx, inbound)
+            conversation.state = state.model_dump(mode="json")
+            conversation.updated_at = utc_now()
+            return replies
+
+    def route(self, ctx: Context, inbound: Inbound) -> list[Reply]:
+        state = ctx.state
+        if inbound.kind is InboundKind.COMMAND:
+            handler = self.commands.get(inbound.command)
+            if handler is None:
+                return [
+                    Reply(
+                        ctx.text("unknown_command", command=inbound.command[:32])
+                        + "\n\n"
+                        + ctx.text("help.commands")
+                    )
+                ]
+            return handler(ctx, inbound.text)
+        if inbound.kind is InboundKind.CHOICE:
+            value = state.offered.get(inbound.payload)
+            if value is None:
+                return [Reply(ctx.text("button_expired"))]
+            if state.flow in ("onboarding", "settings"):
+                return self.advance(ctx, STEPS[state.step or ""].on_choice(ctx, value))
+            return self.menus[state.step or ""](ctx, value)
+        if state.flow in ("onboarding", "settings"):
+            step = STEPS[state.step or ""]
+            if (
+                inbound.kind is InboundKind.LOCATION
+                and inbound.latitude is not None
+                and inbound.longitude is not None
+            ):
+                return self.advance(ctx, step.on_location(ctx, inbound.latitude, inbound.longitude))
+            if inbound.kind is InboundKind.TEXT and inbound.text.strip():
+                return self.advance(ctx, step.on_text(ctx, inbound.text))
+            return [Reply(ctx.text("hint.text_please")), self.ask(ctx)]
+        if state.flow == "menu" and inbound.kind is InboundKind.TEXT:
+            chosen = self.typed_choice(ctx, inbound.text)
+            if chosen is not None:
+                return self.menus[state.step or ""](ctx, chosen)
+        return self.outside_flow(ctx, inbound)
+
+    def typed_choice(self, ctx: Context, text: str) -> str | None:
+        """A menu answered by typing its number or its label."""
+        options = list(ctx.state.offered.values())
+        labels = ctx.state.scratch.get("labels", {})
+        stripped = text.strip()
+        if stripped.isdigit() and 1 <= int(stripped) <= len(options):
+            return options[int(stripped) - 1]
+        for value in options:
+            if labels.get(value, "").casefold() == stripped.casefold():
+                return value
+        return None
+
+    def outside_flow(self, ctx: Context, inbound: Inbound) -> list[Reply]:
+        if ctx.profile.onboarded_at is None:
+            return [Reply(ctx.text("free_text.start_first"))]
+        if inbound.kind is InboundKind.TEXT:
+            return [Reply(ctx.text("free_text.help"))]
+        return [Reply(ctx.text("hint.unsupported") + "\n\n" + ctx.text("free_text.help"))]
+
+    # -- asking ------------------------------------------------------------------------------
+
+    def question_reply(self, ctx: Context, question: Question, *, flow: str, step: str) -> Reply:
+        """Show ``question`` and remember the buttons it issued (older ones expire)."""
+        state = ctx.state
+        state.flow, state.step = flow, step
+        state.version += 1
+        state.offered = {
+            _payload(state.version, i): option.value for i, option in enumerate(question.options)
+        }
+        state.scratch["labels"] = {option.value: option.label for option in question.options}
+        buttons = [
+            Button(option.label, _payload(state.version, i)) for i, option in enumerate(question.options)
+        ]
+        rows = tuple(
+            tuple(buttons[i : i + question.columns]) for i in range(0, len(buttons), question.columns)
+        )
+        return Reply(question.text, rows, ask_location=question.ask_location)
+
+    def ask(self, ctx: Context) -> Reply:
+        state = ctx.state
+        step = STEPS[state.step or ""]
+        question = step.ask(ctx)
+        sequence = state.scratch.get("sequence", [])
+        if state.flow == "onboarding" and state.step in sequence:
+            position = ctx.text(
+                "onboarding.position", number=sequence.index(state.step) + 1, total=len(sequence)
+            )
+            question.text = f"{position}\n{question.text}"
+        return self.question_reply(ctx, question, flow=state.flow or "", step=state.step or "")
+
+    def start_flow(self, ctx: Context, flow: str, sequence: tuple[str, ...]) -> Reply:
+        ctx.state.reset()
+        ctx.state.flow, ctx.state.step = flow, sequence[0]
+        ctx.state.scratch["sequence"] = list(sequence)
+        return self.ask(ctx)
+
+    def advance(self, ctx: Context, outcome: Outcome) -> list[Reply]:
+        state = ctx.state
+        if isinstance(outcome, Retry):
+            return [Reply(outcome.hint), self.ask(ctx)]
+        if isinstance(outcome, Stay):
+            return [self.ask(ctx)]
+        if isinstance(outcome, Goto):
+            state.step = outcome.step
+            return [self.ask(ctx)]
+        sequence = state.scratch.get("sequence", [])
+        current = state.step or ""
+        state.history.append(current)
+        following = sequence[sequence.index(current) + 1 :] if current in sequence else []
+        if following:
+            state.step = following[0]
+            return [self.ask(ctx)]
+        return self.finish_flow(ctx)
+
+    def finish_flow(self, ctx: Context) -> list[Reply]:
+        flow = ctx.state.flow
+        changed = ctx.state.scratch.get("setting")
+        ctx.state.reset()
+        if flow == "onboarding":
+            ctx.profile.onboarded_at = utc_now()
+            return [Reply(ctx.text("onboarding.done")), *self.show_plan(ctx, self.make_plan(ctx))]
+        replies = [Reply(ctx.text("settings.saved"))]
+        if changed in AFFECTS_PLAN and ctx.profile.onboarded_at is not None:
+            replies.extend(self.show_plan(ctx, self.make_plan(ctx)))
+        return replies
+
+    # -- plans -------------------------------------------------------------------------------
+
+    def local_today(self, ctx: Context) -> dt.date:
+        return self.clock().astimezone(ZoneInfo(ctx.learner.timezone)).date()
+
+    def plan_start(self, ctx: Context) -> dt.date:
+        today = self.local_today(ctx)
+        first = today.replace(day=1)
+        return first if today.day <= START_THIS_MONTH_UNTIL_DAY else add_months(first, 1)
+
+    def make_plan(
+        self,
+        ctx: Context,
+        *,
+        keep: tuple[str, ...] = (),
+        exclude: frozenset[str] = frozenset(),
+        fresh: bool = False,
+    ) -> PlanResult:
+        """Plan (or re-plan) from the profile, store it, and return it."""
+        goal = self.catalog.goals[ctx.profile.goal_id or ""]
+        assert ctx.learner.id is not None  # noqa: S101  (flushed on creation)
+        previous = active_plan(ctx.session, ctx.learner.id)
+        progress = progress_of(ctx.session, previous) if previous is not None else {}
+        request = request_from_profile(ctx.profile, goal, self.plan_start(ctx), progress)
+        request = replace(request, keep=keep, exclude_courses=exclude)
+        if previous is None or fresh:
+            result = plan_months(self.catalog, request)
+        else:
+            result = replan(
+                self.catalog, request, course_starts(load_plan(ctx.session, previous, self.catalog))
+            )
+        save_plan(ctx.session, ctx.learner.id, goal.id, result)
+        return result
+
+    def show_plan(self, ctx: Context, result: PlanResult) -> list[Reply]:
+        goal = self.catalog.goals[ctx.profile.goal_id or ""]
+        text = "\n".join(render_plan(self.catalog, result, goal, ctx.language))
+        options = [Option(action, ctx.text(f"plan.action.{action}")) for action in PLAN_ACTIONS]
+        return [self.question_reply(ctx, Question(text, options), flow="menu", step="plan_actions")]
+
+    def current_plan(self, ctx: Context) -> PlanResult | None:
+        assert ctx.learner.id is not None  # noqa: S101
+        plan = active_plan(ctx.session, ctx.learner.id)
+        return load_plan(ctx.session, plan, self.catalog) if plan is not None else None
+
+    def on_plan_action(self, ctx: Context, action: str) -> list[Reply]:
+        if action == "swap":
+            result = self.current_plan(ctx)
+            if result is None or not result.course_ids:
+                return [Reply(ctx.text("plan.nothing_to_swap"))]
+            options = [Option(cid, self.catalog.courses[cid].title) for cid in result.course_ids]
+            return [
+                self.question_reply(
+                    ctx,
+                    Question(ctx.text("plan.swap_which"), options, columns=1),
+                    flow="menu",
+                    step="swap_pick",
+                )
+            ]
+        if action in ("less", "more"):
+            hours = ctx.profile.hours_per_week or MIN_HOURS
+            factor = LESS_HOURS if action == "less" else MORE_HOURS
+            ctx.profile.hours_per_week = round(min(max(hours * factor, MIN_HOURS), MAX_HOURS), 1)
+            note = Reply(ctx.text("plan.hours_changed", hours=f"{ctx.profile.hours_per_week:g}"))
+            return [note, *self.show_plan(ctx, self.make_plan(ctx))]
+        return self.show_plan(ctx, self.make_plan(ctx, fresh=True))
+
+    def on_swap_pick(self, ctx: Context, course_id: str) -> list[Reply]:
+        result = self.current_plan(ctx)
+        if result is None:
+            return [Reply(ctx.text("plan.none_yet"))]
+        options = [
+            Option(c.id, f"{c.title} ({c.provider}, {c.hours:g} h)")
+            for c in alternatives(self.catalog, result.request, course_id, result.course_ids)
+        ]
+        if not options:
+            return [Reply(ctx.text("plan.no_alternatives")), *self.show_plan(ctx, result)]
+        ctx.state.scratch["swap_out"] = course_id
+        title = self.catalog.courses[course_id].title
+        return [
+            self.question_reply(
+                ctx,
+                Question(ctx.text("plan.swap_with", title=title), options, columns=1),
+                flow="menu",
+                step="swap_with",
+            )
+        ]
+
+    def on_swap_with(self, ctx: Context, course_id: str) -> list[Reply]:
+        result = self.current_plan(ctx)
+        swap_out = ctx.state.scratch.get("swap_out")
+        if result is None or swap_out is None:
+            return [Reply(ctx.text("button_expired"))]
+        keep = tuple(course_id if cid == swap_out else cid for cid in result.course_ids)
+        new = self.make_plan(ctx, keep=keep, exclude=frozenset({swap_out}))
+        note = Reply(
+            ctx.text(
+                "plan.swapped",
+                old=self.catalog.courses[swap_out].title,
+                new=self.catalog.courses[course_id].title,
+            )
+        )
+        return [note, *self.show_plan(ctx, new)]
+
+    # -- commands ----------------------------------------------------------------------------
+
+    def cmd_start(self, ctx: Context, _args: str) -> list[Reply]:
+        if ctx.state.flow == "onboarding":
+            return [Reply(ctx.text("start.continue")), self.ask(ctx)]
+        if ctx.profile.onboarded_at is None:
+            return [Reply(ctx.text("start.greeting")), self.start_flow(ctx, "onboarding", ONBOARDING)]
+        ctx.state.reset()
+        return [Reply(ctx.text("start.welcome_back") + "\n\n" + ctx.text("help.commands"))]
+
+    def cmd_help(self, ctx: Context, _args: str) -> list[Reply]:
+        replies = [Reply(ctx.text("help.about") + "\n\n" + ctx.text("help.commands"))]
+        if ctx.state.flow in ("onboarding", "settings"):
+            replies.append(self.ask(ctx))
+        return replies
+
+    def needs_onboarding(self, ctx: Context) -> list[Reply] | None:
+        if ctx.profile.onboarded_at is None or ctx.profile.goal_id not in self.catalog.goals:
+            return [Reply(ctx.text("free_text.start_first"))]
+        return None
+
+    def cmd_plan(self, ctx: Context, _args: str) -> list[Reply]:
+        blocked = self.needs_onboarding(ctx)
+        if blocked:
+            return blocked
+        result = self.current_plan(ctx) or self.make_plan(ctx)
+        return self.show_plan(ctx, result)
+
+    def cmd_progress(self, ctx: Context, _args: str) -> list[Reply]:
+        blocked = self.needs_onboarding(ctx)
+        if blocked:
+            return blocked
+        goal = self.catalog.goals[ctx.profile.goal_id or ""]
+        gained = set(ctx.profile.skills_held)
+        plan = active_plan(ctx.session, ctx.learner.id or 0)
+        done_courses = 0
+        if plan is not None:
+            for row in plan_items(ctx.session, plan):
+                if row.status is PlanItemStatus.DONE and row.course_id in self.catalog.courses:
+                    gained.update(self.catalog.courses[row.course_id].skills)
+                    done_courses += 1
+        have = [s for s in goal.skills if s in gained]
+        missing = [s for s in goal.skills if s not in gained]
+        percent = round(100 * sum(goal.skills[s] for s in have) / sum(goal.skills.values()))
+
+        def names(skills: list[str]) -> str:
+            return (
+                join_list([self.catalog.skills[s].name.get(ctx.language) for s in skills], ctx.language)
+                or "-"
+            )
+
+        return [
+            Reply(
+                ctx.text(
+                    "progress.summary",
+                    goal=goal.name.get(ctx.language),
+                    percent=percent,
+                    have=names(have),
+                    missing=names(missing),
+                    courses=done_courses,
+                    streak=self.streak(ctx),
+                )
+            )
+        ]
+
+    def streak(self, ctx: Context) -> int:
+        """Consecutive answered check-ins, most recent first."""
+        query = select(CheckIn.status).where(CheckIn.learner_id == ctx.learner.id)
+        count = 0
+        for status in ctx.session.exec(query.order_by(col(CheckIn.due_at).desc())):
+            if status is not CheckInStatus.ANSWERED:
+                break
+            count += 1
+        return count
+
+    def cmd_settings(self, ctx: Context, _args: str) -> list[Reply]:
+        blocked = self.needs_onboarding(ctx)
+        if blocked:
+            return blocked
+        options = [Option(key, ctx.text(f"settings.option.{key}")) for key in SETTINGS]
+        options.append(Option("language", ctx.text("settings.option.language")))
+        return [
+            self.question_reply(
+                ctx, Question(ctx.text("settings.which"), options), flow="menu", step="settings_menu"
+            )
+        ]
+
+    def on_settings_pick(self, ctx: Context, key: str) -> list[Reply]:
+        if key == "language":
+            return self.cmd_language(ctx, "")
+        reply = self.start_flow(ctx, "settings", SETTINGS[key])
+        ctx.state.scratch["setting"] = key
+        return [reply]
+
+    def cmd_language(self, ctx: Context, args: str) -> list[Reply]:
+        wanted = args.strip().lower()[:8]
+        if wanted:
+            return self.on_language_pick(ctx, normalize_language(wanted))
+        options = [Option(code, ctx.text(f"language.name.{code}")) for code in LANGUAGES]
+        return [
+            self.question_reply(
+                ctx, Question(ctx.text("language.which"), options), flow="menu", step="language"
+            )
+        ]
+
+    def on_language_pick(self, ctx: Context, code: str) -> list[Reply]:
+        ctx.learner.language = normalize_language(code)
+        ctx.learner.updated_at = utc_now()
+        ctx.state.reset()
+        return [Reply(ctx.text("language.changed"))]
+
+    def cmd_cancel(self, ctx: Context, _args: str) -> list[Reply]:
+        if ctx.state.flow is None:
+            return [Reply(ctx.text("cancel.nothing"))]
+        was_onboarding = ctx.state.flow == "onboarding"
+        ctx.state.reset()
+        return [Reply(ctx.text("cancel.onboarding" if was_onboarding else "cancel.done"))]
+
+    def cmd_back(self, ctx: Context, _args: str) -> list[Reply]:
+        state = ctx.state
+        if state.flow not in ("onboarding", "settings"):
+            return [Reply(ctx.text("back.nothing"))]
+        if not state.history:
+            return [Reply(ctx.text("back.first_question")), self.ask(ctx)]
+        state.step = state.history.pop()
+        return [self.ask(ctx)]

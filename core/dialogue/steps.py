@@ -1,0 +1,472 @@
+"""The questions SkillStack asks, one small class per question.
+
+Each step says how to ask (:meth:`Step.ask` -> :class:`Question`) and what to do with a typed
+answer, a pressed button or a shared location.  An answer that does not fit returns
+:class:`Retry` with a hint; the engine shows the hint and asks again, so there is no dead end.
+The flows at the bottom of this module are plain lists of step names: reading them tells the
+whole conversation, and adding a question is one class and one entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from core.catalog import Catalog
+from core.catalog.schema import CourseFormat, Level
+from core.db_types import utc_now
+from core.dialogue import parsing
+from core.dialogue.state import ConversationState
+from core.dialogue.timezones import nearest_zone, parse_timezone
+from core.i18n import format_money, t
+from core.matching import CONFIDENT_SCORE, Matcher
+from core.models import Learner, LearnerProfile
+from core.text import fold
+
+MAX_GOAL_CHOICES = 3
+POPULAR_GOALS = (
+    "data-analyst",
+    "web-developer",
+    "digital-marketer",
+    "ux-designer",
+    "cybersecurity-analyst",
+    "online-seller",
+)
+MAX_SKILL_CHOICES = 12
+HOUR_CHOICES = (2, 3, 5, 8, 10, 15)
+BUDGET_CHOICES = {"USD": (10, 25, 50, 100), "IDR": (100_000, 250_000, 500_000, 1_000_000)}
+TIME_CHOICES = ("07:00", "09:00", "12:00", "19:00", "21:00")
+ZONE_CHOICES = {
+    "id": ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"),
+    "en": ("UTC", "Europe/London", "America/New_York", "Asia/Singapore"),
+}
+DONE = "_done"
+NONE = "_none"
+ANY = "_any"
+OTHER = "_other"
+
+
+@dataclass
+class Context:
+    """What a step may read and change while handling one message."""
+
+    session: Session
+    catalog: Catalog
+    matcher: Matcher
+    learner: Learner
+    profile: LearnerProfile
+    state: ConversationState
+
+    @property
+    def language(self) -> str:
+        return self.learner.language
+
+    def text(self, key: str, **values: object) -> str:
+        return t(key, self.language, **values)
+
+    def touch(self) -> None:
+        self.profile.updated_at = utc_now()
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass
+class Question:
+    text: str
+    options: list[Option] = field(default_factory=list)
+    columns: int = 2
+    ask_location: bool = False
+
+
+@dataclass(frozen=True)
+class Next:
+    """The answer is stored: go on."""
+
+
+@dataclass(frozen=True)
+class Stay:
+    """Ask the same question again (a multi-choice toggle changed)."""
+
+
+@dataclass(frozen=True)
+class Retry:
+    """The answer does not fit: show ``hint`` and ask again."""
+
+    hint: str
+
+
+@dataclass(frozen=True)
+class Goto:
+    """Continue at another step (e.g. "something else" goes back to the goal question)."""
+
+    step: str
+
+
+Outcome = Next | Stay | Retry | Goto
+
+
+class Step:
+    name = ""
+
+    def ask(self, ctx: Context) -> Question:
+        raise NotImplementedError
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        raise NotImplementedError
+
+    def on_choice(self, ctx: Context, value: str) -> Outcome:
+        return self.on_text(ctx, value)
+
+    def on_location(self, ctx: Context, latitude: float, longitude: float) -> Outcome:
+        return Retry(ctx.text("hint.location_not_needed"))
+
+
+class GoalStep(Step):
+    name = "goal"
+
+    def ask(self, ctx: Context) -> Question:
+        options = [
+            Option(g, ctx.catalog.goals[g].name.get(ctx.language))
+            for g in POPULAR_GOALS
+            if g in ctx.catalog.goals
+        ]
+        return Question(ctx.text("ask.goal"), options)
+
+    def on_choice(self, ctx: Context, value: str) -> Outcome:
+        ctx.state.scratch["goal_candidates"] = [value]
+        ctx.profile.goal_text = ctx.catalog.goals[value].name.get(ctx.language)
+        return Next()
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        result = ctx.matcher.match(text)
+        if not result.goals:
+            return Retry(ctx.text("hint.goal_not_found"))
+        ctx.state.scratch["goal_candidates"] = [m.id for m in result.goals[:MAX_GOAL_CHOICES]]
+        ctx.profile.goal_text = text.strip()[:500]
+        return Next()
+
+
+class ConfirmGoalStep(Step):
+    name = "confirm_goal"
+
+    def ask(self, ctx: Context) -> Question:
+        candidates = ctx.state.scratch.get("goal_candidates", [])
+        options = [Option(g, ctx.catalog.goals[g].name.get(ctx.language)) for g in candidates]
+        options.append(Option(OTHER, ctx.text("choice.something_else")))
+        key = "ask.confirm_goal_one" if len(candidates) == 1 else "ask.confirm_goal"
+        return Question(ctx.text(key), options, columns=1)
+
+    def on_choice(self, ctx: Context, value: str) -> Outcome:
+        if value == OTHER:
+            return Goto("goal")
+        ctx.profile.goal_id = value
+        ctx.touch()
+        return Next()
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        candidates = ctx.state.scratch.get("goal_candidates", [])
+        if parsing.is_word(text, "yes") and len(candidates) == 1:
+            return self.on_choice(ctx, candidates[0])
+        number = parsing.parse_number(text)
+        if number is not None and 1 <= number <= len(candidates):
+            return self.on_choice(ctx, candidates[int(number) - 1])
+        result = ctx.matcher.match(text)
+        if result.best_goal is not None:
+            ctx.state.scratch["goal_candidates"] = [m.id for m in result.goals[:MAX_GOAL_CHOICES]]
+            return Stay()
+        return Retry(ctx.text("hint.pick_goal"))
+
+
+class LevelStep(Step):
+    name = "level"
+
+    def ask(self, ctx: Context) -> Question:
+        return Question(
+            ctx.text("ask.level"),
+            [Option(level.value, ctx.text(f"level.{level.value}")) for level in Level],
+            columns=3,
+        )
+
+    def on_choice(self, ctx: Context, value: str) -> Outcome:
+        ctx.profile.level = Level(value)
+        ctx.touch()
+        return Next()
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        level = parsing.parse_level(text)
+        if level is None:
+            return Retry(ctx.text("hint.level"))
+        return self.on_choice(ctx, level.value)
+
+
+class SkillsHeldStep(Step):
+    name = "skills_held"
+
+    def _goal_skills(self, ctx: Context) -> list[str]:
+        goal = ctx.catalog.goals.get(ctx.profile.goal_id or "")
+        if goal is None:
+            return []
+        ranked = sorted(goal.skills, key=lambda s: (-goal.skills[s], s))
+        return [s for s in ranked if s in ctx.catalog.skills][:MAX_SKILL_CHOICES]
+
+    def ask(self, ctx: Context) -> Question:
+        held = set(ctx.profile.skills_held)
+        options = [
+            Option(s, ("✓ " if s in held else "") + ctx.catalog.skills[s].name.get(ctx.language))
+            for s in self._goal_skills(ctx)
+        ]
+        options += [Option(NONE, ctx.text("choice.none_yet")), Option(DONE, ctx.text("choice.done"))]
+        return Question(ctx.text("ask.skills_held"), options)
+
+    def on_choice(self, ctx: Context, value: str) -> Outcome:
+        if value == DONE:
+            return Next()
+        if value == NONE:
+            ctx.profile.skills_held = [s for s in ctx.profile.skills_held if s not in self._goal_skills(ctx)]
+            ctx.touch()
+            return Next()
+        held = list(ctx.profile.skills_held)
+        ctx.profile.skills_held = [s for s in held if s != value] if value in held else [*held, value]
+        ctx.touch()
+        return Stay()
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        if parsing.is_word(text, "none"):
+            return self.on_choice(ctx, NONE)
+        if parsing.is_word(text, "yes") or fold(text) in {"done", "selesai", "sudah", "ok"}:
+            return Next()
+        candidates = self._goal_skills(ctx)
+        found: list[str] = []
+        for part in text.replace(" and ", ",").replace(" dan ", ",").split(","):
+            if not part.strip():
+                continue
+            for match in ctx.matcher.match(part).skills[:3]:
+                if match.id in candidates and match.score >= CONFIDENT_SCORE:
+                    found.append(match.id)
+                    break
+        if not found:
+            return Retry(ctx.text("hint.skills_held"))
+        ctx.profile.skills_held = sorted({*ctx.profile.skills_held, *found})
+        ctx.touch()
+        return Next()
+
+
+class HoursStep(Step):
+    name = "hours"
+
+    def ask(self, ctx: Context) -> Question:
+        options = [Option(str(h), ctx.text("choice.hours", hours=h)) for h in HOUR_CHOICES]
+        return Question(ctx.text("ask.hours"), options, columns=3)
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        hours = parsing.parse_hours(text)
+        if hours is None:
+            return Retry(ctx.text("hint.hours"))
+        ctx.profile.hours_per_week = hours
+        ctx.touch()
+        return Next()
+
+
+def currency_for(language: str) -> str:
+    return "IDR" if language == "id" else "USD"
+
+
+class BudgetStep(Step):
+    name = "budget"
+
+    def ask(self, ctx: Context) -> Question:
+        currency = currency_for(ctx.language)
+        options = [Option("0", ctx.text("choice.free_only"))]
+        options += [
+            Option(str(amount), format_money(Decimal(amount), currency, ctx.language))
+            for amount in BUDGET_CHOICES[currency]
+        ]
+        return Question(ctx.text("ask.budget"), options, columns=3)
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        currency = currency_for(ctx.language)
+        amount = parsing.parse_budget(text, currency)
+        if amount is None:
+            return Retry(
+                ctx.text(
+                    "hint.budget",
+                    example=format_money(Decimal(BUDGET_CHOICES[currency][1]), currency, ctx.language),
+                )
+            )
+        ctx.profile.monthly_budget = amount
+        ctx.profile.budget_currency = currency
+        ctx.touch()
+        return Next()
+
+
+class FormatsStep(Step):
+    name = "formats"
+
+    def ask(self, ctx: Context) -> Question:
+        chosen = set(ctx.profile.preferred_formats)
+        options = [
+            Option(f.value, ("✓ " if f.value in chosen else "") + ctx.text(f"format.{f.value}"))
+            for f in CourseFormat
+        ]
+        options += [Option(ANY, ctx.text("choice.any")), Option(DONE, ctx.text("choice.done"))]
+        return Question(ctx.text("ask.formats"), options, columns=3)
+
+    def on_choice(self, ctx: Context, value: str) -> Outcome:
+        if value == DONE:
+            return Next()
+        if value == ANY:
+            ctx.profile.preferred_formats = []
+            ctx.touch()
+            return Next()
+        chosen = list(ctx.profile.preferred_formats)
+        ctx.profile.preferred_formats = (
+            [f for f in chosen if f != value] if value in chosen else [*chosen, value]
+        )
+        ctx.touch()
+        return Stay()
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        formats = parsing.parse_formats(text)
+        if formats is None:
+            return Retry(ctx.text("hint.formats"))
+        ctx.profile.preferred_formats = (
+            [] if formats == frozenset(CourseFormat) else sorted(f.value for f in formats)
+        )
+        ctx.touch()
+        return Next()
+
+
+class CourseLanguagesStep(Step):
+    name = "course_languages"
+
+    def ask(self, ctx: Context) -> Question:
+        options = [
+            Option("en", ctx.text("choice.english")),
+            Option("id", ctx.text("choice.indonesian")),
+            Option("both", ctx.text("choice.both")),
+        ]
+        return Question(ctx.text("ask.course_languages"), options, columns=3)
+
+    def on_choice(self, ctx: Context, value: str) -> Outcome:
+        ctx.profile.course_languages = ["en", "id"] if value == "both" else [value]
+        ctx.touch()
+        return Next()
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        languages = parsing.parse_course_languages(text)
+        if languages is None:
+            return Retry(ctx.text("hint.course_languages"))
+        ctx.profile.course_languages = sorted(languages)
+        ctx.touch()
+        return Next()
+
+
+class TimezoneStep(Step):
+    name = "timezone"
+
+    def ask(self, ctx: Context) -> Question:
+        zones = ZONE_CHOICES["id" if ctx.language == "id" else "en"]
+        options = [Option(zone, ctx.text(f"zone.{zone.replace('/', '_')}")) for zone in zones]
+        return Question(ctx.text("ask.timezone"), options, columns=2, ask_location=True)
+
+    def _set(self, ctx: Context, zone: str) -> Outcome:
+        ctx.learner.timezone = zone
+        ctx.learner.updated_at = utc_now()
+        return Next()
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        zone = parse_timezone(text)
+        if zone is None:
+            return Retry(ctx.text("hint.timezone"))
+        return self._set(ctx, zone)
+
+    def on_location(self, ctx: Context, latitude: float, longitude: float) -> Outcome:
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            return Retry(ctx.text("hint.timezone"))
+        return self._set(ctx, nearest_zone(latitude, longitude))
+
+
+class CheckinDayStep(Step):
+    name = "checkin_day"
+
+    def ask(self, ctx: Context) -> Question:
+        options = [Option(str(day), ctx.text(f"weekday.{day}")) for day in range(7)]
+        return Question(ctx.text("ask.checkin_day"), options, columns=4)
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        day = parsing.parse_weekday(text) if not text.isdigit() else int(text)
+        if day is None or not 0 <= day <= 6:
+            return Retry(ctx.text("hint.checkin_day"))
+        ctx.profile.checkin_weekday = day
+        ctx.touch()
+        return Next()
+
+
+class CheckinTimeStep(Step):
+    name = "checkin_time"
+
+    def ask(self, ctx: Context) -> Question:
+        return Question(
+            ctx.text("ask.checkin_time"), [Option(value, value) for value in TIME_CHOICES], columns=3
+        )
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        moment = parsing.parse_time(text)
+        if moment is None:
+            return Retry(ctx.text("hint.checkin_time"))
+        ctx.profile.checkin_time = dt.time(moment.hour, moment.minute)
+        ctx.touch()
+        return Next()
+
+
+STEPS: dict[str, Step] = {
+    step.name: step
+    for step in (
+        GoalStep(),
+        ConfirmGoalStep(),
+        LevelStep(),
+        SkillsHeldStep(),
+        HoursStep(),
+        BudgetStep(),
+        FormatsStep(),
+        CourseLanguagesStep(),
+        TimezoneStep(),
+        CheckinDayStep(),
+        CheckinTimeStep(),
+    )
+}
+
+# The flows: which questions, in which order.
+ONBOARDING = (
+    "goal",
+    "confirm_goal",
+    "level",
+    "skills_held",
+    "hours",
+    "budget",
+    "formats",
+    "course_languages",
+    "timezone",
+    "checkin_day",
+    "checkin_time",
+)
+SETTINGS = {  # what /settings can change, and the questions each change asks
+    "goal": ("goal", "confirm_goal", "skills_held"),
+    "level": ("level",),
+    "skills_held": ("skills_held",),
+    "hours": ("hours",),
+    "budget": ("budget",),
+    "formats": ("formats",),
+    "course_languages": ("course_languages",),
+    "timezone": ("timezone",),
+    "checkin_day": ("checkin_day",),
+    "checkin_time": ("checkin_time",),
+}
+AFFECTS_PLAN = {"goal", "level", "skills_held", "hours", "budget", "formats", "course_languages"}

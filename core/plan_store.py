@@ -1,0 +1,242 @@
+"""Plans in the database: save a :class:`PlanResult`, load it back, and turn a profile into a request.
+
+A saved plan keeps everything needed to show it again exactly as it was made (hours, costs and
+the reason facts per item, the request and the gaps in ``plans.summary``), so /plan does not
+depend on re-running the planner against a catalog that may have changed since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from core.catalog import Catalog
+from core.catalog.schema import CourseFormat, Goal, Level
+from core.models import LearnerProfile, Plan, PlanItem, PlanItemStatus, PlanStatus
+from core.planner.packing import add_months
+from core.planner.types import (
+    Move,
+    PlanMonth,
+    PlannedItem,
+    PlanRequest,
+    PlanResult,
+    Progress,
+    ProgressState,
+    Reason,
+    UncoveredReason,
+    UncoveredSkill,
+)
+
+DEFAULT_HOURS = 5.0
+
+
+def request_from_profile(
+    profile: LearnerProfile, goal: Goal, start: dt.date, progress: dict[str, Progress] | None = None
+) -> PlanRequest:
+    """The planner's input for this learner, from what they told us."""
+    return PlanRequest(
+        goal_skills=dict(goal.skills),
+        start=start,
+        hours_per_week=profile.hours_per_week or DEFAULT_HOURS,
+        monthly_budget=profile.monthly_budget or Decimal(0),
+        currency=profile.budget_currency,
+        level=profile.level or Level.BEGINNER,
+        held_skills=frozenset(profile.skills_held),
+        languages=frozenset(profile.course_languages),
+        formats=frozenset(CourseFormat(f) for f in profile.preferred_formats),
+        avoid_providers=frozenset(profile.avoid_providers),
+        progress=progress or {},
+    )
+
+
+def _request_summary(request: PlanRequest) -> dict[str, Any]:
+    return {
+        "goal_skills": dict(request.goal_skills),
+        "start": request.start.isoformat(),
+        "hours_per_week": request.hours_per_week,
+        "monthly_budget": str(request.monthly_budget),
+        "currency": request.currency,
+        "months": request.months,
+        "level": request.level.value,
+        "held_skills": sorted(request.held_skills),
+        "languages": sorted(request.languages),
+        "formats": sorted(f.value for f in request.formats),
+        "avoid_providers": sorted(request.avoid_providers),
+    }
+
+
+def _request_from_summary(data: dict[str, Any]) -> PlanRequest:
+    return PlanRequest(
+        goal_skills=data["goal_skills"],
+        start=dt.date.fromisoformat(data["start"]),
+        hours_per_week=data["hours_per_week"],
+        monthly_budget=Decimal(data["monthly_budget"]),
+        currency=data["currency"],
+        months=data["months"],
+        level=Level(data["level"]),
+        held_skills=frozenset(data["held_skills"]),
+        languages=frozenset(data["languages"]),
+        formats=frozenset(CourseFormat(f) for f in data["formats"]),
+        avoid_providers=frozenset(data["avoid_providers"]),
+    )
+
+
+def save_plan(session: Session, learner_id: int, goal_id: str, result: PlanResult) -> Plan:
+    """Store ``result`` as the learner's active plan; earlier plans become superseded."""
+    for old in session.exec(
+        select(Plan).where(Plan.learner_id == learner_id, Plan.status == PlanStatus.ACTIVE)
+    ):
+        old.status = PlanStatus.SUPERSEDED
+    request = result.request
+    plan = Plan(
+        learner_id=learner_id,
+        goal_id=goal_id,
+        horizon_months=request.months,
+        starts_on=request.start,
+        summary={
+            "request": _request_summary(request),
+            "covered": list(result.covered_skills),
+            "uncovered": [
+                {"skill": g.skill, "reason": g.reason.value, "hours_needed": g.hours_needed}
+                for g in result.uncovered
+            ],
+            "coverage": result.coverage,
+            "total_hours": result.total_hours,
+            "total_cost": str(result.total_cost),
+            "months": [
+                {"capacity": m.capacity_hours, "hours": m.hours, "cost": str(m.cost)} for m in result.months
+            ],
+            "moves": [
+                {
+                    "course": m.course_id,
+                    "from": m.from_month and m.from_month.isoformat(),
+                    "to": m.to_month and m.to_month.isoformat(),
+                }
+                for m in result.moves
+            ],
+        },
+    )
+    session.add(plan)
+    session.flush()
+    assert plan.id is not None  # noqa: S101  (flushed above)
+    for month in result.months:
+        for position, item in enumerate(month.items):
+            in_progress = item.in_progress_percent is not None
+            session.add(
+                PlanItem(
+                    plan_id=plan.id,
+                    course_id=item.course.id,
+                    month=month.index,
+                    part=item.part,
+                    parts=item.parts,
+                    position=position,
+                    status=PlanItemStatus.IN_PROGRESS if in_progress else PlanItemStatus.PLANNED,
+                    progress_percent=item.in_progress_percent or 0,
+                    details={
+                        "hours": item.hours,
+                        "cost": str(item.cost),
+                        "new_skills": list(item.new_skills),
+                        "reason": asdict(item.reason),
+                    },
+                )
+            )
+    session.flush()
+    return plan
+
+
+def active_plan(session: Session, learner_id: int) -> Plan | None:
+    query = select(Plan).where(Plan.learner_id == learner_id, Plan.status == PlanStatus.ACTIVE)
+    return session.exec(query.order_by(col(Plan.id).desc())).first()
+
+
+def plan_items(session: Session, plan: Plan) -> list[PlanItem]:
+    query = select(PlanItem).where(PlanItem.plan_id == plan.id)
+    return list(session.exec(query.order_by(col(PlanItem.month), col(PlanItem.position))))
+
+
+def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
+    """The stored plan as a :class:`PlanResult` (courses no longer in the catalog are left out)."""
+    summary = plan.summary
+    request = _request_from_summary(summary["request"])
+    by_month: dict[int, list[PlannedItem]] = {}
+    for row in plan_items(session, plan):
+        course = catalog.courses.get(row.course_id)
+        if course is None:
+            continue
+        details = row.details
+        reason = Reason(
+            **{
+                **details["reason"],
+                "skills": tuple(details["reason"]["skills"]),
+                "prerequisite_for": tuple(details["reason"]["prerequisite_for"]),
+            }
+        )
+        by_month.setdefault(row.month, []).append(
+            PlannedItem(
+                course,
+                details["hours"],
+                Decimal(details["cost"]),
+                row.part,
+                row.parts,
+                tuple(details["new_skills"]),
+                reason,
+                row.progress_percent if row.status is PlanItemStatus.IN_PROGRESS else None,
+            )
+        )
+    months = tuple(
+        PlanMonth(
+            index + 1,
+            add_months(request.start, index),
+            data["capacity"],
+            data["hours"],
+            Decimal(data["cost"]),
+            tuple(by_month.get(index + 1, ())),
+        )
+        for index, data in enumerate(summary["months"])
+    )
+    return PlanResult(
+        request=request,
+        months=months,
+        covered_skills=tuple(summary["covered"]),
+        uncovered=tuple(
+            UncoveredSkill(g["skill"], UncoveredReason(g["reason"]), g["hours_needed"])
+            for g in summary["uncovered"]
+        ),
+        coverage=summary["coverage"],
+        total_hours=summary["total_hours"],
+        total_cost=Decimal(summary["total_cost"]),
+        moves=tuple(
+            Move(
+                m["course"],
+                m["from"] and dt.date.fromisoformat(m["from"]),
+                m["to"] and dt.date.fromisoformat(m["to"]),
+            )
+            for m in summary["moves"]
+        ),
+    )
+
+
+def progress_of(session: Session, plan: Plan) -> dict[str, Progress]:
+    """What the learner reported on each course of ``plan`` (done, in progress, skipped)."""
+    progress: dict[str, Progress] = {}
+    for row in plan_items(session, plan):
+        if row.status is PlanItemStatus.DONE:
+            progress[row.course_id] = Progress(ProgressState.DONE)
+        elif row.status is PlanItemStatus.SKIPPED:
+            progress[row.course_id] = Progress(ProgressState.SKIPPED)
+        elif row.status is PlanItemStatus.IN_PROGRESS and row.course_id not in progress:
+            progress[row.course_id] = Progress(ProgressState.IN_PROGRESS, row.progress_percent)
+    return progress
+
+
+def course_starts(result: PlanResult) -> dict[str, dt.date]:
+    """Course id -> the month it starts in, for re-planning reports."""
+    starts: dict[str, dt.date] = {}
+    for month in result.months:
+        for item in month.items:
+            starts.setdefault(item.course.id, month.starts_on)
+    return starts
