@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot import cli_planning
-from bot.console import show_preview
+from bot.console import ConsoleChat, local_identity
 from core.catalog import Catalog, CatalogError, check_catalog_path, load_catalog
 from core.catalog.export import export_catalog
 from core.db import Database
+from core.dialogue.engine import Dialogue
 from core.i18n import t
 from core.logging_setup import configure_logging
 from core.settings import Settings, SettingsError, load_settings
@@ -111,22 +112,32 @@ def cmd_catalog_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _chat(settings: Settings, catalog: Catalog, database: Database) -> int:
+    dialogue = Dialogue(database, catalog, default_timezone=settings.default_timezone)
+    ConsoleChat(dialogue, local_identity(settings.default_language)).run()
+    return 0
+
+
 def cmd_chat(_args: argparse.Namespace) -> int:
+    """The terminal chat (migrates first, so it works on a fresh machine)."""
     settings = _settings()
     catalog = _load_catalog_or_refuse(settings)
-    show_preview(catalog, settings.default_language)
-    return 0
+    database = _database(settings)
+    database.upgrade()
+    return _chat(settings, catalog, database)
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
-    """Migrate, then start the bot: Telegram with a token, otherwise the terminal."""
+    """Migrate, then start the bot: Telegram with a token, otherwise the terminal chat."""
     settings = _settings()
     catalog = _load_catalog_or_refuse(settings)
-    _database(settings).upgrade()
+    database = _database(settings)
+    database.upgrade()
     if settings.telegram_bot_token is not None:
-        print(t("preview.telegram_pending", settings.default_language), file=sys.stderr)
-    show_preview(catalog, settings.default_language)
-    return 0
+        from bot.telegram.app import run_polling
+
+        return run_polling(settings, catalog, database)
+    return _chat(settings, catalog, database)
 
 
 def cmd_planning(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,24 +47,54 @@ def test_db_upgrade_creates_the_sqlite_file(tmp_path: Path, capsys: pytest.Captu
     database.dispose()
 
 
-def test_run_migrates_then_shows_the_terminal_preview(
-    tmp_path: Path, fixture_catalog: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["run"]) == 0
+def _skillstack(args: list[str], stdin: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).parent / "skillstack"
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "SKILLSTACK_DATA_DIR": str(tmp_path / "var"),
+        **env,
+    }
+    return subprocess.run(
+        [str(script), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env=environment,
+        timeout=60,
+    )
+
+
+def test_run_without_token_migrates_and_opens_the_terminal_chat(tmp_path: Path) -> None:
+    answers = (
+        "I want to become a data analyst\n1\nbeginner\nnone\n5\nfree\nany\nenglish\nJakarta\nmonday\n19:00\n"
+    )
+    result = _skillstack(["run"], answers, tmp_path)
+    assert result.returncode == 0, result.stderr
     assert (tmp_path / "var" / "skillstack.db").is_file()
-    out = " ".join(capsys.readouterr().out.split())  # undo the terminal line wrapping
-    assert "2 courses and credentials from 1 providers, 1 of them free, 1 taught in Indonesian" in out
-    assert "4 skills (2 technical, 1 soft, 1 digital literacy) and 1 goals" in out
+    out = result.stdout
+    assert "Question 1 of 11" in out
+    assert "Your plan: Data analyst" in out
+    assert "Month 1 ·" in out
+    assert "Why: " in out
+    assert "Traceback" not in out + result.stderr
 
 
-def test_chat_speaks_indonesian_when_configured(
-    monkeypatch: pytest.MonkeyPatch, fixture_catalog: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("SKILLSTACK_DEFAULT_LANGUAGE", "id")
-    assert main(["chat"]) == 0
-    out = " ".join(capsys.readouterr().out.split())
-    assert "Katalog berisi 2 kursus" in out
-    assert "Analis data" in out
+def test_chat_speaks_indonesian_when_configured(tmp_path: Path) -> None:
+    result = _skillstack(["chat"], "jadi web developer\n", tmp_path, SKILLSTACK_DEFAULT_LANGUAGE="id")
+    assert result.returncode == 0, result.stderr
+    assert "Pertanyaan 1 dari 11" in result.stdout
+    assert "Mana yang paling sesuai denganmu?" in result.stdout
+
+
+def test_chat_state_survives_a_restart(tmp_path: Path) -> None:
+    first = _skillstack(["chat"], "I want to become a data analyst\n1\n", tmp_path)
+    assert "Question 3 of 11" in first.stdout
+    second = _skillstack(["chat"], "", tmp_path)
+    assert "continue where we left off" in second.stdout
+    assert "Question 3 of 11" in second.stdout
 
 
 def test_export_json_has_the_documented_shape(

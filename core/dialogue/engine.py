@@ -196,7 +196,8 @@ class Dialogue:
         rows = tuple(
             tuple(buttons[i : i + question.columns]) for i in range(0, len(buttons), question.columns)
         )
-        return Reply(question.text, rows, ask_location=question.ask_location)
+        location = ctx.text("ask.location_button") if question.ask_location else ""
+        return Reply(question.text, rows, location_button=location)
 
     def ask(self, ctx: Context) -> Reply:
         state = ctx.state

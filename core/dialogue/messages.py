@@ -65,5 +65,5 @@ class Attachment:
 class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
-    ask_location: bool = False  # offer a "share my location" button where the channel can
+    location_button: str = ""  # label of a "share my location" button, where the channel can offer one
     attachment: Attachment | None = None

@@ -1,0 +1,166 @@
+"""The Telegram channel: python-telegram-bot turns updates into dialogue calls and replies into messages.
+
+One handler sees every update.  It works out who is talking and what they sent
+(:func:`to_inbound`), runs the dialogue in a worker thread (the core is synchronous and talks to
+the database), and sends the replies.  Updates from one user are handled in order (a lock per
+user); different users run concurrently (PTB's concurrent updates).  Learner flows are for
+private chats: in a group the bot answers only commands addressed to it, with a deep link to a
+private chat.  Any failure is logged with the update id and answered with a short apology; the
+bot never sends a traceback and never stops on one bad update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+
+from telegram import BotCommand, KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+
+from bot.telegram.render import message_parts, valid_payload
+from core.catalog import Catalog
+from core.db import Database
+from core.dialogue.engine import Dialogue
+from core.dialogue.messages import Identity, Inbound, InboundKind, Reply
+from core.i18n import LANGUAGES, normalize_language, t
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+COMMANDS = ("start", "plan", "progress", "settings", "language", "back", "cancel", "help")
+CONCURRENT_UPDATES = 64
+
+
+def to_inbound(update: Update) -> Inbound | None:
+    """What the user sent, channel-neutral; None for updates that need no answer."""
+    if update.callback_query is not None:
+        data = update.callback_query.data
+        if not valid_payload(data):
+            return Inbound(InboundKind.CHOICE, payload="")  # forged or malformed: the dialogue says "expired"
+        return Inbound(InboundKind.CHOICE, payload=data or "")
+    message = update.effective_message
+    if message is None:
+        return None
+    if update.edited_message is not None or update.edited_channel_post is not None:
+        return Inbound(InboundKind.UNSUPPORTED)
+    if message.location is not None:
+        return Inbound(
+            InboundKind.LOCATION, latitude=message.location.latitude, longitude=message.location.longitude
+        )
+    if message.text:
+        return Inbound.from_text(message.text)
+    return Inbound(InboundKind.UNSUPPORTED)
+
+
+class TelegramChannel:
+    """Handlers and sending, around one :class:`Dialogue`."""
+
+    def __init__(self, dialogue: Dialogue) -> None:
+        self.dialogue = dialogue
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        chat = update.effective_chat
+        if update.callback_query is not None:
+            await self._answer_callback(update)
+        if user is None or chat is None or user.is_bot:
+            return
+        inbound = to_inbound(update)
+        if inbound is None:
+            return
+        if chat.type != ChatType.PRIVATE:
+            await self._in_group(update, context, inbound)
+            return
+        lock = self._locks[user.id]
+        async with lock:
+            identity = Identity(telegram_id=user.id, language_code=user.language_code)
+            replies = await asyncio.to_thread(self.dialogue.handle, identity, inbound)
+            for reply in replies:
+                await self.send(context, chat.id, reply)
+        if not lock.locked():
+            self._locks.pop(user.id, None)
+
+    async def _answer_callback(self, update: Update) -> None:
+        try:
+            await update.callback_query.answer()  # type: ignore[union-attr]
+        except TelegramError as exc:  # an old query: nothing to stop spinning
+            log.info("callback answer failed for update %s: %s", update.update_id, exc)
+
+    async def _in_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE, inbound: Inbound) -> None:
+        """In groups: only commands addressed to this bot, answered with a link to a private chat."""
+        message = update.effective_message
+        username = context.bot.username
+        text = message.text if message is not None and message.text else ""
+        addressed = (
+            inbound.kind is InboundKind.COMMAND and f"@{username}".lower() in text.split(" ")[0].lower()
+        )
+        if not addressed or update.effective_chat is None:
+            return
+        language = normalize_language(update.effective_user.language_code if update.effective_user else None)
+        link = f"https://t.me/{username}?start=from_group"
+        await context.bot.send_message(update.effective_chat.id, t("group.private_only", language, link=link))
+
+    async def send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+        for part in message_parts(reply):
+            await context.bot.send_message(chat_id, part.text, reply_markup=part.markup)
+        if reply.location_button:  # a reply keyboard cannot share a message with inline buttons
+            keyboard = ReplyKeyboardMarkup(
+                [[KeyboardButton(reply.location_button, request_location=True)]],
+                one_time_keyboard=True,
+                resize_keyboard=True,
+            )
+            await context.bot.send_message(chat_id, reply.location_button, reply_markup=keyboard)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure with the update id; tell the user something went wrong, briefly."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed", update_id, exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        language = normalize_language(update.effective_user.language_code if update.effective_user else None)
+        try:
+            await context.bot.send_message(update.effective_chat.id, t("error.apology", language))
+        except TelegramError:
+            log.warning("could not send the apology for update %s", update_id)
+
+    async def set_commands(self, application: Application) -> None:  # type: ignore[type-arg]
+        """The command menu in English (default) and Indonesian; a failure is logged, not fatal."""
+        for language in LANGUAGES:
+            commands = [BotCommand(name, t(f"telegram.command.{name}", language)) for name in COMMANDS]
+            try:
+                await application.bot.set_my_commands(
+                    commands, language_code=None if language == "en" else language
+                )
+            except TelegramError as exc:
+                log.warning("set_my_commands(%s) failed: %s", language, exc)
+
+
+def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Application, TelegramChannel]:  # type: ignore[type-arg]
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    channel = TelegramChannel(dialogue)
+    application = (
+        Application.builder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .post_init(channel.set_commands)
+        .build()
+    )
+    application.add_handler(TypeHandler(Update, channel.on_update))
+    application.add_error_handler(channel.on_error)
+    return application, channel
+
+
+def run_polling(settings: Settings, catalog: Catalog, database: Database) -> int:
+    """Long polling until interrupted."""
+    dialogue = Dialogue(database, catalog, default_timezone=settings.default_timezone)
+    application, _ = build_application(settings, dialogue)
+    log.info("SkillStack is running on Telegram (long polling)")
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
