@@ -1,0 +1,110 @@
+"""Learners talking to the real PTB bot over HTTP, through the spec-checking fake Bot API."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import RunningBot, eventually
+from tests.fakes.fake_bot_api import Fault
+
+ENGLISH_TYPED = [
+    "I want to become a data analyst",
+    "1",
+    "beginner",
+    "excel",
+    "five",
+    "$30",
+    "any",
+    "english",
+    "Jakarta",
+    "senin",
+    "7pm",
+]
+
+
+async def test_onboarding_by_typing_in_english_ends_with_a_plan(bot: RunningBot) -> None:
+    replies = await bot.say(101, "/start")
+    assert any("Question 1 of 11" in text for text in replies)
+    for answer in ENGLISH_TYPED:
+        replies = await bot.say(101, answer)
+    joined = "\n".join(replies)
+    assert "Your plan: Data analyst" in joined
+    assert "Month 1 · December 2026" in joined
+    assert "Why: " in joined
+    assert bot.api.violations == []
+
+
+async def test_onboarding_by_buttons_in_indonesian(bot: RunningBot) -> None:
+    replies = await bot.say(202, "/start", language="id")
+    assert any("Pertanyaan 1 dari 11" in text for text in replies)
+    await bot.press(202, "Web developer", language="id")  # popular goal button
+    await bot.press(202, "Web developer", language="id")  # confirm
+    await bot.press(202, "Pemula", language="id")
+    await bot.press(202, "Selesai", language="id")  # skills held: none selected
+    await bot.press(202, "5 jam", language="id")
+    await bot.press(202, "Gratis saja", language="id")
+    await bot.press(202, "Apa saja", language="id")
+    await bot.press(202, "Keduanya", language="id")
+    await bot.press(202, "Jakarta", language="id")
+    await bot.press(202, "Senin", language="id")
+    replies = await bot.press(202, "19:00", language="id")
+    joined = "\n".join(replies)
+    assert "Rencana kamu: Web developer" in joined
+    assert "Bulan 1 · Desember 2026" in joined
+    assert "Alasan: " in joined
+    assert bot.api.violations == []
+
+
+async def test_forged_and_stale_buttons_expire_and_change_nothing(bot: RunningBot) -> None:
+    await bot.say(303, "/start")
+    old_buttons = bot.last_buttons(303)
+    await bot.say(303, "data analyst")  # a new question: the old buttons are now stale
+    stale = await bot._exchange(303, lambda: bot.api.callback(303, old_buttons[0]["callback_data"]))
+    assert any("expired" in text for text in stale)
+    forged = await bot._exchange(303, lambda: bot.api.callback(303, "9999.1"))
+    assert any("expired" in text for text in forged)
+    junk = await bot._exchange(303, lambda: bot.api.callback(303, "x" * 64))
+    assert any("expired" in text for text in junk)
+    replies = await bot.press(303, "Data analyst")  # the current question still works
+    assert any("Question 3 of 11" in text for text in replies)
+
+
+async def test_groups_only_answer_commands_addressed_to_the_bot(bot: RunningBot) -> None:
+    group = -100500
+    bot.api.message(404, "hello everyone", chat_id=group, chat_type="supergroup")
+    bot.api.message(404, "/start", chat_id=group, chat_type="supergroup")
+    bot.api.message(404, "/start@skillstack_test_bot", chat_id=group, chat_type="supergroup")
+    await eventually(lambda: bot.api.sent_to(group))
+    await bot.say(404, "/help")  # something after, so the group messages were all processed
+    group_replies = bot.api.sent_to(group)
+    assert len(group_replies) == 1
+    assert "https://t.me/skillstack_test_bot?start=from_group" in group_replies[0]["text"]
+
+
+async def test_command_menu_is_set_in_both_languages(bot: RunningBot) -> None:
+    calls = [c.params for c in bot.api.calls if c.method == "setMyCommands"]
+    assert len(calls) == 2
+    assert {call.get("language_code") for call in calls} == {None, "id"}
+
+
+async def test_a_failing_update_is_logged_and_answered_and_the_bot_goes_on(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(bot.dialogue, "handle", broken)
+    replies = await bot.say(505, "/start")
+    assert replies == ["Sorry, something went wrong on my side. Please try again in a moment."]
+    assert "database on fire" in caplog.text
+    assert "Traceback" not in "".join(replies)
+    monkeypatch.undo()
+    replies = await bot.say(505, "/start")
+    assert any("Question 1 of 11" in text for text in replies)
+
+
+async def test_temporary_telegram_errors_are_retried(bot: RunningBot) -> None:
+    bot.api.inject("sendMessage", Fault(429, "Too Many Requests: retry after 1", retry_after=1))
+    replies = await bot.say(606, "/help")
+    assert any("/plan" in text for text in replies)
+    assert bot.api.violations == []
