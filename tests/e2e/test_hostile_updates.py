@@ -9,16 +9,25 @@ from typing import Any
 from tests.e2e.conftest import RunningBot, eventually
 
 USERS = range(9000, 9030)
-STICKER = {"file_id": "CAACAgIAAxk", "file_unique_id": "AgAD", "type": "regular", "width": 512, "height": 512,
-           "is_animated": False, "is_video": False}
+STICKER = {
+    "file_id": "CAACAgIAAxk",
+    "file_unique_id": "AgAD",
+    "type": "regular",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+}
 
 
 def random_text(rng: random.Random, length: int) -> str:
-    alphabet = [chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x2FF), *range(0x1F300, 0x1F64F), 0x0, 0x7, 0x200B)]
+    alphabet = [
+        chr(c) for c in (*range(0x20, 0x7F), *range(0xA0, 0x2FF), *range(0x1F300, 0x1F64F), 0x0, 0x7, 0x200B)
+    ]
     return "".join(rng.choice(alphabet) for _ in range(length)) or "?"
 
 
-def hostile(api: Any, rng: random.Random, user: int) -> None:  # noqa: C901  (one branch per kind of attack)
+def hostile(api: Any, rng: random.Random, user: int) -> None:
     kind = rng.randrange(9)
     if kind == 0:
         api.message(user, random_text(rng, rng.randint(1, 300)))
@@ -34,12 +43,20 @@ def hostile(api: Any, rng: random.Random, user: int) -> None:  # noqa: C901  (on
     elif kind == 5:
         api.message(user, None, extra={"sticker": STICKER})
     elif kind == 6:
-        command = rng.choice(["/start", "/plan", "/language", "/settings", "/back", "/cancel", "/progress", "/nope"])
+        command = rng.choice(
+            ["/start", "/plan", "/language", "/settings", "/back", "/cancel", "/progress", "/nope"]
+        )
         api.message(user, f"{command} {random_text(rng, rng.randint(0, 80))}")
     elif kind == 7:
-        api.message(user, None, extra={"location": {"latitude": rng.uniform(-90, 90), "longitude": rng.uniform(-180, 180)}})
+        api.message(
+            user,
+            None,
+            extra={"location": {"latitude": rng.uniform(-90, 90), "longitude": rng.uniform(-180, 180)}},
+        )
     else:
-        api.message(user, rng.choice(["5", "lima", "free", "/start", "data analyst", "beginner", "-1", "1e309"]))
+        api.message(
+            user, rng.choice(["5", "lima", "free", "/start", "data analyst", "beginner", "-1", "1e309"])
+        )
 
 
 async def test_three_hundred_hostile_updates(bot: RunningBot) -> None:
@@ -52,6 +69,8 @@ async def test_three_hundred_hostile_updates(bot: RunningBot) -> None:
     await eventually(lambda: all(len(bot.api.sent_to(u)) >= sent[u] for u in sent), timeout=120)
     assert bot.api.violations == []
     for user in sent:
-        assert all("Traceback" not in text and "Sorry, something went wrong" not in text for text in bot.texts(user))
+        assert all(
+            "Traceback" not in text and "Sorry, something went wrong" not in text for text in bot.texts(user)
+        )
     replies = await bot.say(9999, "/help")
     assert any("/plan" in text for text in replies)

@@ -1,0 +1,279 @@
+"""The dialogue engine without any channel: every flow, both languages, typed and button answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from core.catalog import Catalog, load_catalog
+from core.db import Database
+from core.dialogue.engine import Dialogue
+from core.dialogue.messages import Identity, Inbound, InboundKind, Reply
+from core.models import Learner, LearnerProfile, Plan, PlanStatus
+from core.settings import SHIPPED_DATA_DIR
+
+NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
+EN_TYPED = [
+    "I want to become a data analyst",
+    "1",
+    "beginner",
+    "excel",
+    "five",
+    "$30",
+    "any",
+    "english",
+    "Jakarta",
+    "senin",
+    "7pm",
+]
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog(SHIPPED_DATA_DIR)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    db = Database(f"sqlite:///{tmp_path / 'dialogue.db'}")
+    db.upgrade()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def dialogue(database: Database, catalog: Catalog) -> Dialogue:
+    return Dialogue(database, catalog, clock=lambda: NOW)
+
+
+class Learner_:
+    """A simulated learner: types, presses buttons by label, remembers the last buttons."""
+
+    def __init__(self, dialogue: Dialogue, telegram_id: int = 1, language: str = "en") -> None:
+        self.dialogue = dialogue
+        self.identity = Identity(telegram_id=telegram_id, language_code=language)
+        self.last: list[Reply] = []
+
+    def send(self, inbound: Inbound) -> str:
+        self.last = self.dialogue.handle(self.identity, inbound)
+        assert self.last, "every input gets an answer"
+        return "\n".join(reply.text for reply in self.last)
+
+    def say(self, text: str) -> str:
+        return self.send(Inbound.from_text(text))
+
+    def buttons(self) -> dict[str, str]:
+        return {b.label: b.payload for reply in self.last for row in reply.buttons for b in row}
+
+    def press(self, label: str) -> str:
+        payload = next(p for text, p in self.buttons().items() if label.casefold() in text.casefold())
+        return self.send(Inbound(InboundKind.CHOICE, payload=payload))
+
+    def onboard(self, answers: list[str]) -> str:
+        text = self.say("/start")
+        for answer in answers:
+            text = self.say(answer)
+        return text
+
+
+def profile(database: Database, telegram_id: int = 1) -> LearnerProfile:
+    with database.unit_of_work() as session:
+        learner = session.exec(select(Learner).where(Learner.telegram_id == telegram_id)).one()
+        found = session.get(LearnerProfile, learner.id)
+        assert found is not None
+        return found
+
+
+def test_onboarding_by_typing_in_english(dialogue: Dialogue, database: Database) -> None:
+    learner = Learner_(dialogue)
+    assert "Question 1 of 11" in learner.say("/start")
+    text = learner.onboard(EN_TYPED)
+    assert "Your plan: Data analyst" in text
+    assert "6 months at 5 h a week, budget $30 a month." in text
+    saved = profile(database)
+    assert saved.goal_id == "data-analyst"
+    assert saved.skills_held == ["spreadsheets"]
+    assert saved.hours_per_week == 5.0
+    assert saved.monthly_budget == Decimal("30.00")
+    assert saved.course_languages == ["en"]
+    assert saved.checkin_weekday == 0
+    assert saved.checkin_time == dt.time(19, 0)
+    with database.unit_of_work() as session:
+        learner_row = session.exec(select(Learner)).one()
+        assert learner_row.timezone == "Asia/Jakarta"
+        assert (
+            session.exec(select(Plan).where(Plan.status == PlanStatus.ACTIVE)).one().goal_id == "data-analyst"
+        )
+
+
+def test_onboarding_by_buttons_in_indonesian(dialogue: Dialogue, database: Database) -> None:
+    learner = Learner_(dialogue, language="id")
+    assert "Pertanyaan 1 dari 11" in learner.say("/start")
+    for label in [
+        "Web developer",
+        "Web developer",
+        "Pemula",
+        "HTML",
+        "CSS",
+        "Selesai",
+        "8 jam",
+        "Gratis saja",
+        "Mandiri",
+        "Selesai",
+        "Keduanya",
+        "Makassar",
+        "Sabtu",
+    ]:
+        learner.press(label)
+    text = learner.press("09:00")
+    assert "Rencana kamu: Web developer" in text
+    assert "hanya kursus gratis" in text
+    saved = profile(database)
+    assert sorted(saved.skills_held) == ["css", "html"]
+    assert saved.preferred_formats == ["self-paced"]
+    assert saved.checkin_weekday == 5
+    assert saved.budget_currency == "IDR"
+
+
+@pytest.mark.parametrize("answer", ["5", "five", "lima", "5 hours", "5 jam", "around 5h"])
+def test_hours_accept_words_and_numbers(dialogue: Dialogue, database: Database, answer: str) -> None:
+    learner = Learner_(dialogue)
+    learner.onboard(EN_TYPED[:4])
+    assert "Question 6 of 11" in learner.say(answer)
+    assert profile(database).hours_per_week == 5.0
+
+
+def test_an_answer_that_does_not_fit_gets_a_hint_and_the_question_again(dialogue: Dialogue) -> None:
+    learner = Learner_(dialogue)
+    learner.onboard(EN_TYPED[:4])
+    text = learner.say("as much as possible!!")
+    assert "Please send a number of hours per week" in text
+    assert "Question 5 of 11" in text
+
+
+def test_back_goes_to_the_previous_question(dialogue: Dialogue) -> None:
+    learner = Learner_(dialogue)
+    assert "This is the first question." in learner.say("/start") + learner.say("/back")
+    learner.onboard(EN_TYPED[:3])
+    assert "Question 3 of 11" in learner.say("/back")
+    assert "Question 2 of 11" in learner.say("/back")
+
+
+def test_cancel_stops_and_start_begins_again(dialogue: Dialogue) -> None:
+    learner = Learner_(dialogue)
+    learner.onboard(EN_TYPED[:3])
+    assert "I've stopped" in learner.say("/cancel")
+    assert "There's nothing to cancel." in learner.say("/cancel")
+    assert "Question 1 of 11" in learner.say("/start")
+
+
+def test_a_restart_continues_at_the_same_question(database: Database, catalog: Catalog) -> None:
+    first = Learner_(Dialogue(database, catalog, clock=lambda: NOW))
+    first.onboard(EN_TYPED[:5])
+    after_restart = Learner_(Dialogue(database, catalog, clock=lambda: NOW))
+    text = after_restart.say("/start")
+    assert "continue where we left off" in text
+    assert "Question 6 of 11" in text
+    assert "Question 7 of 11" in after_restart.say("free")
+
+
+def test_stale_and_forged_buttons_change_nothing(dialogue: Dialogue, database: Database) -> None:
+    learner = Learner_(dialogue)
+    learner.onboard(EN_TYPED[:3])  # at the level question
+    stale = learner.buttons()
+    learner.say("beginner")
+    old_payload = next(iter(stale.values()))
+    assert "expired" in learner.send(Inbound(InboundKind.CHOICE, payload=old_payload))
+    assert "expired" in learner.send(Inbound(InboundKind.CHOICE, payload="999.0"))
+    assert "expired" in learner.send(Inbound(InboundKind.CHOICE, payload=""))
+    assert profile(database).level == "beginner"
+    assert "Question 5 of 11" in learner.say("excel")
+
+
+def test_a_shared_location_sets_the_time_zone(dialogue: Dialogue, database: Database) -> None:
+    learner = Learner_(dialogue)
+    learner.onboard(EN_TYPED[:8])
+    assert learner.last[-1].location_button
+    text = learner.send(Inbound(InboundKind.LOCATION, latitude=-8.65, longitude=115.2))
+    assert "Question 10 of 11" in text
+    with database.unit_of_work() as session:
+        assert session.exec(select(Learner.timezone)).one() == "Asia/Makassar"
+
+
+def test_plan_actions(dialogue: Dialogue, database: Database) -> None:
+    learner = Learner_(dialogue)
+    learner.onboard(EN_TYPED)
+    assert "re-planned for 3.8 h a week" in learner.press("Too much")
+    assert profile(database).hours_per_week == 3.8
+    assert "re-planned for 4.8 h a week" in learner.press("Too little")
+    assert "Your plan: Data analyst" in learner.press("Start over")
+    learner.press("Swap a course")
+    first_course = next(iter(learner.buttons()))
+    text = learner.press(first_course)
+    assert f"instead of “{first_course}”" in text
+    alternative = next(iter(learner.buttons()))
+    text = learner.press(alternative)
+    assert "replaces" in text
+    assert first_course not in text.split("replaces")[1].split("Your plan")[1]
+
+
+def test_progress_settings_and_language(dialogue: Dialogue, database: Database) -> None:
+    learner = Learner_(dialogue)
+    learner.onboard(EN_TYPED)
+    text = learner.say("/progress")
+    assert "Progress: 12%" in text
+    assert "Skills you have: Spreadsheets" in text
+    learner.say("/settings")
+    learner.press("Budget")
+    text = learner.say("100")
+    assert "Saved." in text
+    assert "budget $100 a month" in text
+    assert profile(database).monthly_budget == Decimal("100.00")
+    assert "I'll speak English" in learner.say("/language en")
+    assert "berbahasa Indonesia" in learner.say("/language id")
+    assert "Tujuanmu: Analis data" in learner.say("/progress")
+
+
+def test_unknown_commands_and_free_text_get_help(dialogue: Dialogue) -> None:
+    learner = Learner_(dialogue)
+    assert "send /start" in learner.say("hello")
+    assert "I don't know the command /frobnicate" in learner.say("/frobnicate")
+    learner.onboard(EN_TYPED)
+    assert "/plan" in learner.say("what now?")
+
+
+def test_learners_do_not_see_each_others_data(dialogue: Dialogue, database: Database) -> None:
+    alice = Learner_(dialogue, telegram_id=11)
+    bob = Learner_(dialogue, telegram_id=22)
+    alice.onboard(EN_TYPED)
+    assert "send /start" in bob.say("/plan")
+    bob.say("/start")
+    assert "Question 1 of 11" in bob.last[-1].text
+    assert profile(database, 22).goal_id is None
+    assert profile(database, 11).goal_id == "data-analyst"
+
+
+def test_random_input_always_gets_an_answer(dialogue: Dialogue) -> None:
+    rng = random.Random(5)
+    learner = Learner_(dialogue)
+    inputs = [
+        Inbound.from_text("/start"),
+        Inbound(InboundKind.UNSUPPORTED),
+        Inbound(InboundKind.TEXT, text=""),
+        Inbound(InboundKind.LOCATION, latitude=999, longitude=999),
+        Inbound.from_text("/back"),
+        Inbound.from_text("/cancel"),
+        Inbound(InboundKind.CHOICE, payload="1.1"),
+        Inbound.from_text("x" * 10_000),
+        Inbound.from_text("🙂"),
+        Inbound.from_text("/settings junk"),
+        Inbound.from_text("/plan"),
+    ]
+    for _ in range(150):
+        learner.send(rng.choice(inputs + [Inbound.from_text(rng.choice(EN_TYPED))]))
