@@ -276,4 +276,4 @@ def test_random_input_always_gets_an_answer(dialogue: Dialogue) -> None:
         Inbound.from_text("/plan"),
     ]
     for _ in range(150):
-        learner.send(rng.choice(inputs + [Inbound.from_text(rng.choice(EN_TYPED))]))
+        learner.send(rng.choice([*inputs, Inbound.from_text(rng.choice(EN_TYPED))]))
