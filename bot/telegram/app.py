@@ -17,8 +17,8 @@ from collections import defaultdict
 
 from telegram import BotCommand, KeyboardButton, ReplyKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.telegram.render import message_parts, valid_payload
 from core.catalog import Catalog
@@ -31,6 +31,8 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "plan", "progress", "settings", "language", "back", "cancel", "help")
 CONCURRENT_UPDATES = 64
+SEND_ATTEMPTS = 3
+MAX_RETRY_WAIT = 30.0
 
 
 def to_inbound(update: Update) -> Inbound | None:
@@ -105,14 +107,41 @@ class TelegramChannel:
 
     async def send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
         for part in message_parts(reply):
-            await context.bot.send_message(chat_id, part.text, reply_markup=part.markup)
+            await self._send_message(context, chat_id, part.text, part.markup)
         if reply.location_button:  # a reply keyboard cannot share a message with inline buttons
             keyboard = ReplyKeyboardMarkup(
                 [[KeyboardButton(reply.location_button, request_location=True)]],
                 one_time_keyboard=True,
                 resize_keyboard=True,
             )
-            await context.bot.send_message(chat_id, reply.location_button, reply_markup=keyboard)
+            await self._send_message(context, chat_id, reply.location_button, keyboard)
+
+    async def _send_message(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, markup: object
+    ) -> None:
+        """Send one reply, waiting out a 429 and retrying a network error a few times.
+
+        Replies to a learner who is waiting are sent at once: Telegram's 30-per-second budget is
+        meant for bulk messages, which go through the rate-limited outbox instead.  Only this
+        learner's task waits on a 429, so other learners are not held up.
+        """
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                await context.bot.send_message(chat_id, text, reply_markup=markup)  # type: ignore[arg-type]
+                return
+            except RetryAfter as exc:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                wait = (
+                    exc.retry_after
+                    if isinstance(exc.retry_after, int | float)
+                    else exc.retry_after.total_seconds()
+                )
+                await asyncio.sleep(min(float(wait), MAX_RETRY_WAIT))
+            except NetworkError:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                await asyncio.sleep(0.5 * attempt)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure with the update id; tell the user something went wrong, briefly."""
@@ -148,7 +177,6 @@ def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Applicati
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .concurrent_updates(CONCURRENT_UPDATES)
-        .rate_limiter(AIORateLimiter(max_retries=2))
         .post_init(channel.set_commands)
         .build()
     )

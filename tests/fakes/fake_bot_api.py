@@ -160,6 +160,7 @@ class FakeBotApi:
     calls: list[Call] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     faults: dict[str, deque[Fault]] = field(default_factory=dict)
+    reply_times: dict[Any, list[float]] = field(default_factory=dict)  # chat id -> when each message was sent
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _next_update_id: int = 1
     _next_message_id: int = 1
@@ -275,7 +276,10 @@ class FakeBotApi:
                 if fault.retry_after is not None:
                     body["parameters"] = {"retry_after": fault.retry_after}
                 return fault.status, body
-        self.calls.append(Call(method, params, time.monotonic()))
+        now = time.monotonic()
+        self.calls.append(Call(method, params, now))
+        if method.lower() == "sendmessage":
+            self.reply_times.setdefault(params.get("chat_id"), []).append(now)
         return 200, {"ok": True, "result": self.result(method.lower(), params)}
 
     def result(self, method: str, params: dict[str, Any]) -> Any:
