@@ -1,10 +1,13 @@
 """200 simulated learners chatting at once with the real bot, through the fake Bot API over HTTP.
 
-Prints one JSON object.  Each learner goes through onboarding (12 messages, /start to a plan),
-sending the next message as soon as the bot has answered the previous one; all learners run at
-once.  Measured: updates per second (all updates / wall time) and the latency from pushing an
-update to the bot's first message in reply (p50, p99).  Baseline in the same run, same server and
-workload shape: a bare python-telegram-bot echo bot (one handler, ``send_message`` back).  The
+Prints one JSON object.  The Telegram side (the fake Bot API server and the 200 learners) runs in
+a separate process, so the bot under test has a core of its own, as it would in production.
+Each learner goes through onboarding (12 messages, /start to a plan).  Two phases per bot:
+- throughput: every learner sends its next message as soon as the previous one is answered
+  (closed loop, 200 at once); updates per second = all updates / wall time;
+- latency: learners pause ``THINK_SECONDS`` after each answer, like people reading it; latency =
+  from pushing an update to the bot's first message in reply (p50, p99).
+Baseline in the same run, same server and workload: a bare python-telegram-bot echo bot.  The
 SkillStack bot runs on SQLite, and on PostgreSQL when SKILLSTACK_TEST_POSTGRES_URL is set.
 Needs ../shared/telegram/api.json (the fake server checks every call against it).
 """
@@ -14,12 +17,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import multiprocessing
 import os
 import statistics
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +35,15 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.telegram.app import build_application
 from bot.telegram.render import message_parts
-from core.catalog import load_catalog
+from core.catalog import Catalog, load_catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.dialogue.messages import Identity, Inbound
 from core.settings import SHIPPED_DATA_DIR, load_settings
 from tests.fakes.fake_bot_api import FakeBotApi, SpecChecker
 
-LEARNERS = 200
+LEARNERS = int(os.environ.get("BENCH_LEARNERS", "200"))
+THINK_SECONDS = 1.0
 TOKEN = "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-Ew"
 SCRIPT = [
     "/start",
@@ -55,10 +61,11 @@ SCRIPT = [
 ]
 SPEC = Path(__file__).resolve().parents[3] / "shared" / "telegram" / "api.json"
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
+Factory = Callable[[str], Application]  # type: ignore[type-arg]
 
 
-def expected_replies(catalog: Any) -> list[int]:
-    """How many messages the bot sends for each step of the script (dry run, no Telegram)."""
+def expected_replies(catalog: Catalog) -> list[int]:
+    """How many messages the bot sends for each step of the script (a dry run, no Telegram)."""
     with tempfile.TemporaryDirectory() as folder:
         database = Database(f"sqlite:///{folder}/dry.db")
         database.upgrade()
@@ -71,49 +78,64 @@ def expected_replies(catalog: Any) -> list[int]:
     return counts
 
 
-async def drive(api: FakeBotApi, script: list[str], replies_per_step: list[int]) -> dict[str, Any]:
-    """Run every learner through ``script``; latency = push -> first reply message."""
-    users = list(range(10_000, 10_000 + LEARNERS))
+def drive(api: FakeBotApi, replies_per_step: list[int], think: float, first_user: int) -> dict[str, Any]:
+    """Run every learner through ``SCRIPT``; latency = push -> first reply message."""
+    users = list(range(first_user, first_user + LEARNERS))
     step = dict.fromkeys(users, 0)
     awaited = dict.fromkeys(users, 0)
+    due = dict.fromkeys(users, 0.0)  # when the learner sends its next message
     pushed_at: dict[int, float] = {}
     latencies: list[float] = []
-    started = time.monotonic()
-    for user in users:
-        pushed_at[user] = time.monotonic()
-        api.message(user, script[0])
-        awaited[user] = replies_per_step[0]
+    waiting: set[int] = set()
     active = set(users)
-    deadline = started + 600
-    while active and time.monotonic() < deadline:
-        await asyncio.sleep(0.002)
-        for user in list(active):
+    started = time.monotonic()
+    while active and time.monotonic() < started + 600:
+        now = time.monotonic()
+        for user in sorted(active - waiting):
+            if due[user] <= now:
+                pushed_at[user] = time.monotonic()
+                api.message(user, SCRIPT[step[user]])
+                awaited[user] += replies_per_step[step[user]]
+                waiting.add(user)
+        time.sleep(0.001)
+        for user in list(waiting):
             times = api.reply_times.get(user, [])
             if len(times) < awaited[user]:
                 continue
-            first_reply = times[awaited[user] - replies_per_step[step[user]]]
-            latencies.append(first_reply - pushed_at[user])
+            latencies.append(times[awaited[user] - replies_per_step[step[user]]] - pushed_at[user])
+            waiting.discard(user)
             step[user] += 1
-            if step[user] == len(script):
+            due[user] = times[-1] + think
+            if step[user] == len(SCRIPT):
                 active.discard(user)
-                continue
-            pushed_at[user] = time.monotonic()
-            api.message(user, script[step[user]])
-            awaited[user] += replies_per_step[step[user]]
     elapsed = time.monotonic() - started
-    done = len(latencies)
-    ordered = sorted(latencies)
+    ordered = sorted(latencies) or [float("nan")]
     return {
-        "updates": done,
+        "updates": len(ordered),
         "complete": not active,
         "seconds": round(elapsed, 2),
-        "updates_per_second": round(done / elapsed, 1),
+        "updates_per_second": round(len(ordered) / elapsed, 1),
         "p50_ms": round(statistics.median(ordered) * 1000, 1),
         "p99_ms": round(ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))] * 1000, 1),
     }
 
 
-async def run_app(application: Application, api: FakeBotApi, replies: list[int]) -> dict[str, Any]:  # type: ignore[type-arg]
+def telegram_side(connection: Connection, replies_per_step: list[int]) -> None:
+    """Child process: the fake Bot API and the learners; one phase per request."""
+    api = FakeBotApi(SpecChecker.load(SPEC))
+    connection.send(api.start())
+    try:
+        phase = 0
+        while (think := connection.recv()) is not None:
+            phase += 1  # new learners each phase, so each one starts with /start
+            result = drive(api, replies_per_step, think, first_user=phase * 100_000)
+            connection.send({**result, "spec_violations": len(api.violations)})
+    finally:
+        api.stop()
+
+
+async def run_phases(application: Application, connection: Connection) -> dict[str, Any]:  # type: ignore[type-arg]
+    loop = asyncio.get_running_loop()
     async with application:
         await application.start()
         assert application.updater is not None
@@ -121,10 +143,36 @@ async def run_app(application: Application, api: FakeBotApi, replies: list[int])
             poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
         )
         try:
-            return await drive(api, SCRIPT, replies)
+            results = {}
+            for phase, think in (("throughput", 0.0), ("latency", THINK_SECONDS)):
+                connection.send(think)
+                results[phase] = await loop.run_in_executor(None, connection.recv)
+            return results
         finally:
             await application.updater.stop()
             await application.stop()
+
+
+def measure(name: str, make_application: Factory, replies: list[int]) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(target=telegram_side, args=(child, replies))
+    process.start()
+    try:
+        phases = asyncio.run(run_phases(make_application(parent.recv()), parent))
+    finally:
+        parent.send(None)
+        process.join(timeout=30)
+    throughput, latency = phases["throughput"], phases["latency"]
+    return {
+        "bot": name,
+        "updates_per_second": throughput["updates_per_second"],
+        "p50_ms": latency["p50_ms"],
+        "p99_ms": latency["p99_ms"],
+        "spec_violations": latency["spec_violations"],
+        "throughput_phase": throughput,
+        "latency_phase": latency,
+    }
 
 
 def echo_application(url: str) -> Application:  # type: ignore[type-arg]
@@ -137,25 +185,13 @@ def echo_application(url: str) -> Application:  # type: ignore[type-arg]
     return application
 
 
-def measure(
-    name: str,
-    make_database: Callable[[], tuple[Database, Callable[[], None]]],
-    catalog: Any,
-    replies: list[int],
-) -> dict[str, Any]:
-    api = FakeBotApi(SpecChecker.load(SPEC))
-    url = api.start()
-    database, cleanup = make_database()
-    try:
-        database.upgrade()
+def skillstack_factory(database: Database, catalog: Catalog) -> Factory:
+    def make(url: str) -> Application:  # type: ignore[type-arg]
         settings = load_settings(telegram_bot_token=TOKEN, telegram_api_url=url)
         application, _ = build_application(settings, Dialogue(database, catalog, clock=lambda: NOW))
-        result = asyncio.run(run_app(application, api, replies))
-    finally:
-        api.stop()
-        database.dispose()
-        cleanup()
-    return {"bot": name, **result, "spec_violations": len(api.violations)}
+        return application
+
+    return make
 
 
 def sqlite_database() -> tuple[Database, Callable[[], None]]:
@@ -175,8 +211,22 @@ def postgres_database() -> tuple[Database, Callable[[], None]]:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    return Database(url), cleanup
+    return Database(make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})), cleanup
+
+
+def run_skillstack(
+    name: str,
+    make_database: Callable[[], tuple[Database, Callable[[], None]]],
+    catalog: Catalog,
+    replies: list[int],
+) -> dict[str, Any]:
+    database, cleanup = make_database()
+    try:
+        database.upgrade()
+        return measure(name, skillstack_factory(database, catalog), replies)
+    finally:
+        database.dispose()
+        cleanup()
 
 
 def main() -> None:
@@ -185,15 +235,10 @@ def main() -> None:
         return
     catalog = load_catalog(SHIPPED_DATA_DIR)
     replies = expected_replies(catalog)
-    api = FakeBotApi(SpecChecker.load(SPEC))
-    url = api.start()
-    try:
-        echo = {"bot": "ptb-echo", **asyncio.run(run_app(echo_application(url), api, [1] * len(SCRIPT)))}
-    finally:
-        api.stop()
-    results = [echo, measure("skillstack-sqlite", sqlite_database, catalog, replies)]
+    echo = measure("ptb-echo", echo_application, [1] * len(SCRIPT))
+    results = [echo, run_skillstack("skillstack-sqlite", sqlite_database, catalog, replies)]
     if os.environ.get("SKILLSTACK_TEST_POSTGRES_URL"):
-        results.append(measure("skillstack-postgresql", postgres_database, catalog, replies))
+        results.append(run_skillstack("skillstack-postgresql", postgres_database, catalog, replies))
     for result in results[1:]:
         result["rate_vs_echo"] = round(result["updates_per_second"] / echo["updates_per_second"], 2)
     print(
@@ -202,6 +247,7 @@ def main() -> None:
                 "benchmark": "conversation",
                 "learners": LEARNERS,
                 "messages_each": len(SCRIPT),
+                "think_seconds": THINK_SECONDS,
                 "targets": {"updates_per_second": 300, "rate_vs_echo": 0.5, "p99_ms": 150},
                 "results": results,
             }

@@ -319,6 +319,7 @@ class FakeBotApi:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # or every small answer waits ~40 ms for a delayed ACK
 
             def log_message(self, *_args: Any) -> None:
                 pass
