@@ -17,21 +17,9 @@ from core.dialogue.engine import Dialogue
 from core.dialogue.messages import Identity, Inbound, InboundKind, Reply
 from core.models import Learner, LearnerProfile, Plan, PlanStatus
 from core.settings import SHIPPED_DATA_DIR
+from tests.scripts import ENGLISH_TYPED_ONBOARDING
 
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
-EN_TYPED = [
-    "I want to become a data analyst",
-    "1",
-    "beginner",
-    "excel",
-    "five",
-    "$30",
-    "any",
-    "english",
-    "Jakarta",
-    "senin",
-    "7pm",
-]
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +81,7 @@ def profile(database: Database, telegram_id: int = 1) -> LearnerProfile:
 def test_onboarding_by_typing_in_english(dialogue: Dialogue, database: Database) -> None:
     learner = Learner_(dialogue)
     assert "Question 1 of 11" in learner.say("/start")
-    text = learner.onboard(EN_TYPED)
+    text = learner.onboard(ENGLISH_TYPED_ONBOARDING)
     assert "Your plan: Data analyst" in text
     assert "6 months at 5 h a week, budget $30 a month." in text
     saved = profile(database)
@@ -144,14 +132,14 @@ def test_onboarding_by_buttons_in_indonesian(dialogue: Dialogue, database: Datab
 @pytest.mark.parametrize("answer", ["5", "five", "lima", "5 hours", "5 jam", "around 5h"])
 def test_hours_accept_words_and_numbers(dialogue: Dialogue, database: Database, answer: str) -> None:
     learner = Learner_(dialogue)
-    learner.onboard(EN_TYPED[:4])
+    learner.onboard(ENGLISH_TYPED_ONBOARDING[:4])
     assert "Question 6 of 11" in learner.say(answer)
     assert profile(database).hours_per_week == 5.0
 
 
 def test_an_answer_that_does_not_fit_gets_a_hint_and_the_question_again(dialogue: Dialogue) -> None:
     learner = Learner_(dialogue)
-    learner.onboard(EN_TYPED[:4])
+    learner.onboard(ENGLISH_TYPED_ONBOARDING[:4])
     text = learner.say("as much as possible!!")
     assert "Please send a number of hours per week" in text
     assert "Question 5 of 11" in text
@@ -160,14 +148,14 @@ def test_an_answer_that_does_not_fit_gets_a_hint_and_the_question_again(dialogue
 def test_back_goes_to_the_previous_question(dialogue: Dialogue) -> None:
     learner = Learner_(dialogue)
     assert "This is the first question." in learner.say("/start") + learner.say("/back")
-    learner.onboard(EN_TYPED[:3])
+    learner.onboard(ENGLISH_TYPED_ONBOARDING[:3])
     assert "Question 3 of 11" in learner.say("/back")
     assert "Question 2 of 11" in learner.say("/back")
 
 
 def test_cancel_stops_and_start_begins_again(dialogue: Dialogue) -> None:
     learner = Learner_(dialogue)
-    learner.onboard(EN_TYPED[:3])
+    learner.onboard(ENGLISH_TYPED_ONBOARDING[:3])
     assert "I've stopped" in learner.say("/cancel")
     assert "There's nothing to cancel." in learner.say("/cancel")
     assert "Question 1 of 11" in learner.say("/start")
@@ -175,7 +163,7 @@ def test_cancel_stops_and_start_begins_again(dialogue: Dialogue) -> None:
 
 def test_a_restart_continues_at_the_same_question(database: Database, catalog: Catalog) -> None:
     first = Learner_(Dialogue(database, catalog, clock=lambda: NOW))
-    first.onboard(EN_TYPED[:5])
+    first.onboard(ENGLISH_TYPED_ONBOARDING[:5])
     after_restart = Learner_(Dialogue(database, catalog, clock=lambda: NOW))
     text = after_restart.say("/start")
     assert "continue where we left off" in text
@@ -185,7 +173,7 @@ def test_a_restart_continues_at_the_same_question(database: Database, catalog: C
 
 def test_stale_and_forged_buttons_change_nothing(dialogue: Dialogue, database: Database) -> None:
     learner = Learner_(dialogue)
-    learner.onboard(EN_TYPED[:3])  # at the level question
+    learner.onboard(ENGLISH_TYPED_ONBOARDING[:3])  # at the level question
     stale = learner.buttons()
     learner.say("beginner")
     old_payload = next(iter(stale.values()))
@@ -198,7 +186,7 @@ def test_stale_and_forged_buttons_change_nothing(dialogue: Dialogue, database: D
 
 def test_a_shared_location_sets_the_time_zone(dialogue: Dialogue, database: Database) -> None:
     learner = Learner_(dialogue)
-    learner.onboard(EN_TYPED[:8])
+    learner.onboard(ENGLISH_TYPED_ONBOARDING[:8])
     assert learner.last[-1].location_button
     text = learner.send(Inbound(InboundKind.LOCATION, latitude=-8.65, longitude=115.2))
     assert "Question 10 of 11" in text
@@ -208,7 +196,7 @@ def test_a_shared_location_sets_the_time_zone(dialogue: Dialogue, database: Data
 
 def test_plan_actions(dialogue: Dialogue, database: Database) -> None:
     learner = Learner_(dialogue)
-    learner.onboard(EN_TYPED)
+    learner.onboard(ENGLISH_TYPED_ONBOARDING)
     assert "re-planned for 3.8 h a week" in learner.press("Too much")
     assert profile(database).hours_per_week == 3.8
     assert "re-planned for 4.8 h a week" in learner.press("Too little")
@@ -225,7 +213,7 @@ def test_plan_actions(dialogue: Dialogue, database: Database) -> None:
 
 def test_progress_settings_and_language(dialogue: Dialogue, database: Database) -> None:
     learner = Learner_(dialogue)
-    learner.onboard(EN_TYPED)
+    learner.onboard(ENGLISH_TYPED_ONBOARDING)
     text = learner.say("/progress")
     assert "Progress: 12%" in text
     assert "Skills you have: Spreadsheets" in text
@@ -244,14 +232,14 @@ def test_unknown_commands_and_free_text_get_help(dialogue: Dialogue) -> None:
     learner = Learner_(dialogue)
     assert "send /start" in learner.say("hello")
     assert "I don't know the command /frobnicate" in learner.say("/frobnicate")
-    learner.onboard(EN_TYPED)
+    learner.onboard(ENGLISH_TYPED_ONBOARDING)
     assert "/plan" in learner.say("what now?")
 
 
 def test_learners_do_not_see_each_others_data(dialogue: Dialogue, database: Database) -> None:
     alice = Learner_(dialogue, telegram_id=11)
     bob = Learner_(dialogue, telegram_id=22)
-    alice.onboard(EN_TYPED)
+    alice.onboard(ENGLISH_TYPED_ONBOARDING)
     assert "send /start" in bob.say("/plan")
     bob.say("/start")
     assert "Question 1 of 11" in bob.last[-1].text
@@ -276,4 +264,4 @@ def test_random_input_always_gets_an_answer(dialogue: Dialogue) -> None:
         Inbound.from_text("/plan"),
     ]
     for _ in range(150):
-        learner.send(rng.choice([*inputs, Inbound.from_text(rng.choice(EN_TYPED))]))
+        learner.send(rng.choice([*inputs, Inbound.from_text(rng.choice(ENGLISH_TYPED_ONBOARDING))]))

@@ -112,6 +112,11 @@ class Goto:
 Outcome = Next | Stay | Retry | Goto
 
 
+def toggled(chosen: list[str], value: str) -> list[str]:
+    """A multi-choice answer after pressing ``value``: added if absent, removed if present."""
+    return [item for item in chosen if item != value] if value in chosen else [*chosen, value]
+
+
 class Step:
     name = ""
 
@@ -232,8 +237,7 @@ class SkillsHeldStep(Step):
             ctx.profile.skills_held = [s for s in ctx.profile.skills_held if s not in self._goal_skills(ctx)]
             ctx.touch()
             return Next()
-        held = list(ctx.profile.skills_held)
-        ctx.profile.skills_held = [s for s in held if s != value] if value in held else [*held, value]
+        ctx.profile.skills_held = toggled(ctx.profile.skills_held, value)
         ctx.touch()
         return Stay()
 
@@ -325,10 +329,7 @@ class FormatsStep(Step):
             ctx.profile.preferred_formats = []
             ctx.touch()
             return Next()
-        chosen = list(ctx.profile.preferred_formats)
-        ctx.profile.preferred_formats = (
-            [f for f in chosen if f != value] if value in chosen else [*chosen, value]
-        )
+        ctx.profile.preferred_formats = toggled(ctx.profile.preferred_formats, value)
         ctx.touch()
         return Stay()
 

@@ -6,26 +6,13 @@ import pytest
 
 from tests.e2e.conftest import RunningBot, eventually
 from tests.fakes.fake_bot_api import Fault
-
-ENGLISH_TYPED = [
-    "I want to become a data analyst",
-    "1",
-    "beginner",
-    "excel",
-    "five",
-    "$30",
-    "any",
-    "english",
-    "Jakarta",
-    "senin",
-    "7pm",
-]
+from tests.scripts import ENGLISH_TYPED_ONBOARDING
 
 
 async def test_onboarding_by_typing_in_english_ends_with_a_plan(bot: RunningBot) -> None:
     replies = await bot.say(101, "/start")
     assert any("Question 1 of 11" in text for text in replies)
-    for answer in ENGLISH_TYPED:
+    for answer in ENGLISH_TYPED_ONBOARDING:
         replies = await bot.say(101, answer)
     joined = "\n".join(replies)
     assert "Your plan: Data analyst" in joined
