@@ -76,6 +76,12 @@ class Settings(BaseSettings):
         description="an IANA time zone name, like UTC or Asia/Jakarta",
     )
     default_language: Language = Field(default="en", description="en or id")
+    dialogue_processes: int = Field(
+        default=1,
+        ge=0,
+        le=32,
+        description="a number of worker processes for the dialogue, 0-32 (0 = worker threads)",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="DEBUG, INFO, WARNING or ERROR"
     )

@@ -21,6 +21,7 @@ from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.telegram.render import message_parts, valid_payload
+from bot.workers import DialogueRunner, runner_for
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
@@ -59,8 +60,8 @@ def to_inbound(update: Update) -> Inbound | None:
 class TelegramChannel:
     """Handlers and sending, around one :class:`Dialogue`."""
 
-    def __init__(self, dialogue: Dialogue) -> None:
-        self.dialogue = dialogue
+    def __init__(self, runner: DialogueRunner) -> None:
+        self.runner = runner
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -79,7 +80,7 @@ class TelegramChannel:
         lock = self._locks[user.id]
         async with lock:
             identity = Identity(telegram_id=user.id, language_code=user.language_code)
-            replies = await asyncio.to_thread(self.dialogue.handle, identity, inbound)
+            replies = await self.runner.handle(identity, inbound)
             for reply in replies:
                 await self.send(context, chat.id, reply)
         if not lock.locked():
@@ -170,7 +171,7 @@ class TelegramChannel:
 def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Application, TelegramChannel]:  # type: ignore[type-arg]
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    channel = TelegramChannel(dialogue)
+    channel = TelegramChannel(runner_for(settings, dialogue))
     application = (
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -178,11 +179,19 @@ def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Applicati
         .base_file_url(settings.telegram_base_file_url)
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(channel.set_commands)
+        .post_shutdown(_closing(channel))
         .build()
     )
     application.add_handler(TypeHandler(Update, channel.on_update))
     application.add_error_handler(channel.on_error)
     return application, channel
+
+
+def _closing(channel: TelegramChannel):  # type: ignore[no-untyped-def]
+    async def close(_application: Application) -> None:  # type: ignore[type-arg]
+        channel.runner.close()
+
+    return close
 
 
 def run_polling(settings: Settings, catalog: Catalog, database: Database) -> int:

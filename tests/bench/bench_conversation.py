@@ -5,8 +5,9 @@ a separate process, so the bot under test has a core of its own, as it would in 
 Each learner goes through onboarding (12 messages, /start to a plan).  Two phases per bot:
 - throughput: every learner sends its next message as soon as the previous one is answered
   (closed loop, 200 at once); updates per second = all updates / wall time;
-- latency: learners pause ``THINK_SECONDS`` after each answer, like people reading it; latency =
-  from pushing an update to the bot's first message in reply (p50, p99).
+- latency: learners pause ``THINK_SECONDS`` after each answer, like people reading it (200 learners
+  then offer about 60 updates a second); latency = from pushing an update to the bot's first
+  message in reply (p50, p99).
 Baseline in the same run, same server and workload: a bare python-telegram-bot echo bot.  The
 SkillStack bot runs on SQLite, and on PostgreSQL when SKILLSTACK_TEST_POSTGRES_URL is set.
 Needs ../shared/telegram/api.json (the fake server checks every call against it).
@@ -43,7 +44,8 @@ from core.settings import SHIPPED_DATA_DIR, load_settings
 from tests.fakes.fake_bot_api import FakeBotApi, SpecChecker
 
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "200"))
-THINK_SECONDS = 1.0
+THINK_SECONDS = 3.0  # a quick reader: see a question, tap or type an answer
+PROCESSES = int(os.environ.get("BENCH_DIALOGUE_PROCESSES", "1"))  # SKILLSTACK_DIALOGUE_PROCESSES for the bot
 TOKEN = "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-Ew"
 SCRIPT = [
     "/start",
@@ -187,7 +189,12 @@ def echo_application(url: str) -> Application:  # type: ignore[type-arg]
 
 def skillstack_factory(database: Database, catalog: Catalog) -> Factory:
     def make(url: str) -> Application:  # type: ignore[type-arg]
-        settings = load_settings(telegram_bot_token=TOKEN, telegram_api_url=url)
+        settings = load_settings(
+            telegram_bot_token=TOKEN,
+            telegram_api_url=url,
+            dialogue_processes=PROCESSES,
+            database_url=database.url.render_as_string(hide_password=False),
+        )
         application, _ = build_application(settings, Dialogue(database, catalog, clock=lambda: NOW))
         return application
 

@@ -89,7 +89,10 @@ async def bot(
     fake_api: tuple[FakeBotApi, str], catalog: Catalog, tmp_path: Path
 ) -> AsyncIterator[RunningBot]:
     api, url = fake_api
-    settings = load_settings(telegram_bot_token=TOKEN, telegram_api_url=url, data_dir=tmp_path)
+    # worker threads (not processes), so the tests' fixed clock and patches reach the dialogue
+    settings = load_settings(
+        telegram_bot_token=TOKEN, telegram_api_url=url, data_dir=tmp_path, dialogue_processes=0
+    )
     database = Database(f"sqlite:///{tmp_path / 'bot.db'}")
     database.upgrade()
     dialogue = Dialogue(database, catalog, clock=lambda: NOW)

@@ -1,0 +1,86 @@
+"""Where the dialogue runs for an asynchronous channel: worker threads, or worker processes.
+
+The dialogue core is synchronous (it talks to the database), so an asyncio channel must not
+call it on the event loop.  Threads are enough for a quiet bot and for tests.  Under load, Python's
+GIL lets only one thread run at a time, so the event loop (parsing updates, sending replies) and
+the dialogue compete for one core; worker processes give the dialogue cores of its own.  Each
+worker builds its own :class:`~core.dialogue.engine.Dialogue` from the settings (its own database
+connections, its own copy of the catalog); per-learner ordering stays with the channel's locks, and
+the database is the only shared state, as it already is between bot processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from typing import Protocol
+
+from core.catalog import load_catalog
+from core.db import Database
+from core.dialogue.engine import Dialogue
+from core.dialogue.messages import Identity, Inbound, Reply
+from core.settings import Settings
+
+_worker_dialogue: Dialogue | None = None
+
+
+class DialogueRunner(Protocol):
+    async def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]: ...
+
+    def close(self) -> None: ...
+
+
+class ThreadRunner:
+    """The dialogue in the default thread pool of the running event loop."""
+
+    def __init__(self, dialogue: Dialogue) -> None:
+        self.dialogue = dialogue
+
+    async def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]:
+        return await asyncio.to_thread(self.dialogue.handle, identity, inbound)
+
+    def close(self) -> None:
+        """Nothing to release: the threads belong to the event loop."""
+
+
+def _start_worker(database_url: str, catalog_dir: str, default_timezone: str) -> None:
+    global _worker_dialogue
+    from pathlib import Path
+
+    _worker_dialogue = Dialogue(
+        Database(database_url), load_catalog(Path(catalog_dir)), default_timezone=default_timezone
+    )
+
+
+def _handle_in_worker(identity: Identity, inbound: Inbound) -> list[Reply]:
+    assert _worker_dialogue is not None  # noqa: S101  (set by the pool's initializer)
+    return _worker_dialogue.handle(identity, inbound)
+
+
+class ProcessRunner:
+    """The dialogue in ``processes`` worker processes (spawned, so nothing is shared by accident)."""
+
+    def __init__(self, settings: Settings, processes: int) -> None:
+        url = settings.sqlalchemy_url.render_as_string(hide_password=False)
+        self.pool = ProcessPoolExecutor(
+            max_workers=processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(url, str(settings.catalog_dir), settings.default_timezone),
+        )
+
+    async def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]:
+        return await asyncio.get_running_loop().run_in_executor(
+            self.pool, _handle_in_worker, identity, inbound
+        )
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def runner_for(settings: Settings, dialogue: Dialogue) -> DialogueRunner:
+    """Processes when SKILLSTACK_DIALOGUE_PROCESSES > 0, else threads around ``dialogue``."""
+    if settings.dialogue_processes > 0:
+        return ProcessRunner(settings, settings.dialogue_processes)
+    return ThreadRunner(dialogue)

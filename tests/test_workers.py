@@ -1,0 +1,37 @@
+"""The dialogue in worker processes gives the same answers as in threads, from the same database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.workers import ProcessRunner, ThreadRunner, runner_for
+from core.catalog import load_catalog
+from core.db import Database
+from core.dialogue.engine import Dialogue
+from core.dialogue.messages import Identity, Inbound
+from core.settings import SHIPPED_DATA_DIR, load_settings
+
+
+async def test_process_workers_answer_and_share_the_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'workers.db'}"
+    Database(url).upgrade()
+    settings = load_settings(database_url=url, dialogue_processes=1)
+    dialogue = Dialogue(Database(url), load_catalog(SHIPPED_DATA_DIR))
+    runner = runner_for(settings, dialogue)
+    assert isinstance(runner, ProcessRunner)
+    try:
+        replies = await runner.handle(Identity(telegram_id=77), Inbound.from_text("/start"))
+        assert "Question 1 of 11" in replies[-1].text
+        replies = await runner.handle(Identity(telegram_id=77), Inbound.from_text("data analyst"))
+        assert "Question 2 of 11" in replies[-1].text
+    finally:
+        runner.close()
+    in_thread = ThreadRunner(dialogue)  # the state written by the worker process is in the database
+    replies = await in_thread.handle(Identity(telegram_id=77), Inbound.from_text("/start"))
+    assert "Question 2 of 11" in replies[-1].text
+
+
+def test_zero_processes_means_threads(tmp_path: Path) -> None:
+    settings = load_settings(dialogue_processes=0)
+    dialogue = Dialogue(Database(f"sqlite:///{tmp_path / 'x.db'}"), load_catalog(SHIPPED_DATA_DIR))
+    assert isinstance(runner_for(settings, dialogue), ThreadRunner)
