@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from telegram import BotCommand, KeyboardButton, ReplyKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.telegram.render import message_parts, valid_payload
@@ -195,9 +195,16 @@ def _closing(channel: TelegramChannel):  # type: ignore[no-untyped-def]
 
 
 def run_polling(settings: Settings, catalog: Catalog, database: Database) -> int:
-    """Long polling until interrupted."""
+    """Long polling until interrupted; a refused token or an unreachable server is one clear line."""
     dialogue = Dialogue(database, catalog, default_timezone=settings.default_timezone)
     application, _ = build_application(settings, dialogue)
     log.info("SkillStack is running on Telegram (long polling)")
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        log.error("Telegram refused TELEGRAM_BOT_TOKEN: check it with @BotFather")
+        return 1
+    except NetworkError as exc:
+        log.error("cannot reach the Bot API at %s: %s", settings.telegram_api_url, exc)
+        return 1
     return 0

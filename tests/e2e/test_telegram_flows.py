@@ -95,3 +95,15 @@ async def test_temporary_telegram_errors_are_retried(bot: RunningBot) -> None:
     replies = await bot.say(606, "/help")
     assert any("/plan" in text for text in replies)
     assert bot.api.violations == []
+
+
+def test_an_unreachable_bot_api_stops_start_up_with_one_line(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from bot.cli import main
+
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-Ew")
+    monkeypatch.setenv("SKILLSTACK_TELEGRAM_API_URL", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("SKILLSTACK_DIALOGUE_PROCESSES", "0")
+    assert main(["run"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot reach the Bot API at http://127.0.0.1:9" in err
+    assert "AAEhBOweik6ad9r" not in err
