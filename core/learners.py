@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from core.db_types import utc_now
 from core.dialogue.messages import Identity
 from core.i18n import normalize_language
-from core.models import Learner, LearnerProfile, LearnerStatus
+from core.models import Conversation, Learner, LearnerProfile, LearnerStatus
 
 
 def find_or_create_learner(
@@ -44,3 +44,37 @@ def profile_of(session: Session, learner: Learner) -> LearnerProfile:
         session.add(profile)
         session.flush()
     return profile
+
+
+def load_for_message(
+    session: Session, identity: Identity, default_timezone: str
+) -> tuple[Learner, LearnerProfile, Conversation]:
+    """Learner, profile and conversation state in one query (created on first contact).
+
+    Every message needs all three, so one joined SELECT replaces three round trips.
+    """
+    if identity.telegram_id is not None:
+        condition = Learner.telegram_id == identity.telegram_id
+    else:
+        condition = Learner.local_key == identity.local_key
+    query = (
+        select(Learner, LearnerProfile, Conversation)
+        .outerjoin(LearnerProfile, LearnerProfile.learner_id == Learner.id)  # type: ignore[arg-type]
+        .outerjoin(Conversation, Conversation.learner_id == Learner.id)  # type: ignore[arg-type]
+        .where(condition)
+    )
+    row = session.exec(query).first()
+    if row is None:
+        learner, _ = find_or_create_learner(session, identity, default_timezone)
+        profile, conversation = None, None
+    else:
+        learner, profile, conversation = row
+        if learner.status is LearnerStatus.BLOCKED:
+            learner.status = LearnerStatus.ACTIVE
+            learner.updated_at = utc_now()
+    if profile is None:
+        profile = profile_of(session, learner)
+    if conversation is None:
+        conversation = Conversation(learner_id=learner.id)  # type: ignore[arg-type]
+        session.add(conversation)
+    return learner, profile, conversation

@@ -42,9 +42,9 @@ from core.dialogue.steps import (
     Stay,
 )
 from core.i18n import LANGUAGES, join_list, normalize_language
-from core.learners import find_or_create_learner, profile_of
+from core.learners import load_for_message
 from core.matching import Matcher
-from core.models import CheckIn, CheckInStatus, Conversation, PlanItemStatus
+from core.models import CheckIn, CheckInStatus, PlanItemStatus
 from core.plan_store import (
     active_plan,
     course_starts,
@@ -110,12 +110,7 @@ class Dialogue:
     def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]:
         """Everything that one message from one learner causes, in one transaction."""
         with self.database.unit_of_work() as session:
-            learner, _ = find_or_create_learner(session, identity, self.default_timezone)
-            profile = profile_of(session, learner)
-            conversation = session.get(Conversation, learner.id)
-            if conversation is None:
-                conversation = Conversation(learner_id=learner.id)  # type: ignore[arg-type]
-                session.add(conversation)
+            learner, profile, conversation = load_for_message(session, identity, self.default_timezone)
             state = ConversationState.model_validate(conversation.state or {})
             ctx = Context(session, self.catalog, self.matcher, learner, profile, state)
             replies = self.route(ctx, inbound)
