@@ -47,4 +47,6 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    logging.getLogger("httpx").setLevel(max(logging.getLevelName(level), logging.WARNING))
+    quiet = max(logging.getLevelName(level), logging.WARNING)
+    for chatty in ("httpx", "alembic"):  # request lines and migration steps: only when debugging
+        logging.getLogger(chatty).setLevel(quiet)

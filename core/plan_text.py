@@ -20,8 +20,10 @@ def skill_names(catalog: Catalog, skill_ids: tuple[str, ...] | list[str], langua
     return [catalog.skills[s].name.get(language) for s in skill_ids if s in catalog.skills]
 
 
-def _hours(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+def _hours(value: float, language: str) -> str:
+    """1 decimal at most, with the language's decimal mark (22.1 h, 22,1 jam)."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if language == "id" else text
 
 
 def price_text(course: Course, cost: Decimal, currency: str, language: str) -> str:
@@ -86,16 +88,16 @@ def uncovered_text(result: PlanResult, gap: UncoveredSkill, language: str) -> st
         f"uncovered.{gap.reason.value}",
         language,
         months=request.months,
-        hours=_hours(request.hours_per_week),
-        needed=_hours(gap.hours_needed or 0),
-        left=_hours(max(left, 0)),
+        hours=_hours(request.hours_per_week, language),
+        needed=_hours(gap.hours_needed or 0, language),
+        left=_hours(max(left, 0), language),
     )
 
 
 def render_plan(catalog: Catalog, result: PlanResult, goal: Goal, language: str) -> list[str]:
     """The whole plan as text lines (blank lines separate months)."""
     request = result.request
-    hours = _hours(request.hours_per_week)
+    hours = _hours(request.hours_per_week, language)
     if request.monthly_budget == 0:
         summary = t("plan.summary_free", language, months=request.months, hours=hours)
     else:
@@ -117,8 +119,8 @@ def render_plan(catalog: Catalog, result: PlanResult, goal: Goal, language: str)
                 language,
                 index=month.index,
                 label=month_label(month.starts_on, language),
-                hours=_hours(month.hours),
-                capacity=_hours(month.capacity_hours),
+                hours=_hours(month.hours, language),
+                capacity=_hours(month.capacity_hours, language),
                 cost=format_money(month.cost, request.currency, language),
             )
         )
@@ -129,7 +131,7 @@ def render_plan(catalog: Catalog, result: PlanResult, goal: Goal, language: str)
                 "number": number,
                 "title": item.course.title,
                 "provider": item.course.provider,
-                "hours": _hours(item.hours),
+                "hours": _hours(item.hours, language),
                 "price": price_text(item.course, item.cost, request.currency, language),
             }
             if item.parts > 1:
@@ -158,7 +160,7 @@ def render_plan(catalog: Catalog, result: PlanResult, goal: Goal, language: str)
         t(
             "plan.total",
             language,
-            hours=_hours(result.total_hours),
+            hours=_hours(result.total_hours, language),
             cost=format_money(result.total_cost, request.currency, language),
         )
     )
