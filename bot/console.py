@@ -57,11 +57,8 @@ class ConsoleChat:
 
     def show(self, reply: Reply) -> None:
         for line in reply.text.splitlines() or [""]:
-            self.write(
-                textwrap.fill(line, WIDTH, subsequent_indent="    " if line.startswith("  ") else "")
-                if line.strip()
-                else ""
-            )
+            indent = " " * (len(line) - len(line.lstrip()))  # wrapped lines keep their line's indent
+            self.write(textwrap.fill(line, WIDTH, subsequent_indent=indent) if line.strip() else "")
         buttons = [button for row in reply.buttons for button in row]
         if buttons:
             self.buttons = buttons
