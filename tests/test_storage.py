@@ -216,3 +216,17 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path) -> None:  # type: i
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     database.dispose()
+
+
+def test_migrations_go_down_and_up_again(database: Database) -> None:
+    from alembic import command
+
+    from core.db import alembic_config
+
+    config = alembic_config(database.url)
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    assert database.current_revision() == "0001"
+    database.upgrade()
+    assert database.current_revision() == database.head_revision()
