@@ -5,9 +5,9 @@ a separate process, so the bot under test has a core of its own, as it would in 
 Each learner goes through onboarding (12 messages, /start to a plan).  Two phases per bot:
 - throughput: every learner sends its next message as soon as the previous one is answered
   (closed loop, 200 at once); updates per second = all updates / wall time;
-- latency: learners pause ``THINK_SECONDS`` after each answer, like people reading it (200 learners
-  then offer about 60 updates a second); latency = from pushing an update to the bot's first
-  message in reply (p50, p99).
+- latency: learners start spread over one pause and pause ``THINK_SECONDS`` after each answer,
+  like people reading it (200 learners then offer about 60 updates a second); latency = from
+  pushing an update to the bot's first message in reply (p50, p99).
 Baseline in the same run, same server and workload: a bare python-telegram-bot echo bot.  The
 SkillStack bot runs on SQLite, and on PostgreSQL when SKILLSTACK_TEST_POSTGRES_URL is set.
 Needs ../shared/telegram/api.json (the fake server checks every call against it).
@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import heapq
 import json
 import multiprocessing
 import os
+import queue
 import statistics
 import tempfile
 import time
@@ -81,42 +83,56 @@ def expected_replies(catalog: Catalog) -> list[int]:
 
 
 def drive(api: FakeBotApi, replies_per_step: list[int], think: float, first_user: int) -> dict[str, Any]:
-    """Run every learner through ``SCRIPT``; latency = push -> first reply message."""
+    """Run every learner through ``SCRIPT``; latency = push -> first reply message.
+
+    Event-driven, so the driver costs little CPU: the server reports each reply on a queue, and
+    the next message of a learner is scheduled on a heap of due times.
+    """
+    replies: queue.Queue[tuple[int, float]] = queue.Queue()
+    api.on_reply = lambda chat_id, when: replies.put((chat_id, when))
     users = list(range(first_user, first_user + LEARNERS))
     step = dict.fromkeys(users, 0)
-    awaited = dict.fromkeys(users, 0)
-    due = dict.fromkeys(users, 0.0)  # when the learner sends its next message
+    seen = dict.fromkeys(users, 0)  # replies received for the current message
+    first_reply: dict[int, float] = {}
     pushed_at: dict[int, float] = {}
-    latencies: list[float] = []
-    waiting: set[int] = set()
-    active = set(users)
     started = time.monotonic()
-    while active and time.monotonic() < started + 600:
+    # learners start spread over one pause (people do not all press /start in the same millisecond)
+    due = [(started + think * index / len(users), user) for index, user in enumerate(users)]
+    latencies: list[float] = []
+    remaining = len(users)
+    while remaining and time.monotonic() < started + 600:
         now = time.monotonic()
-        for user in sorted(active - waiting):
-            if due[user] <= now:
-                pushed_at[user] = time.monotonic()
-                api.message(user, SCRIPT[step[user]])
-                awaited[user] += replies_per_step[step[user]]
-                waiting.add(user)
-        time.sleep(0.001)
-        for user in list(waiting):
-            times = api.reply_times.get(user, [])
-            if len(times) < awaited[user]:
-                continue
-            latencies.append(times[awaited[user] - replies_per_step[step[user]]] - pushed_at[user])
-            waiting.discard(user)
-            step[user] += 1
-            due[user] = times[-1] + think
-            if step[user] == len(SCRIPT):
-                active.discard(user)
+        while due and due[0][0] <= now:
+            _, user = heapq.heappop(due)
+            pushed_at[user] = time.monotonic()
+            api.message(user, SCRIPT[step[user]])
+        wait = max(0.0, due[0][0] - time.monotonic()) if due else 0.05
+        try:
+            user, when = replies.get(timeout=min(wait, 0.05))
+        except queue.Empty:
+            continue
+        if user not in seen:
+            continue
+        seen[user] += 1
+        if seen[user] == 1:
+            first_reply[user] = when
+        if seen[user] < replies_per_step[step[user]]:
+            continue
+        latencies.append(first_reply[user] - pushed_at[user])
+        seen[user] = 0
+        step[user] += 1
+        if step[user] == len(SCRIPT):
+            remaining -= 1
+        else:
+            heapq.heappush(due, (when + think, user))
     elapsed = time.monotonic() - started
+    api.on_reply = None
     ordered = sorted(latencies) or [float("nan")]
     return {
-        "updates": len(ordered),
-        "complete": not active,
+        "updates": len(latencies),
+        "complete": remaining == 0,
         "seconds": round(elapsed, 2),
-        "updates_per_second": round(len(ordered) / elapsed, 1),
+        "updates_per_second": round(len(latencies) / elapsed, 1),
         "p50_ms": round(statistics.median(ordered) * 1000, 1),
         "p99_ms": round(ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))] * 1000, 1),
     }

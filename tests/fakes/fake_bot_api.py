@@ -161,6 +161,7 @@ class FakeBotApi:
     violations: list[str] = field(default_factory=list)
     faults: dict[str, deque[Fault]] = field(default_factory=dict)
     reply_times: dict[Any, list[float]] = field(default_factory=dict)  # chat id -> when each message was sent
+    on_reply: Any = None  # optional callable(chat_id, when) for each sendMessage (benchmarks)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _next_update_id: int = 1
     _next_message_id: int = 1
@@ -280,6 +281,8 @@ class FakeBotApi:
         self.calls.append(Call(method, params, now))
         if method.lower() == "sendmessage":
             self.reply_times.setdefault(params.get("chat_id"), []).append(now)
+            if self.on_reply is not None:
+                self.on_reply(params.get("chat_id"), now)
         return 200, {"ok": True, "result": self.result(method.lower(), params)}
 
     def result(self, method: str, params: dict[str, Any]) -> Any:
