@@ -70,6 +70,27 @@ def _payload(version: int, index: int) -> str:
     return f"{version}.{index}"
 
 
+def merge_plain(replies: list[Reply]) -> list[Reply]:
+    """Join a plain reply (no buttons, no file) with the one after it: one message, not two.
+
+    "Saved." followed by the plan, or a hint followed by the question again, read better as one
+    message, and a learner's phone buzzes once.
+    """
+    merged: list[Reply] = []
+    for reply in replies:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and not previous.buttons
+            and not previous.attachment
+            and not previous.location_button
+        ):
+            merged[-1] = replace(reply, text=f"{previous.text}\n\n{reply.text}")
+        else:
+            merged.append(reply)
+    return merged
+
+
 class Dialogue:
     """The conversation, shared by every channel."""
 
@@ -116,7 +137,7 @@ class Dialogue:
             replies = self.route(ctx, inbound)
             conversation.state = state.model_dump(mode="json")
             conversation.updated_at = utc_now()
-            return replies
+            return merge_plain(replies)
 
     def route(self, ctx: Context, inbound: Inbound) -> list[Reply]:
         state = ctx.state
