@@ -1,4 +1,4 @@
-"""Learners and their profiles: finding, creating, and reading them inside a unit of work."""
+"""Learners, their profiles and conversation state: found (or created) together for each message."""
 
 from __future__ import annotations
 
@@ -10,20 +10,8 @@ from core.i18n import normalize_language
 from core.models import Conversation, Learner, LearnerProfile, LearnerStatus
 
 
-def find_or_create_learner(
-    session: Session, identity: Identity, default_timezone: str
-) -> tuple[Learner, bool]:
-    """The learner behind ``identity`` (created on first contact); also whether it is new."""
-    if identity.telegram_id is not None:
-        query = select(Learner).where(Learner.telegram_id == identity.telegram_id)
-    else:
-        query = select(Learner).where(Learner.local_key == identity.local_key)
-    learner = session.exec(query).first()
-    if learner is not None:
-        if learner.status is LearnerStatus.BLOCKED:  # writing to us again means they unblocked the bot
-            learner.status = LearnerStatus.ACTIVE
-            learner.updated_at = utc_now()
-        return learner, False
+def _new_learner(session: Session, identity: Identity, default_timezone: str) -> Learner:
+    """First contact: a learner in the language Telegram reports, in the default time zone."""
     learner = Learner(
         telegram_id=identity.telegram_id,
         local_key=identity.local_key,
@@ -32,18 +20,7 @@ def find_or_create_learner(
     )
     session.add(learner)
     session.flush()
-    return learner, True
-
-
-def profile_of(session: Session, learner: Learner) -> LearnerProfile:
-    """The learner's profile, created empty when missing."""
-    assert learner.id is not None  # noqa: S101  (flushed by find_or_create_learner)
-    profile = session.get(LearnerProfile, learner.id)
-    if profile is None:
-        profile = LearnerProfile(learner_id=learner.id)
-        session.add(profile)
-        session.flush()
-    return profile
+    return learner
 
 
 def load_for_message(
@@ -65,15 +42,15 @@ def load_for_message(
     )
     row = session.exec(query).first()
     if row is None:
-        learner, _ = find_or_create_learner(session, identity, default_timezone)
-        profile, conversation = None, None
+        learner, profile, conversation = _new_learner(session, identity, default_timezone), None, None
     else:
         learner, profile, conversation = row
-        if learner.status is LearnerStatus.BLOCKED:
+        if learner.status is LearnerStatus.BLOCKED:  # writing to us again means they unblocked the bot
             learner.status = LearnerStatus.ACTIVE
             learner.updated_at = utc_now()
     if profile is None:
-        profile = profile_of(session, learner)
+        profile = LearnerProfile(learner_id=learner.id)  # type: ignore[arg-type]
+        session.add(profile)
     if conversation is None:
         conversation = Conversation(learner_id=learner.id)  # type: ignore[arg-type]
         session.add(conversation)

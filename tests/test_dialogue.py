@@ -265,3 +265,19 @@ def test_random_input_always_gets_an_answer(dialogue: Dialogue) -> None:
     ]
     for _ in range(150):
         learner.send(rng.choice([*inputs, Inbound.from_text(rng.choice(ENGLISH_TYPED_ONBOARDING))]))
+
+
+def test_a_blocked_learner_who_writes_again_is_active(dialogue: Dialogue, database: Database) -> None:
+    from core.models import LearnerStatus
+
+    learner = Learner_(dialogue, telegram_id=31)
+    learner.say("/start")
+    with database.unit_of_work() as session:
+        row = session.exec(select(Learner).where(Learner.telegram_id == 31)).one()
+        row.status = LearnerStatus.BLOCKED
+    learner.say("/start")
+    with database.unit_of_work() as session:
+        assert (
+            session.exec(select(Learner.status).where(Learner.telegram_id == 31)).one()
+            is LearnerStatus.ACTIVE
+        )
