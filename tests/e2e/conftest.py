@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from telegram import Update
+from telegram.ext import Application
 
 from bot.telegram.app import TelegramChannel, build_application
 from core.catalog import Catalog, load_catalog
@@ -52,6 +53,7 @@ class RunningBot:
     api: FakeBotApi
     channel: TelegramChannel
     dialogue: Dialogue
+    application: Application  # type: ignore[type-arg]
 
     def texts(self, chat_id: int) -> list[str]:
         return [m["text"] for m in self.api.sent_to(chat_id)]
@@ -105,7 +107,7 @@ async def bot(
             poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
         )
         try:
-            yield RunningBot(api, channel, dialogue)
+            yield RunningBot(api, channel, dialogue, application)
         finally:
             await application.updater.stop()
             await application.stop()

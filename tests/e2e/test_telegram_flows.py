@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import RunningBot, eventually
@@ -107,3 +109,26 @@ def test_an_unreachable_bot_api_stops_start_up_with_one_line(tmp_path, monkeypat
     err = capsys.readouterr().err
     assert "cannot reach the Bot API at http://127.0.0.1:9" in err
     assert "AAEhBOweik6ad9r" not in err
+
+
+async def test_a_failing_command_menu_is_logged_not_fatal(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.fakes.fake_bot_api import Fault
+
+    bot.api.inject("setMyCommands", Fault(500, "Internal Server Error"), Fault(500, "Internal Server Error"))
+    assert bot.channel is not None
+    await bot.channel.set_commands(bot.application)
+    assert "set_my_commands(en) failed" in caplog.text
+    assert "set_my_commands(id) failed" in caplog.text
+    replies = await bot.say(707, "/help")
+    assert any("/plan" in text for text in replies)
+
+
+async def test_one_learners_updates_are_answered_in_order(bot: RunningBot) -> None:
+    await bot.say(808, "/start")
+    for answer in ["data analyst", "1", "beginner", "none", "5"]:
+        bot.api.message(808, answer)  # all at once, without waiting
+    await eventually(lambda: any("Question 6 of 11" in text for text in bot.texts(808)))
+    asked = re.findall(r"Question (\d+) of 11", "\n".join(bot.texts(808)))
+    assert asked == [str(n) for n in range(1, 7)]
