@@ -32,20 +32,41 @@ def vocabulary() -> dict[str, Any]:
         return yaml.load(handle, Loader=yaml.BaseLoader)  # noqa: S506  (BaseLoader builds only str/list/dict)
 
 
-def _phrases(words: list[Any]) -> list[str]:
-    return sorted((fold(str(word)) for word in words), key=len, reverse=True)
+@cache
+def _folded(meaning: str) -> dict[str, tuple[str, ...]] | tuple[str, ...]:
+    """A vocabulary entry with every word folded once, longest first (parsing runs per message)."""
+    entry = vocabulary()[meaning]
+
+    def phrases(words: list[Any]) -> tuple[str, ...]:
+        return tuple(sorted((fold(str(word)) for word in words), key=len, reverse=True))
+
+    if isinstance(entry, dict):
+        return {key: phrases(words) for key, words in entry.items()}
+    return phrases(entry)
+
+
+def _table(meaning: str) -> dict[str, tuple[str, ...]]:
+    table = _folded(meaning)
+    assert isinstance(table, dict)  # noqa: S101  (the vocabulary file's shape)
+    return table
+
+
+def _words(meaning: str) -> tuple[str, ...]:
+    words = _folded(meaning)
+    assert isinstance(words, tuple)  # noqa: S101  (the vocabulary file's shape)
+    return words
 
 
 def _contains(text: str, phrase: str) -> bool:
     return re.search(rf"(?<![0-9a-z]){re.escape(phrase)}(?![0-9a-z])", text) is not None
 
 
-def _meaning(text: str, table: dict[str, list[Any]]) -> str | None:
-    """The key whose words appear in ``text`` as a whole phrase (longest phrase wins)."""
+def _meaning(text: str, meaning: str) -> str | None:
+    """The key of ``meaning`` whose words appear in ``text`` as a whole phrase (longest wins)."""
     folded = fold(text)
     best: tuple[int, str] | None = None
-    for key, words in table.items():
-        for phrase in _phrases(words):
+    for key, phrases in _table(meaning).items():
+        for phrase in phrases:
             if phrase and _contains(folded, phrase) and (best is None or len(phrase) > best[0]):
                 best = (len(phrase), str(key))
     return best[1] if best else None
@@ -53,8 +74,7 @@ def _meaning(text: str, table: dict[str, list[Any]]) -> str | None:
 
 def is_word(text: str, meaning: str) -> bool:
     """Whether ``text`` is one of the words for ``meaning`` (yes, none, any, free)."""
-    folded = fold(text)
-    return folded in _phrases(vocabulary()[meaning])
+    return fold(text) in _words(meaning)
 
 
 def _decimal(token: str, *, thousands_dot: bool) -> Decimal | None:
@@ -75,7 +95,7 @@ def parse_number(text: str, *, thousands_dot: bool = False) -> Decimal | None:
     match = _NUMBER.search(text)
     if match:
         return _decimal(match.group(), thousands_dot=thousands_dot)
-    word = _meaning(text, vocabulary()["numbers"])
+    word = _meaning(text, "numbers")
     return Decimal(word) if word is not None else None
 
 
@@ -96,30 +116,31 @@ def parse_budget(text: str, currency: str) -> Decimal | None:
     number = parse_number(compact, thousands_dot=currency == "IDR")
     if number is None:
         return None
-    words = vocabulary()
-    if any(
-        _contains(folded, suffix) or re.search(rf"\d{re.escape(suffix)}\b", folded)
-        for suffix in _phrases(words["million_suffixes"])
-    ):
+    if _has_suffix(folded, "million_suffixes"):
         number *= 1_000_000
-    elif any(
-        _contains(folded, suffix) or re.search(rf"\d{re.escape(suffix)}\b", folded)
-        for suffix in _phrases(words["thousand_suffixes"])
-    ):
+    elif _has_suffix(folded, "thousand_suffixes"):
         number *= 1000
     if number < 0 or number > MAX_BUDGET:
         return None
     return number.quantize(Decimal("0.01"))
 
 
+def _has_suffix(folded: str, meaning: str) -> bool:
+    """A multiplier word after a number: "200 ribu", "200rb", "1,5 juta"."""
+    return any(
+        _contains(folded, suffix) or re.search(rf"\d{re.escape(suffix)}\b", folded)
+        for suffix in _words(meaning)
+    )
+
+
 def parse_level(text: str) -> Level | None:
-    key = _meaning(text, vocabulary()["levels"])
+    key = _meaning(text, "levels")
     return Level(key) if key else None
 
 
 def parse_weekday(text: str) -> int | None:
     """0 = Monday ... 6 = Sunday."""
-    key = _meaning(text, vocabulary()["weekdays"])
+    key = _meaning(text, "weekdays")
     return int(key) if key is not None else None
 
 
@@ -130,14 +151,14 @@ def parse_formats(text: str) -> frozenset[CourseFormat] | None:
     folded = fold(text)
     found = {
         CourseFormat(key)
-        for key, words in vocabulary()["formats"].items()
-        if any(_contains(folded, phrase) for phrase in _phrases(words))
+        for key, phrases in _table("formats").items()
+        if any(_contains(folded, phrase) for phrase in phrases)
     }
     return frozenset(found) or None
 
 
 def parse_course_languages(text: str) -> frozenset[str] | None:
-    key = _meaning(text, vocabulary()["course_languages"])
+    key = _meaning(text, "course_languages")
     if key is None:
         return None
     return frozenset({"en", "id"}) if key == "both" else frozenset({key})
@@ -151,7 +172,7 @@ def parse_time(text: str) -> dt.time | None:
     """A time of day: "9", "09:30", "9pm", "21.00", "jam 7 malam", "evening"."""
     folded = fold(text)
     lowered = text.lower()
-    part_of_day = _meaning(text, vocabulary()["times"])
+    part_of_day = _meaning(text, "times")
     match = _CLOCK.search(lowered.replace(".", ":") if "." in lowered and ":" not in lowered else lowered)
     if match is None:
         if part_of_day is None:
