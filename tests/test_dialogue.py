@@ -281,3 +281,26 @@ def test_a_blocked_learner_who_writes_again_is_active(dialogue: Dialogue, databa
             session.exec(select(Learner.status).where(Learner.telegram_id == 31)).one()
             is LearnerStatus.ACTIVE
         )
+
+
+@pytest.mark.parametrize(("answer", "day"), [("1", 0), ("7", 6), ("senin", 0), ("Friday", 4), ("Jumat", 4)])
+def test_check_in_day_typed(dialogue: Dialogue, database: Database, answer: str, day: int) -> None:
+    learner = Learner_(dialogue)
+    learner.onboard(ENGLISH_TYPED_ONBOARDING[:9])
+    assert "Question 11 of 11" in learner.say(answer)
+    assert profile(database).checkin_weekday == day
+
+
+def test_check_in_day_out_of_range_gets_a_hint(dialogue: Dialogue) -> None:
+    learner = Learner_(dialogue)
+    learner.onboard(ENGLISH_TYPED_ONBOARDING[:9])
+    assert "Please pick a day of the week" in learner.say("8")
+
+
+def test_typing_a_button_label_is_pressing_it(dialogue: Dialogue) -> None:
+    learner = Learner_(dialogue)
+    learner.say("/start")
+    learner.say("analyst")
+    assert "Question 1 of 11" in learner.say("something else")  # back to the goal question
+    learner.say("I want to become a data analyst")
+    assert "Question 3 of 11" in learner.say("Data analyst")

@@ -168,6 +168,9 @@ class Dialogue:
             ):
                 return self.advance(ctx, step.on_location(ctx, inbound.latitude, inbound.longitude))
             if inbound.kind is InboundKind.TEXT and inbound.text.strip():
+                labelled = self.label_choice(ctx, inbound.text)
+                if labelled is not None:  # typing a button's label is pressing it
+                    return self.advance(ctx, step.on_choice(ctx, labelled))
                 return self.advance(ctx, step.on_text(ctx, inbound.text))
             return [Reply(ctx.text("hint.text_please")), self.ask(ctx)]
         if state.flow == "menu" and inbound.kind is InboundKind.TEXT:
@@ -176,17 +179,21 @@ class Dialogue:
                 return self.menus[state.step or ""](ctx, chosen)
         return self.outside_flow(ctx, inbound)
 
+    def label_choice(self, ctx: Context, text: str) -> str | None:
+        """The value of the current question's button whose label is ``text`` (ticks ignored)."""
+        wanted = text.strip().casefold()
+        for value, label in ctx.state.scratch.get("labels", {}).items():
+            if label.removeprefix("✓ ").strip().casefold() == wanted:
+                return str(value)
+        return None
+
     def typed_choice(self, ctx: Context, text: str) -> str | None:
         """A menu answered by typing its number or its label."""
         options = list(ctx.state.offered.values())
-        labels = ctx.state.scratch.get("labels", {})
         stripped = text.strip()
         if stripped.isdigit() and 1 <= int(stripped) <= len(options):
             return options[int(stripped) - 1]
-        for value in options:
-            if labels.get(value, "").casefold() == stripped.casefold():
-                return value
-        return None
+        return self.label_choice(ctx, stripped)
 
     def outside_flow(self, ctx: Context, inbound: Inbound) -> list[Reply]:
         if ctx.profile.onboarded_at is None:

@@ -36,6 +36,7 @@ POPULAR_GOALS = (
     "online-seller",
 )
 MAX_SKILL_CHOICES = 12
+DAYS_IN_WEEK = 7
 HOUR_CHOICES = (2, 3, 5, 8, 10, 15)
 BUDGET_CHOICES = {"USD": (10, 25, 50, 100), "IDR": (100_000, 250_000, 500_000, 1_000_000)}
 TIME_CHOICES = ("07:00", "09:00", "12:00", "19:00", "21:00")
@@ -398,16 +399,23 @@ class CheckinDayStep(Step):
     name = "checkin_day"
 
     def ask(self, ctx: Context) -> Question:
-        options = [Option(str(day), ctx.text(f"weekday.{day}")) for day in range(7)]
+        options = [Option(str(day), ctx.text(f"weekday.{day}")) for day in range(DAYS_IN_WEEK)]
         return Question(ctx.text("ask.checkin_day"), options, columns=4)
 
-    def on_text(self, ctx: Context, text: str) -> Outcome:
-        day = parsing.parse_weekday(text) if not text.isdigit() else int(text)
-        if day is None or not 0 <= day <= 6:
-            return Retry(ctx.text("hint.checkin_day"))
-        ctx.profile.checkin_weekday = day
+    def on_choice(self, ctx: Context, value: str) -> Outcome:
+        ctx.profile.checkin_weekday = int(value)
         ctx.touch()
         return Next()
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        stripped = text.strip()
+        if stripped.isdigit():  # a typed number is a day of the week counted from 1 = Monday
+            day = int(stripped) - 1 if 1 <= int(stripped) <= DAYS_IN_WEEK else None
+        else:
+            day = parsing.parse_weekday(text)
+        if day is None:
+            return Retry(ctx.text("hint.checkin_day"))
+        return self.on_choice(ctx, str(day))
 
 
 class CheckinTimeStep(Step):
