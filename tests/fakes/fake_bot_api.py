@@ -63,8 +63,10 @@ class SpecChecker:
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
     def method(self, name: str) -> dict[str, Any] | None:
-        lowered = {key.lower(): value for key, value in self.spec["methods"].items()}
-        return lowered.get(name.lower())
+        """Bot API method names are case-insensitive."""
+        if "_lowered" not in self.__dict__:
+            self.__dict__["_lowered"] = {key.lower(): value for key, value in self.spec["methods"].items()}
+        return self.__dict__["_lowered"].get(name.lower())
 
     def coerce(self, raw: str, types: list[str]) -> tuple[bool, Any]:
         """A form field (always text) read as the first of ``types`` it fits."""
