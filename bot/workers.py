@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Protocol
 
 from core.catalog import load_catalog
@@ -46,7 +47,6 @@ class ThreadRunner:
 
 def _start_worker(database_url: str, catalog_dir: str, default_timezone: str) -> None:
     global _worker_dialogue
-    from pathlib import Path
 
     _worker_dialogue = Dialogue(
         Database(database_url), load_catalog(Path(catalog_dir)), default_timezone=default_timezone

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 
 from telegram import BotCommand, KeyboardButton, ReplyKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -187,7 +188,9 @@ def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Applicati
     return application, channel
 
 
-def _closing(channel: TelegramChannel):  # type: ignore[no-untyped-def]
+def _closing(channel: TelegramChannel) -> Callable[[Application], Awaitable[None]]:  # type: ignore[type-arg]
+    """PTB's post_shutdown hook: stop the dialogue workers with the bot."""
+
     async def close(_application: Application) -> None:  # type: ignore[type-arg]
         channel.runner.close()
 
