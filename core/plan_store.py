@@ -233,10 +233,9 @@ def progress_of(session: Session, plan: Plan) -> dict[str, Progress]:
     return progress
 
 
-def course_starts(result: PlanResult) -> dict[str, dt.date]:
-    """Course id -> the month it starts in, for re-planning reports."""
+def starting_months(session: Session, plan: Plan) -> dict[str, dt.date]:
+    """Course id -> the month it starts in ``plan``, read from its rows (for re-planning reports)."""
     starts: dict[str, dt.date] = {}
-    for month in result.months:
-        for item in month.items:
-            starts.setdefault(item.course.id, month.starts_on)
+    for row in plan_items(session, plan):
+        starts.setdefault(row.course_id, add_months(plan.starts_on, row.month - 1))
     return starts

@@ -44,18 +44,17 @@ from core.dialogue.steps import (
 from core.i18n import LANGUAGES, join_list, normalize_language
 from core.learners import load_for_message
 from core.matching import Matcher
-from core.models import CheckIn, CheckInStatus, PlanItemStatus
+from core.models import CheckIn, CheckInStatus
 from core.plan_store import (
     active_plan,
-    course_starts,
     load_plan,
-    plan_items,
     progress_of,
     request_from_profile,
     save_plan,
+    starting_months,
 )
 from core.plan_text import render_plan
-from core.planner import PlanResult, alternatives, plan_months, replan
+from core.planner import PlanResult, ProgressState, alternatives, plan_months, replan
 from core.planner.packing import add_months
 
 Clock = Callable[[], dt.datetime]
@@ -298,9 +297,7 @@ class Dialogue:
         if previous is None or fresh:
             result = plan_months(self.catalog, request)
         else:
-            result = replan(
-                self.catalog, request, course_starts(load_plan(ctx.session, previous, self.catalog))
-            )
+            result = replan(self.catalog, request, starting_months(ctx.session, previous))
         save_plan(ctx.session, ctx.learner.id, goal.id, result)
         return result
 
@@ -409,12 +406,15 @@ class Dialogue:
         goal = self.catalog.goals[ctx.profile.goal_id or ""]
         gained = set(ctx.profile.skills_held)
         plan = active_plan(ctx.session, ctx.learner.id or 0)
-        done_courses = 0
-        if plan is not None:
-            for row in plan_items(ctx.session, plan):
-                if row.status is PlanItemStatus.DONE and row.course_id in self.catalog.courses:
-                    gained.update(self.catalog.courses[row.course_id].skills)
-                    done_courses += 1
+        progress = progress_of(ctx.session, plan) if plan is not None else {}
+        done = [
+            cid
+            for cid, p in progress.items()
+            if p.state is ProgressState.DONE and cid in self.catalog.courses
+        ]
+        for course_id in done:
+            gained.update(self.catalog.courses[course_id].skills)
+        done_courses = len(done)
         have = [s for s in goal.skills if s in gained]
         missing = [s for s in goal.skills if s not in gained]
         percent = round(100 * sum(goal.skills[s] for s in have) / sum(goal.skills.values()))
