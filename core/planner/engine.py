@@ -440,7 +440,6 @@ class _Planner:
         """Topological order of the selection: fixed prefix, then by ``rank`` (lower first)."""
         head = selection.order[:fixed]
         rest = selection.order[fixed:]
-        placed = set(head)
         pending = set(rest)
         result = list(head)
         while pending:
@@ -449,12 +448,15 @@ class _Planner:
                 ready = list(pending)
             chosen = min(ready, key=lambda c: (rank[c], selection.order.index(c)))
             result.append(chosen)
-            placed.add(chosen)
             pending.discard(chosen)
         return result
 
-    def arrange(self, selection: _Selection, fixed: int) -> list[str]:
-        """Highest-weight gaps first, then a soft/digital course in every window that lacks one."""
+    def arrange(self, selection: _Selection, fixed: int) -> tuple[list[str], Layout]:
+        """Highest-weight gaps first, then a soft/digital course in every window that lacks one.
+
+        Returns the order and its calendar layout (picks were accepted in pick order, so that order
+        always lays out; a reordering is kept only when it does too).
+        """
         rank: dict[str, float] = {}
         covered = set(self.held)
         for index, block in enumerate(selection.blocks):
@@ -465,9 +467,11 @@ class _Planner:
         sequence = self.ordered(selection, fixed, rank)
         layout = self.lay_out(sequence)
         if layout is None:
-            return selection.order
+            in_pick_order = self.lay_out(selection.order)
+            assert in_pick_order is not None  # noqa: S101  (every pick was laid out before acceptance)
+            return selection.order, in_pick_order
         if not any(self.catalog.skills[s].kind is not SkillKind.HARD for s in self.targets):
-            return sequence
+            return sequence, layout
         for window_start in range(0, self.request.months, MIX_EVERY_MONTHS):
             window = range(window_start, window_start + MIX_EVERY_MONTHS)
             starts = {cid: parts[0][0] for cid, parts in layout.parts.items()}
@@ -483,7 +487,7 @@ class _Planner:
             trial_layout = self.lay_out(trial)
             if trial_layout is not None:
                 rank, sequence, layout = trial_rank, trial, trial_layout
-        return sequence
+        return sequence, layout
 
     # -- result ------------------------------------------------------------------------------
 
@@ -526,11 +530,10 @@ class _Planner:
         self,
         selection: _Selection,
         sequence: list[str],
+        layout: Layout,
         dropped: Sequence[str],
         previous: Mapping[str, object],
     ) -> PlanResult:
-        layout = self.lay_out(sequence)
-        assert layout is not None  # noqa: S101  (sequence came from accepted, laid-out picks)
         covered_before = set(self.held)
         new_skills: dict[str, tuple[str, ...]] = {}
         for cid in sequence:
@@ -645,8 +648,8 @@ def _run(
     base, dropped = planner.start_selection(keep)
     fixed = len(planner.pinned)
     selection = planner.best_selection(base) if planner.targets else base
-    sequence = planner.arrange(selection, fixed)
-    return planner.build(selection, sequence, dropped, previous)
+    sequence, layout = planner.arrange(selection, fixed)
+    return planner.build(selection, sequence, layout, dropped, previous)
 
 
 def alternatives(
