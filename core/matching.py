@@ -206,6 +206,11 @@ class Matcher:
         self.catalog = catalog
         self.goals_and_skills = AliasIndex(self._goal_and_skill_entries(catalog))
         self.courses = AliasIndex(self._course_entries(catalog))
+        self._courses_by_name: dict[str, list[str]] = defaultdict(list)  # provider/platform/pathway -> ids
+        for course in catalog.courses.values():
+            for name in dict.fromkeys((course.provider, course.platform, course.pathway)):
+                if name:
+                    self._courses_by_name[name].append(course.id)
 
     @staticmethod
     def _goal_and_skill_entries(catalog: Catalog) -> Iterable[tuple[Target, str]]:
@@ -263,9 +268,8 @@ class Matcher:
             if target.kind is TargetKind.COURSE:
                 offer(target.id, TargetKind.COURSE, score, alias)
                 continue
-            for course in self.catalog.courses.values():
-                if target.id in (course.provider, course.platform, course.pathway):
-                    offer(course.id, target.kind, score, alias)
+            for course_id in self._courses_by_name.get(target.id, ()):
+                offer(course_id, target.kind, score, alias)
         skill_scores = self.goals_and_skills.score_targets(normalized)
         for target, (score, alias) in skill_scores.items():
             if target.kind is TargetKind.SKILL and score >= CONFIDENT_SCORE:
