@@ -4,6 +4,11 @@ Only this module opens sessions.  Services receive a :class:`sqlmodel.Session` f
 :meth:`Database.unit_of_work`, which commits when the block ends normally and rolls back when it
 raises, so a half-done change never lands and callers never call ``commit`` themselves.
 
+Pooled PostgreSQL connections are not pinged before use (a ping is one more round trip on every
+message).  A connection that died meanwhile (the server restarted) fails its first statement;
+SQLAlchemy then invalidates the pool, and :meth:`Database.transaction` runs the work once more on
+a fresh connection.  The failed attempt was rolled back, so running it again is safe.
+
 SQLite is tuned for a bot that is read often and written in small bursts: WAL (readers do not
 block the writer), foreign keys on (SQLite ships them off), and a busy timeout so two processes
 wait for each other instead of failing.  PostgreSQL goes through the same code.
@@ -11,10 +16,11 @@ wait for each other instead of failing.  PostgreSQL goes through the same code.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -22,9 +28,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -49,7 +58,7 @@ def create_database_engine(url: URL | str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url)
 
 
 def alembic_config(url: URL) -> Config:
@@ -80,6 +89,18 @@ class Database:
             raise
         finally:
             session.close()
+
+    def transaction(self, work: Callable[[Session], T]) -> T:
+        """``work`` in one unit of work, run again once if the database dropped the connection."""
+        try:
+            with self.unit_of_work() as session:
+                return work(session)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            log.warning("database connection lost (%s); retrying on a new one", exc.orig)
+        with self.unit_of_work() as session:
+            return work(session)
 
     def upgrade(self, revision: str = "head") -> None:
         """Apply migrations up to ``revision`` on this database."""

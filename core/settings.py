@@ -77,10 +77,16 @@ class Settings(BaseSettings):
     )
     default_language: Language = Field(default="en", description="en or id")
     dialogue_processes: int = Field(
-        default=1,
+        default=2,
         ge=0,
         le=32,
         description="a number of worker processes for the dialogue, 0-32 (0 = worker threads)",
+    )
+    telegram_connections: int = Field(
+        default=32,
+        ge=1,
+        le=256,
+        description="a number of HTTP connections to the Bot API, 1-256",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="DEBUG, INFO, WARNING or ERROR"

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, text
+from sqlalchemy import create_engine, func, text
 from sqlalchemy.exc import IntegrityError, StatementError
-from sqlmodel import SQLModel, select
+from sqlmodel import Session, SQLModel, select
 
 from core.catalog.schema import Level
 from core.db import Database
@@ -200,6 +200,46 @@ def test_unit_of_work_commits_on_success(database: Database) -> None:
         session.add(Educator(telegram_id=6, name="Budi"))
     with database.unit_of_work() as session:
         assert [e.name for e in session.exec(select(Educator))] == ["Budi"]
+
+
+@pytest.mark.postgres
+def test_transaction_survives_a_dropped_connection(postgres_url: str) -> None:
+    """The server ends the session behind the pool's back (a restart): the work runs once more."""
+    database = Database(postgres_url)
+    database.upgrade()
+    try:
+        with database.unit_of_work() as session:  # leaves one connection idle in the pool
+            backend = session.exec(select(func.pg_backend_pid())).one()
+        with create_engine(postgres_url, isolation_level="AUTOCOMMIT").connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        calls: list[int] = []
+
+        def work(session: Session) -> int:
+            calls.append(1)
+            session.add(Educator(telegram_id=7, name="Citra"))
+            session.flush()  # the first attempt fails here, on the dead connection
+            return session.exec(select(func.pg_backend_pid())).one()
+
+        assert database.transaction(work) != backend
+        assert len(calls) == 2
+        with database.unit_of_work() as session:
+            assert [e.name for e in session.exec(select(Educator))] == ["Citra"]
+    finally:
+        database.dispose()
+
+
+def test_transaction_does_not_retry_other_errors(database: Database) -> None:
+    attempts = []
+
+    def work(session: Session) -> None:
+        attempts.append(1)
+        session.add(Learner(telegram_id=8, language="en", timezone="UTC"))
+        session.add(Learner(telegram_id=8, language="en", timezone="UTC"))
+        session.flush()
+
+    with pytest.raises(IntegrityError):
+        database.transaction(work)
+    assert attempts == [1]
 
 
 def test_outbox_dedupe_key_is_unique(database: Database) -> None:

@@ -22,6 +22,7 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.telegram.render import message_parts, valid_payload
+from bot.telegram.request import ClientPoolRequest
 from bot.workers import DialogueRunner, runner_for
 from core.catalog import Catalog
 from core.db import Database
@@ -179,6 +180,7 @@ def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Applicati
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .concurrent_updates(CONCURRENT_UPDATES)
+        .request(ClientPoolRequest(settings.telegram_connections))
         .post_init(channel.set_commands)
         .post_shutdown(_closing(channel))
         .build()

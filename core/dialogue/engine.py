@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from core.catalog import Catalog
 from core.db import Database
@@ -129,7 +129,8 @@ class Dialogue:
 
     def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]:
         """Everything that one message from one learner causes, in one transaction."""
-        with self.database.unit_of_work() as session:
+
+        def work(session: Session) -> list[Reply]:
             learner, profile, conversation = load_for_message(session, identity, self.default_timezone)
             state = ConversationState.model_validate(conversation.state or {})
             ctx = Context(session, self.catalog, self.matcher, learner, profile, state)
@@ -137,6 +138,8 @@ class Dialogue:
             conversation.state = state.model_dump(mode="json")
             conversation.updated_at = utc_now()
             return merge_plain(replies)
+
+        return self.database.transaction(work)
 
     def route(self, ctx: Context, inbound: Inbound) -> list[Reply]:
         state = ctx.state

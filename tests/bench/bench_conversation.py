@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import os
 import queue
+import resource
 import statistics
 import tempfile
 import time
@@ -47,7 +48,7 @@ from tests.fakes.fake_bot_api import FakeBotApi, SpecChecker
 
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "200"))
 THINK_SECONDS = 3.0  # a quick reader: see a question, tap or type an answer
-PROCESSES = int(os.environ.get("BENCH_DIALOGUE_PROCESSES", "1"))  # SKILLSTACK_DIALOGUE_PROCESSES for the bot
+PROCESSES = int(os.environ.get("BENCH_DIALOGUE_PROCESSES", "2"))  # SKILLSTACK_DIALOGUE_PROCESSES for the bot
 TOKEN = "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-Ew"
 SCRIPT = [
     "/start",
@@ -138,6 +139,34 @@ def drive(api: FakeBotApi, replies_per_step: list[int], think: float, first_user
     }
 
 
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def tree_cpu_seconds(root: int, exclude: int) -> float:
+    """CPU seconds used so far by ``root`` and its descendants, except the ``exclude`` subtree (Linux)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        times[pid] = (int(fields[11]) + int(fields[12])) / tick
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid != exclude and pid not in tree:
+                tree.add(pid)
+                frontier.append(pid)
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
 def telegram_side(connection: Connection, replies_per_step: list[int]) -> None:
     """Child process: the fake Bot API and the learners; one phase per request."""
     api = FakeBotApi(SpecChecker.load(SPEC))
@@ -146,13 +175,26 @@ def telegram_side(connection: Connection, replies_per_step: list[int]) -> None:
         phase = 0
         while (think := connection.recv()) is not None:
             phase += 1  # new learners each phase, so each one starts with /start
+            cpu = own_cpu_seconds()
             result = drive(api, replies_per_step, think, first_user=phase * 100_000)
-            connection.send({**result, "spec_violations": len(api.violations)})
+            telegram_ms = (own_cpu_seconds() - cpu) * 1000 / max(1, result["updates"])
+            connection.send(
+                {
+                    **result,
+                    "telegram_side_cpu_ms_per_update": round(telegram_ms, 2),
+                    "spec_violations": len(api.violations),
+                }
+            )
     finally:
         api.stop()
 
 
-async def run_phases(application: Application, connection: Connection) -> dict[str, Any]:  # type: ignore[type-arg]
+async def run_phases(
+    application: Application,  # type: ignore[type-arg]
+    connection: Connection,
+    telegram_pid: int,
+) -> dict[str, Any]:
+    """Both phases; each result also says how much CPU the bot (with its workers) used per update."""
     loop = asyncio.get_running_loop()
     async with application:
         await application.start()
@@ -163,8 +205,17 @@ async def run_phases(application: Application, connection: Connection) -> dict[s
         try:
             results = {}
             for phase, think in (("throughput", 0.0), ("latency", THINK_SECONDS)):
+                cpu, main_cpu = tree_cpu_seconds(os.getpid(), exclude=telegram_pid), own_cpu_seconds()
                 connection.send(think)
-                results[phase] = await loop.run_in_executor(None, connection.recv)
+                result = await loop.run_in_executor(None, connection.recv)
+                updates = max(1, result["updates"])
+                bot_ms = (tree_cpu_seconds(os.getpid(), exclude=telegram_pid) - cpu) * 1000 / updates
+                main_ms = (own_cpu_seconds() - main_cpu) * 1000 / updates
+                results[phase] = {
+                    **result,
+                    "bot_cpu_ms_per_update": round(bot_ms, 2),
+                    "bot_event_loop_cpu_ms_per_update": round(main_ms, 2),
+                }
             return results
         finally:
             await application.updater.stop()
@@ -177,7 +228,7 @@ def measure(name: str, make_application: Factory, replies: list[int]) -> dict[st
     process = context.Process(target=telegram_side, args=(child, replies))
     process.start()
     try:
-        phases = asyncio.run(run_phases(make_application(parent.recv()), parent))
+        phases = asyncio.run(run_phases(make_application(parent.recv()), parent, process.pid))
     finally:
         parent.send(None)
         process.join(timeout=30)

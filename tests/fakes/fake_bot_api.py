@@ -18,6 +18,8 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -164,6 +166,9 @@ class FakeBotApi:
     faults: dict[str, deque[Fault]] = field(default_factory=dict)
     reply_times: dict[Any, list[float]] = field(default_factory=dict)  # chat id -> when each message was sent
     on_reply: Any = None  # optional callable(chat_id, when) for each sendMessage (benchmarks)
+    in_flight: int = 0
+    max_in_flight: int = 0  # most calls being answered at the same time
+    client_ports: set[int] = field(default_factory=set)  # one per client connection seen
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _next_update_id: int = 1
     _next_message_id: int = 1
@@ -319,6 +324,19 @@ class FakeBotApi:
 
     # -- HTTP -----------------------------------------------------------------------------
 
+    @contextmanager
+    def counting(self, client_port: int) -> Iterator[None]:
+        """Track calls being answered at once and the client connections (ports) seen."""
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.client_ports.add(client_port)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
     def start(self) -> str:
         api = self
 
@@ -344,7 +362,8 @@ class FakeBotApi:
                 params = api.parse(content_type, raw)
                 form = "application/json" not in content_type
                 if method:
-                    status, body = api.answer(method, params, form=form)
+                    with api.counting(self.client_address[1]):
+                        status, body = api.answer(method, params, form=form)
                 else:
                     status, body = 404, {"ok": False, "error_code": 404, "description": "Not Found"}
                 payload = json.dumps(body).encode()
