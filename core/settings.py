@@ -88,6 +88,21 @@ class Settings(BaseSettings):
         le=256,
         description="a number of HTTP connections to the Bot API, 1-256",
     )
+    send_rate_per_second: float = Field(
+        default=30.0,
+        gt=0,
+        le=1000,
+        description="proactive messages per second over all chats (Telegram allows about 30)",
+    )
+    group_messages_per_minute: int = Field(
+        default=20, ge=1, le=600, description="proactive messages per minute to one group (Telegram: 20)"
+    )
+    private_chat_interval_seconds: float = Field(
+        default=1.0, ge=0, le=60, description="seconds between proactive messages to one private chat"
+    )
+    reminder_tick_seconds: float = Field(
+        default=30.0, gt=0, le=3600, description="seconds between checks for due check-ins"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="DEBUG, INFO, WARNING or ERROR"
     )
