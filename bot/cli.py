@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a problem with the data (catalog errors), 2 bad usage o
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
@@ -21,6 +22,7 @@ from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.i18n import t
 from core.logging_setup import configure_logging
+from core.schedule.service import due_at
 from core.settings import Settings, SettingsError, load_settings
 
 EXIT_DATA_PROBLEM = 1
@@ -140,6 +142,44 @@ def cmd_run(_args: argparse.Namespace) -> int:
     return _chat(settings, catalog, database)
 
 
+def _instant(text: str) -> dt.datetime:
+    """An ISO-8601 instant with an offset or Z (a naive time would be ambiguous across zones)."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 time: {text!r}") from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"add a UTC offset or Z to {text!r}, like 2026-12-07T12:00:00Z")
+    return value.astimezone(dt.UTC)
+
+
+def cmd_reminders_due(args: argparse.Namespace) -> int:
+    """Who is due at ``--at`` and why; a dry run that claims and sends nothing."""
+    settings = _settings()
+    database = _database(settings)
+    with database.unit_of_work() as session:
+        items = due_at(session, args.at)
+    if args.json:
+        rows = [
+            {
+                "learner_id": item.learner_id,
+                "telegram_id": item.telegram_id,
+                "kind": item.kind,
+                "due_at": item.due_at.isoformat(),
+                "local_time": item.local_time,
+                "reason": item.reason,
+            }
+            for item in items
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for item in items:
+        print(f"{item.learner_id}\t{item.telegram_id}\t{item.kind}\t{item.local_time}\t{item.reason}")
+    if not items:
+        print("nobody is due at " + args.at.isoformat())
+    return 0
+
+
 def cmd_planning(args: argparse.Namespace) -> int:
     settings = _settings()
     catalog = _load_catalog_or_refuse(settings)
@@ -170,6 +210,15 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade = add(db, "upgrade", cmd_db_upgrade, "apply migrations")
     upgrade.add_argument("--revision", default="head", help="target revision (default: head)")
     add(db, "current", cmd_db_current, "show the applied revision")
+
+    reminders = commands.add_parser("reminders", help="check-ins and reviews").add_subparsers(
+        dest="reminders_command", required=True
+    )
+    due = add(reminders, "due", cmd_reminders_due, "who is due at a given instant and why (sends nothing)")
+    due.add_argument(
+        "--at", required=True, type=_instant, help="ISO-8601 instant with offset, e.g. 2026-12-07T12:00Z"
+    )
+    due.add_argument("--json", action="store_true", help="a JSON list")
 
     catalog = commands.add_parser("catalog", help="the course catalog").add_subparsers(
         dest="catalog_command", required=True

@@ -208,6 +208,32 @@ class CheckIn(SQLModel, table=True):
     created_at: dt.datetime = _created_at()
 
 
+class ReminderSchedule(SQLModel, table=True):
+    """When a learner is next due a proactive message, and how they have been answering.
+
+    The database, not the process, knows who is due: a tick selects rows whose ``next_due_at`` has
+    passed (indexed), so there is no per-learner job to lose on a restart.  ``claim_token`` marks
+    the rows one tick is working on (see :mod:`core.schedule.service`).
+    """
+
+    __tablename__ = "reminder_schedules"
+    __table_args__ = (Index("ix_reminder_schedules_due", "paused", "next_due_at"),)
+
+    learner_id: int = Field(foreign_key="learners.id", ondelete="CASCADE", primary_key=True)
+    next_due_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    every_weeks: int = Field(default=1, ge=1, le=4)  # 1 = weekly; 2 = the gentler rhythm
+    quiet_start: dt.time = Field(default=dt.time(22, 0))
+    quiet_end: dt.time = Field(default=dt.time(7, 0))
+    paused: bool = Field(default=False)
+    snoozed_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    unanswered: int = Field(default=0, ge=0)  # proactive messages in a row without an answer
+    last_sent_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_answered_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reviewed_month: int = Field(default=0, ge=0)  # plan months whose review was sent (1 = the first)
+    claim_token: str | None = Field(default=None, max_length=64)
+    updated_at: dt.datetime = _created_at()
+
+
 class Badge(SQLModel, table=True):
     """An earned credential: where it came from, what the verifier said, and the raw evidence."""
 

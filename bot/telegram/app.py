@@ -32,7 +32,19 @@ from core.i18n import LANGUAGES, normalize_language, t
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "plan", "progress", "settings", "language", "back", "cancel", "help")
+COMMANDS = (
+    "start",
+    "plan",
+    "progress",
+    "checkin",
+    "settings",
+    "language",
+    "pause",
+    "resume",
+    "back",
+    "cancel",
+    "help",
+)
 CONCURRENT_UPDATES = 64
 SEND_ATTEMPTS = 3
 MAX_RETRY_WAIT = 30.0

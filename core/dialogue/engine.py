@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from core.catalog import Catalog
 from core.db import Database
 from core.db_types import utc_now
+from core.dialogue.checkin import CheckIns
 from core.dialogue.messages import Button, Identity, Inbound, InboundKind, Reply
 from core.dialogue.state import ConversationState
 from core.dialogue.steps import (
@@ -44,7 +45,7 @@ from core.dialogue.steps import (
 from core.i18n import LANGUAGES, join_list, normalize_language
 from core.learners import load_for_message
 from core.matching import Matcher
-from core.models import CheckIn, CheckInStatus
+from core.models import CheckIn, CheckInStatus, Conversation, Learner, LearnerProfile
 from core.plan_store import (
     active_plan,
     load_plan,
@@ -56,6 +57,7 @@ from core.plan_store import (
 from core.plan_text import render_plan
 from core.planner import PlanResult, ProgressState, alternatives, plan_months, replan
 from core.planner.packing import add_months
+from core.schedule import service as schedule
 
 Clock = Callable[[], dt.datetime]
 LESS_HOURS = 0.75
@@ -116,13 +118,19 @@ class Dialogue:
             "language": self.cmd_language,
             "cancel": self.cmd_cancel,
             "back": self.cmd_back,
+            "checkin": self.cmd_checkin,
+            "pause": self.cmd_pause,
+            "resume": self.cmd_resume,
         }
+        self.checkins = CheckIns(self)
         self.menus: dict[str, Callable[[Context, str], list[Reply]]] = {
             "plan_actions": self.on_plan_action,
             "swap_pick": self.on_swap_pick,
             "swap_with": self.on_swap_with,
             "settings_menu": self.on_settings_pick,
             "language": self.on_language_pick,
+            "checkin_item": self.checkins.on_item,
+            "checkin_badge": self.checkins.on_badge,
         }
 
     # -- entry point -------------------------------------------------------------------------
@@ -132,14 +140,33 @@ class Dialogue:
 
         def work(session: Session) -> list[Reply]:
             learner, profile, conversation = load_for_message(session, identity, self.default_timezone)
-            state = ConversationState.model_validate(conversation.state or {})
-            ctx = Context(session, self.catalog, self.matcher, learner, profile, state)
+            ctx = self.context(session, learner, profile, conversation)
             replies = self.route(ctx, inbound)
-            conversation.state = state.model_dump(mode="json")
+            conversation.state = ctx.state.model_dump(mode="json")
             conversation.updated_at = utc_now()
             return merge_plain(replies)
 
         return self.database.transaction(work)
+
+    def context(
+        self, session: Session, learner: Learner, profile: LearnerProfile, conversation: Conversation
+    ) -> Context:
+        state = ConversationState.model_validate(conversation.state or {})
+        return Context(session, self.catalog, self.matcher, learner, profile, state)
+
+    def remind(self, now: dt.datetime | None = None) -> schedule.TickResult:
+        """One scheduler tick: every learner due at ``now`` gets their message queued (in batches)."""
+        now = now or self.clock()
+        total = schedule.TickResult()
+        while True:
+            batch = self.database.transaction(
+                lambda session: schedule.tick(session, now, self.checkins.compose)
+            )
+            total.sent += batch.sent
+            total.postponed += batch.postponed
+            total.paused += batch.paused
+            if batch.claimed < schedule.TICK_BATCH:
+                return total
 
     def route(self, ctx: Context, inbound: Inbound) -> list[Reply]:
         state = ctx.state
@@ -175,6 +202,8 @@ class Dialogue:
                     return self.advance(ctx, step.on_choice(ctx, labelled))
                 return self.advance(ctx, step.on_text(ctx, inbound.text))
             return [Reply(ctx.text("hint.text_please")), self.ask(ctx)]
+        if state.flow == "checkin" and inbound.kind is InboundKind.TEXT:
+            return self.checkins.on_text(ctx, inbound.text)
         if state.flow == "menu" and inbound.kind is InboundKind.TEXT:
             chosen = self.typed_choice(ctx, inbound.text)
             if chosen is not None:
@@ -266,16 +295,23 @@ class Dialogue:
         ctx.state.reset()
         if flow == "onboarding":
             ctx.profile.onboarded_at = utc_now()
-            return [Reply(ctx.text("onboarding.done")), *self.show_plan(ctx, self.make_plan(ctx))]
-        replies = [Reply(ctx.text("settings.saved"))]
-        if changed in AFFECTS_PLAN and ctx.profile.onboarded_at is not None:
-            replies.extend(self.show_plan(ctx, self.make_plan(ctx)))
+            replies = [Reply(ctx.text("onboarding.done")), *self.show_plan(ctx, self.make_plan(ctx))]
+        else:
+            replies = [Reply(ctx.text("settings.saved"))]
+            if changed in AFFECTS_PLAN and ctx.profile.onboarded_at is not None:
+                replies.extend(self.show_plan(ctx, self.make_plan(ctx)))
+        if ctx.profile.onboarded_at is not None:  # a new day, time, zone or plan: rescheduled at once
+            ctx.session.flush()
+            schedule.refresh(ctx.session, ctx.learner, ctx.profile, self.clock())
         return replies
 
     # -- plans -------------------------------------------------------------------------------
 
+    def zone(self, ctx: Context) -> ZoneInfo:
+        return ZoneInfo(ctx.learner.timezone)
+
     def local_today(self, ctx: Context) -> dt.date:
-        return self.clock().astimezone(ZoneInfo(ctx.learner.timezone)).date()
+        return self.clock().astimezone(self.zone(ctx)).date()
 
     def plan_start(self, ctx: Context) -> dt.date:
         today = self.local_today(ctx)
@@ -382,6 +418,7 @@ class Dialogue:
         if ctx.profile.onboarded_at is None:
             return [Reply(ctx.text("start.greeting")), self.start_flow(ctx, "onboarding", ONBOARDING)]
         ctx.state.reset()
+        schedule.refresh(ctx.session, ctx.learner, ctx.profile, self.clock())  # back after blocking the bot
         return [Reply(ctx.text("start.welcome_back") + "\n\n" + ctx.text("help.commands"))]
 
     def cmd_help(self, ctx: Context, _args: str) -> list[Reply]:
@@ -451,6 +488,27 @@ class Dialogue:
                 break
             count += 1
         return count
+
+    def cmd_checkin(self, ctx: Context, _args: str) -> list[Reply]:
+        """A check-in now, without waiting for the reminder."""
+        blocked = self.needs_onboarding(ctx)
+        if blocked:
+            return blocked
+        return [self.checkins.open_checkin(ctx, "checkin", self.clock())]
+
+    def cmd_pause(self, ctx: Context, _args: str) -> list[Reply]:
+        return self._set_paused(ctx, paused=True)
+
+    def cmd_resume(self, ctx: Context, _args: str) -> list[Reply]:
+        return self._set_paused(ctx, paused=False)
+
+    def _set_paused(self, ctx: Context, *, paused: bool) -> list[Reply]:
+        blocked = self.needs_onboarding(ctx)
+        if blocked:
+            return blocked
+        if not schedule.set_paused(ctx.session, ctx.learner, ctx.profile, paused, self.clock()):
+            return [Reply(ctx.text("reminder.unavailable"))]
+        return [Reply(ctx.text("reminder.paused_now" if paused else "reminder.resumed"))]
 
     def cmd_settings(self, ctx: Context, _args: str) -> list[Reply]:
         blocked = self.needs_onboarding(ctx)

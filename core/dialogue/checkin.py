@@ -1,0 +1,301 @@
+"""The check-in conversation: what a reminder says, and how the learner's answers update the plan.
+
+A reminder asks about each current plan item in turn (done / a percentage / stuck / skip, by
+button or typed, plus snooze buttons).  "Done" asks for the badge or certificate link (recorded
+as self-reported until the badge verifier exists); "stuck" offers alternative courses; answering
+everything closes the check-in, counts it for the streak, restores the normal reminder rhythm,
+and re-plans when the learner is behind, saying plainly what moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from core.outbox import enqueue
+from sqlmodel import Session
+
+from core.dialogue import parsing
+from core.dialogue.messages import Reply
+from core.dialogue.steps import Context, Option, Question
+from core.models import (
+    Badge,
+    BadgeSource,
+    BadgeStatus,
+    CheckIn,
+    CheckInKind,
+    CheckInStatus,
+    Conversation,
+    Learner,
+    LearnerProfile,
+    MessageKind,
+    Plan,
+    PlanItem,
+    PlanItemStatus,
+    ReminderSchedule,
+)
+from core.plan_store import plan_items
+from core.schedule import service
+from core.schedule.times import snooze_until
+
+if TYPE_CHECKING:
+    from core.dialogue.engine import Dialogue
+
+ANSWERS = ("done", "75", "50", "25", "stuck", "skip")
+SNOOZES = ("hour", "tomorrow", "week")
+MAX_ITEMS = 5
+BUSY_FLOWS = ("onboarding", "settings")
+BUSY_FOR = dt.timedelta(minutes=30)
+_PERCENT = re.compile(r"(\d{1,3})\s*%?")
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+KIND_OF_MESSAGE = {
+    "checkin": MessageKind.CHECKIN,
+    "review": MessageKind.REVIEW,
+    "nudge": MessageKind.NUDGE,
+    "pause": MessageKind.NUDGE,
+}
+
+
+def plan_month_now(plan: Plan, today: dt.date) -> int:
+    """Which plan month ``today`` is in (1-based; 0 before the plan starts)."""
+    return (today.year - plan.starts_on.year) * 12 + today.month - plan.starts_on.month + 1
+
+
+def open_items(session: Session, plan: Plan, month: int) -> list[PlanItem]:
+    """Items due by ``month`` and not finished: this month's, and earlier ones still open."""
+    rows = [
+        row
+        for row in plan_items(session, plan)
+        if row.month <= month and row.status in (PlanItemStatus.PLANNED, PlanItemStatus.IN_PROGRESS)
+    ]
+    seen: set[str] = set()
+    unique = []
+    for row in rows:  # a course split over months is asked about once
+        if row.course_id not in seen:
+            seen.add(row.course_id)
+            unique.append(row)
+    return unique[:MAX_ITEMS]
+
+
+class CheckIns:
+    """Check-ins for one :class:`Dialogue` (it owns the question and plan machinery)."""
+
+    def __init__(self, dialogue: Dialogue) -> None:
+        self.dialogue = dialogue
+
+    # -- proactive side (called by the scheduler's tick) ---------------------------------------
+
+    def compose(
+        self,
+        session: Session,
+        learner: Learner,
+        profile: LearnerProfile,
+        schedule: ReminderSchedule,
+        kind: str,
+        now: dt.datetime,
+    ) -> bool:
+        """Queue the reminder for ``learner`` and set up its buttons; False if they are busy."""
+        del schedule  # the tick updates it; the message depends only on ``kind``
+        conversation = session.get(Conversation, learner.id) or Conversation(learner_id=learner.id)  # type: ignore[arg-type]
+        ctx = self.dialogue.context(session, learner, profile, conversation)
+        if ctx.state.flow in BUSY_FLOWS and conversation.updated_at > now - BUSY_FOR:
+            return False
+        reply = Reply(ctx.text("reminder.paused")) if kind == "pause" else self.open_checkin(ctx, kind, now)
+        conversation.state = ctx.state.model_dump(mode="json")
+        conversation.updated_at = now
+        session.add(conversation)
+        assert learner.telegram_id is not None  # noqa: S101  (the tick only composes for Telegram learners)
+        enqueue(
+            session,
+            chat_id=learner.telegram_id,
+            kind=KIND_OF_MESSAGE[kind],
+            reply=reply,
+            learner_id=learner.id,
+            dedupe_key=f"{kind}:{learner.id}:{now.isoformat(timespec='minutes')}",
+        )
+        return True
+
+    def open_checkin(self, ctx: Context, kind: str, now: dt.datetime) -> Reply:
+        """Record a check-in and ask about its first item (or say there is nothing open)."""
+        plan = service.active_plan_of(ctx.session, ctx.learner.id or 0)
+        today = self.dialogue.local_today(ctx)
+        items = open_items(ctx.session, plan, plan_month_now(plan, today)) if plan is not None else []
+        check_in = CheckIn(
+            learner_id=ctx.learner.id or 0,
+            kind=CheckInKind.NUDGE if kind == "nudge" else CheckInKind(kind),
+            due_at=now,
+        )
+        ctx.session.add(check_in)
+        ctx.session.flush()
+        intro = ctx.text(f"checkin.intro.{kind}")
+        if kind == "review" and plan is not None:
+            intro += "\n\n" + self.review_summary(ctx, plan, today)
+        if not items:
+            ctx.state.reset()
+            return Reply(intro + "\n\n" + ctx.text("checkin.nothing_open"))
+        ctx.state.reset()
+        ctx.state.scratch.update(
+            {"items": [row.id for row in items], "index": 0, "checkin": check_in.id, "answers": {}}
+        )
+        reply = self.ask_item(ctx)
+        return Reply(intro + "\n\n" + reply.text, reply.buttons)
+
+    def review_summary(self, ctx: Context, plan: Plan, today: dt.date) -> str:
+        month = plan_month_now(plan, today)
+        rows = plan_items(ctx.session, plan)
+        done = [r for r in rows if r.month < month and r.status is PlanItemStatus.DONE]
+        upcoming = [r for r in rows if r.month == month]
+        titles = self.dialogue.catalog.courses
+
+        def names(items: list[PlanItem]) -> str:
+            found = [titles[r.course_id].title for r in items if r.course_id in titles]
+            return "\n".join(f"• {name}" for name in found) or ctx.text("checkin.none")
+
+        return ctx.text("checkin.review", done=names(done), month=month, upcoming=names(upcoming))
+
+    # -- the learner's side -------------------------------------------------------------------
+
+    def current_item(self, ctx: Context) -> PlanItem | None:
+        scratch = ctx.state.scratch
+        items, index = scratch.get("items", []), scratch.get("index", 0)
+        if index >= len(items):
+            return None
+        return ctx.session.get(PlanItem, items[index])
+
+    def ask_item(self, ctx: Context) -> Reply:
+        item = self.current_item(ctx)
+        assert item is not None  # noqa: S101  (asked only while items remain)
+        course = self.dialogue.catalog.courses.get(item.course_id)
+        title = course.title if course else item.course_id
+        options = [Option(a, ctx.text(f"checkin.answer.{a}")) for a in ANSWERS]
+        options += [Option(f"snooze:{s}", ctx.text(f"checkin.snooze.{s}")) for s in SNOOZES]
+        question = Question(
+            ctx.text("checkin.ask_item", title=title, percent=item.progress_percent), options, columns=3
+        )
+        return self.dialogue.question_reply(ctx, question, flow="checkin", step="checkin_item")
+
+    def on_item(self, ctx: Context, value: str) -> list[Reply]:
+        """A button (or typed answer) about the current item."""
+        item = self.current_item(ctx)
+        if item is None:
+            return [Reply(ctx.text("button_expired"))]
+        if value.startswith("snooze:"):
+            return self.snooze(ctx, value.removeprefix("snooze:"))
+        ctx.state.scratch["answers"][item.course_id] = value
+        if value == "done":
+            self.set_status(ctx, item, PlanItemStatus.DONE, 100)
+            return [self.ask_badge(ctx)]
+        if value == "skip":
+            self.set_status(ctx, item, PlanItemStatus.SKIPPED, item.progress_percent)
+        elif value == "stuck":
+            ctx.state.scratch["stuck"] = item.course_id
+        else:
+            self.set_status(ctx, item, PlanItemStatus.IN_PROGRESS, int(value))
+        return self.next_item(ctx)
+
+    def on_text(self, ctx: Context, text: str) -> list[Reply]:
+        """Typed answers: "done", "50%", "stuck", "skip", "selesai"..., or a badge link."""
+        if ctx.state.step == "checkin_badge":
+            return self.on_badge(ctx, text)
+        value = self.parse_answer(ctx, text)
+        if value is None:
+            return [Reply(ctx.text("checkin.hint")), self.ask_item(ctx)]
+        return self.on_item(ctx, value)
+
+    def parse_answer(self, ctx: Context, text: str) -> str | None:
+        chosen = self.dialogue.typed_choice(ctx, text)
+        if chosen is not None:
+            return chosen
+        for answer in ("done", "stuck", "skip"):
+            if parsing.is_word(text, f"checkin_{answer}"):
+                return answer
+        match = _PERCENT.fullmatch(text.strip())
+        if match and 0 <= int(match.group(1)) <= 100:
+            percent = int(match.group(1))
+            return "done" if percent == 100 else str(percent)
+        return None
+
+    def ask_badge(self, ctx: Context) -> Reply:
+        question = Question(ctx.text("checkin.badge_ask"), [Option("skip", ctx.text("checkin.badge_skip"))])
+        return self.dialogue.question_reply(ctx, question, flow="checkin", step="checkin_badge")
+
+    def on_badge(self, ctx: Context, value: str) -> list[Reply]:
+        """A pasted link is recorded (self-reported until it can be verified); "skip" moves on."""
+        item = self.current_item(ctx)
+        if item is None:
+            return [Reply(ctx.text("button_expired"))]
+        replies = []
+        link = _URL.search(value)
+        if link is not None:
+            ctx.session.add(
+                Badge(
+                    learner_id=ctx.learner.id or 0,
+                    source=BadgeSource.LINK,
+                    source_url=link.group(0)[:2000],
+                    status=BadgeStatus.SELF_REPORTED,
+                    course_id=item.course_id,
+                )
+            )
+            replies.append(Reply(ctx.text("checkin.badge_saved")))
+        elif value != "skip" and not parsing.is_word(value, "none"):
+            return [Reply(ctx.text("checkin.badge_hint")), self.ask_badge(ctx)]
+        return replies + self.next_item(ctx)
+
+    def set_status(self, ctx: Context, item: PlanItem, status: PlanItemStatus, percent: int) -> None:
+        """Update every part of the course in the plan (a long course spans months)."""
+        for row in plan_items(ctx.session, self.plan_of(ctx, item)):
+            if row.course_id == item.course_id:
+                row.status, row.progress_percent = status, percent
+                row.updated_at = self.dialogue.clock()
+
+    def plan_of(self, ctx: Context, item: PlanItem) -> Plan:
+        plan = ctx.session.get(Plan, item.plan_id)
+        assert plan is not None  # noqa: S101  (foreign key)
+        return plan
+
+    def next_item(self, ctx: Context) -> list[Reply]:
+        ctx.state.scratch["index"] = ctx.state.scratch.get("index", 0) + 1
+        if self.current_item(ctx) is not None:
+            return [self.ask_item(ctx)]
+        return self.finish(ctx)
+
+    def finish(self, ctx: Context) -> list[Reply]:
+        """Close the check-in: streak, rhythm, and a re-plan when behind or stuck."""
+        now = self.dialogue.clock()
+        scratch = ctx.state.scratch
+        check_in = ctx.session.get(CheckIn, scratch.get("checkin"))
+        if check_in is not None:
+            check_in.status, check_in.answered_at = CheckInStatus.ANSWERED, now
+            check_in.response = dict(scratch.get("answers", {}))
+        service.answered(ctx.session, ctx.learner.id or 0, now)
+        stuck = scratch.get("stuck")
+        behind = self.is_behind(ctx)
+        ctx.state.reset()
+        replies = [Reply(ctx.text("checkin.thanks", streak=self.dialogue.streak(ctx)))]
+        if stuck:
+            return replies + self.dialogue.on_swap_pick(ctx, stuck)
+        if behind:
+            result = self.dialogue.make_plan(ctx)
+            replies.append(Reply(ctx.text("checkin.replanned")))
+            replies.extend(self.dialogue.show_plan(ctx, result))
+        return replies
+
+    def is_behind(self, ctx: Context) -> bool:
+        """Courses from past months still open: the plan no longer matches the calendar."""
+        plan = service.active_plan_of(ctx.session, ctx.learner.id or 0)
+        if plan is None:
+            return False
+        month = plan_month_now(plan, self.dialogue.local_today(ctx))
+        return any(
+            row.month < month and row.status in (PlanItemStatus.PLANNED, PlanItemStatus.IN_PROGRESS)
+            for row in plan_items(ctx.session, plan)
+        )
+
+    def snooze(self, ctx: Context, choice: str) -> list[Reply]:
+        now = self.dialogue.clock()
+        time = ctx.profile.checkin_time or dt.time(19, 0)
+        until = snooze_until(now, self.dialogue.zone(ctx), choice, time)
+        service.snooze(ctx.session, ctx.learner, until, now)
+        ctx.state.reset()
+        return [Reply(ctx.text(f"checkin.snoozed.{choice}"))]
