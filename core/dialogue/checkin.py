@@ -13,7 +13,6 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from core.outbox import enqueue
 from sqlmodel import Session
 
 from core.dialogue import parsing
@@ -35,6 +34,7 @@ from core.models import (
     PlanItemStatus,
     ReminderSchedule,
 )
+from core.outbox import enqueue
 from core.plan_store import plan_items
 from core.schedule import service
 from core.schedule.times import snooze_until
