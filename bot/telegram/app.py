@@ -21,6 +21,7 @@ from telegram.constants import ChatType
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
+from bot.telegram.proactive import Proactive
 from bot.telegram.render import message_parts, valid_payload
 from bot.telegram.request import ClientPoolRequest
 from bot.workers import DialogueRunner, runner_for
@@ -186,6 +187,15 @@ def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Applicati
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     channel = TelegramChannel(runner_for(settings, dialogue))
+    proactive = Proactive(settings, dialogue)
+
+    async def started(app: Application) -> None:  # type: ignore[type-arg]
+        await channel.set_commands(app)
+        await proactive.start()
+
+    async def stopping(_app: Application) -> None:  # type: ignore[type-arg]
+        await proactive.stop()
+
     application = (
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -193,7 +203,8 @@ def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Applicati
         .base_file_url(settings.telegram_base_file_url)
         .concurrent_updates(CONCURRENT_UPDATES)
         .request(ClientPoolRequest(settings.telegram_connections))
-        .post_init(channel.set_commands)
+        .post_init(started)
+        .post_stop(stopping)
         .post_shutdown(_closing(channel))
         .build()
     )

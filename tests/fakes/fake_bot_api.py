@@ -10,6 +10,12 @@ tests assert is empty.
 ``getUpdates`` does real long polling with offset semantics (updates below the offset are
 confirmed and dropped).  Faults can be scripted per method: HTTP 429 with ``retry_after``, 403
 (blocked), 400, 5xx, or a slow answer.  Every accepted call is recorded.
+
+Two standing rules, for the outbox sender: ``rate_limit_per_second`` answers a ``sendMessage``
+over that many in the last second with 429 (``retry_after`` 1), as Telegram's flood control
+would, and ``blocked_chats`` answer ``sendMessage`` with 403 as a user who blocked the bot.
+Refused calls are not recorded as calls and do not count towards the rate; they are listed in
+:attr:`FakeBotApi.rate_limited` (when) and :attr:`FakeBotApi.forbidden` (the call).
 """
 
 from __future__ import annotations
@@ -169,6 +175,11 @@ class FakeBotApi:
     in_flight: int = 0
     max_in_flight: int = 0  # most calls being answered at the same time
     client_ports: set[int] = field(default_factory=set)  # one per client connection seen
+    rate_limit_per_second: int | None = None  # sendMessage calls accepted in any one second
+    rate_limited: list[float] = field(default_factory=list)  # when each over-the-rate call was refused
+    blocked_chats: set[int] = field(default_factory=set)  # chats that refuse sendMessage with 403
+    forbidden: list[Call] = field(default_factory=list)  # sendMessage calls refused by blocked_chats
+    _accepted_sends: deque[float] = field(default_factory=deque)  # the last second's, for the rate
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _next_update_id: int = 1
     _next_message_id: int = 1
@@ -276,21 +287,42 @@ class FakeBotApi:
             if fault.delay:
                 time.sleep(fault.delay)
             if fault.status != 200:
-                body: dict[str, Any] = {
-                    "ok": False,
-                    "error_code": fault.status,
-                    "description": fault.description,
-                }
-                if fault.retry_after is not None:
-                    body["parameters"] = {"retry_after": fault.retry_after}
-                return fault.status, body
+                return fault.status, self.error(fault.status, fault.description, fault.retry_after)
         now = time.monotonic()
+        if method.lower() == "sendmessage":
+            refusal = self.refusal(params, now)
+            if refusal is not None:
+                return refusal
         self.calls.append(Call(method, params, now))
         if method.lower() == "sendmessage":
             self.reply_times.setdefault(params.get("chat_id"), []).append(now)
             if self.on_reply is not None:
                 self.on_reply(params.get("chat_id"), now)
         return 200, {"ok": True, "result": self.result(method.lower(), params)}
+
+    @staticmethod
+    def error(status: int, description: str, retry_after: int | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if retry_after is not None:
+            body["parameters"] = {"retry_after": retry_after}
+        return body
+
+    def refusal(self, params: dict[str, Any], now: float) -> tuple[int, dict[str, Any]] | None:
+        """403 for a blocked chat, 429 over the rate limit, or None: this sendMessage goes through."""
+        if params.get("chat_id") in self.blocked_chats:
+            self.forbidden.append(Call("sendMessage", params, now))
+            return 403, self.error(403, "Forbidden: bot was blocked by the user")
+        if self.rate_limit_per_second is None:
+            return None
+        with self._lock:  # the clock is read under the lock, so the window stays in order
+            stamp = time.monotonic()
+            while self._accepted_sends and self._accepted_sends[0] <= stamp - 1.0:
+                self._accepted_sends.popleft()
+            if len(self._accepted_sends) >= self.rate_limit_per_second:
+                self.rate_limited.append(stamp)
+                return 429, self.error(429, "Too Many Requests: retry after 1", retry_after=1)
+            self._accepted_sends.append(stamp)
+        return None
 
     def result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getme":
