@@ -221,7 +221,8 @@ class ReminderSchedule(SQLModel, table=True):
 
     learner_id: int = Field(foreign_key="learners.id", ondelete="CASCADE", primary_key=True)
     next_due_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
-    every_weeks: int = Field(default=1, ge=1, le=4)  # 1 = weekly; 2 = the gentler rhythm
+    every_weeks: int = Field(default=1, ge=1, le=4)  # the learner's choice: 1 = weekly, 2, 4
+    gentle: bool = Field(default=False)  # after unanswered messages: softer words, half as often
     quiet_start: dt.time = Field(default=dt.time(22, 0))
     quiet_end: dt.time = Field(default=dt.time(7, 0))
     paused: bool = Field(default=False)

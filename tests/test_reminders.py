@@ -224,6 +224,18 @@ def test_changing_the_check_in_time_reschedules_at_once(learner: Learner_, datab
     )  # Mon 08:00 WIB
 
 
+def test_check_ins_every_two_weeks_on_request(learner: Learner_, database: Database) -> None:
+    learner.say("/settings")
+    learner.press("How often")
+    learner.press("Every 2 weeks")
+    assert schedule_of(database).next_due_at == FIRST_DUE + WEEK  # this evening skipped: every other Monday
+    learner.say("/settings")
+    learner.press("How often")
+    assert "1, 2 or 4" in learner.say("every 3 weeks")
+    learner.say("4")
+    assert schedule_of(database).every_weeks == 4
+
+
 def test_the_terminal_learner_gets_no_schedule(dialogue: Dialogue, database: Database) -> None:
     from core.dialogue.messages import Identity, Inbound
 

@@ -23,7 +23,7 @@ from core.dialogue.state import ConversationState
 from core.dialogue.timezones import nearest_zone, parse_timezone
 from core.i18n import format_money, t
 from core.matching import CONFIDENT_SCORE, Matcher
-from core.models import Learner, LearnerProfile
+from core.models import Learner, LearnerProfile, ReminderSchedule
 from core.text import fold
 
 MAX_GOAL_CHOICES = 3
@@ -39,6 +39,7 @@ MAX_SKILL_CHOICES = 12
 DAYS_IN_WEEK = 7
 HOUR_CHOICES = (2, 3, 5, 8, 10, 15)
 BUDGET_CHOICES = {"USD": (10, 25, 50, 100), "IDR": (100_000, 250_000, 500_000, 1_000_000)}
+CHECKIN_EVERY = (1, 2, 4)  # weeks between check-ins
 TIME_CHOICES = ("07:00", "09:00", "12:00", "19:00", "21:00")
 ZONE_CHOICES = {
     "id": ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"),
@@ -418,6 +419,28 @@ class CheckinDayStep(Step):
         return self.on_choice(ctx, str(day))
 
 
+class CheckinEveryStep(Step):
+    """How often to check in: every week, every 2 weeks or every 4 (settings only)."""
+
+    name = "checkin_every"
+
+    def ask(self, ctx: Context) -> Question:
+        options = [Option(str(weeks), ctx.text(f"checkin_every.{weeks}")) for weeks in CHECKIN_EVERY]
+        return Question(ctx.text("ask.checkin_every"), options, columns=3)
+
+    def on_choice(self, ctx: Context, value: str) -> Outcome:
+        schedule = ctx.session.get(ReminderSchedule, ctx.learner.id)
+        if schedule is not None:  # the terminal learner has none: nothing to change
+            schedule.every_weeks = int(value)
+        return Next()
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        number = parsing.parse_number(text)
+        if number is None or int(number) not in CHECKIN_EVERY:
+            return Retry(ctx.text("hint.checkin_every"))
+        return self.on_choice(ctx, str(int(number)))
+
+
 class CheckinTimeStep(Step):
     name = "checkin_time"
 
@@ -449,6 +472,7 @@ STEPS: dict[str, Step] = {
         TimezoneStep(),
         CheckinDayStep(),
         CheckinTimeStep(),
+        CheckinEveryStep(),
     )
 }
 
@@ -477,5 +501,6 @@ SETTINGS = {  # what /settings can change, and the questions each change asks
     "timezone": ("timezone",),
     "checkin_day": ("checkin_day",),
     "checkin_time": ("checkin_time",),
+    "checkin_every": ("checkin_every",),
 }
 AFFECTS_PLAN = {"goal", "level", "skills_held", "hours", "budget", "formats", "course_languages"}

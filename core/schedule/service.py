@@ -17,7 +17,8 @@ Rules for one learner (all in local time):
   review replaces a check-in that falls on the same day);
 - at most one proactive message per local day, never in quiet hours (default 22:00-07:00);
 - reminders missed while the bot was down become one message at the next tick, not one per slot;
-- :data:`GENTLE_AFTER` unanswered messages in a row switch to a gentler message every other week;
+- a check-in every week, or every 2 or 4 weeks if the learner asks (/settings);
+- :data:`GENTLE_AFTER` unanswered messages in a row switch to a gentler message, half as often;
   after :data:`PAUSE_AFTER`, one last message says reminders are paused (and how to resume).
 """
 
@@ -85,7 +86,8 @@ def next_slot(
     if profile.checkin_weekday is None or profile.checkin_time is None:
         return None
     zone = ZoneInfo(learner.timezone)
-    when = next_weekly(after, zone, profile.checkin_weekday, profile.checkin_time, schedule.every_weeks)
+    every = schedule.every_weeks * (2 if schedule.gentle else 1)
+    when = next_weekly(after, zone, profile.checkin_weekday, profile.checkin_time, every)
     kind = "checkin"
     if plan is not None and schedule.reviewed_month < plan.horizon_months:
         review = plan_month_start(plan.starts_on, schedule.reviewed_month + 1, zone, profile.checkin_time)
@@ -309,7 +311,7 @@ def tick(session: Session, now: dt.datetime, compose: Compose, limit: int = TICK
             schedule.paused, schedule.next_due_at = True, None
             result.paused += 1
         else:
-            schedule.every_weeks = 2 if kind == "nudge" else 1
+            schedule.gentle = kind == "nudge"
             slot = next_slot(schedule, learner, profile, plan, now)
             schedule.next_due_at = slot[0] if slot else None
         result.sent += 1
@@ -322,8 +324,8 @@ def answered(session: Session, learner_id: int, now: dt.datetime) -> None:
     if schedule is None:
         return
     schedule.last_answered_at = now
-    if schedule.unanswered or schedule.every_weeks != 1:
-        schedule.unanswered, schedule.every_weeks = 0, 1
+    if schedule.unanswered or schedule.gentle:
+        schedule.unanswered, schedule.gentle = 0, False
         learner = session.get(Learner, learner_id)
         profile = session.get(LearnerProfile, learner_id)
         if learner is not None and profile is not None and not schedule.paused:
@@ -340,7 +342,7 @@ def set_paused(
         return False
     schedule.paused = paused
     if not paused:
-        schedule.unanswered, schedule.every_weeks = 0, 1
+        schedule.unanswered, schedule.gentle = 0, False
     refresh(session, learner, profile, now)
     return True
 

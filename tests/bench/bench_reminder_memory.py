@@ -115,6 +115,7 @@ def seed(database: Database, learners: int, due: int) -> None:
                         if i <= due
                         else NOW + dt.timedelta(days=7),
                         "every_weeks": 1,
+                        "gentle": False,
                         "quiet_start": dt.time(22, 0),
                         "quiet_end": dt.time(7, 0),
                         "paused": False,

@@ -25,6 +25,7 @@ def upgrade() -> None:
     sa.Column('learner_id', sa.Integer(), nullable=False),
     sa.Column('next_due_at', core.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('every_weeks', sa.Integer(), nullable=False),
+    sa.Column('gentle', sa.Boolean(), nullable=False),
     sa.Column('quiet_start', sa.Time(), nullable=False),
     sa.Column('quiet_end', sa.Time(), nullable=False),
     sa.Column('paused', sa.Boolean(), nullable=False),
