@@ -236,6 +236,23 @@ def test_check_ins_every_two_weeks_on_request(learner: Learner_, database: Datab
     assert schedule_of(database).every_weeks == 4
 
 
+def test_quiet_hours_can_be_changed_or_turned_off(
+    learner: Learner_, dialogue: Dialogue, clock: Clock, database: Database
+) -> None:
+    learner.say("/settings")
+    learner.press("Quiet hours")
+    assert "two times" in learner.say("later please")
+    learner.say("23:30 - 08:00")
+    schedule = schedule_of(database)
+    assert (schedule.quiet_start, schedule.quiet_end) == (dt.time(23, 30), dt.time(8, 0))
+    late_evening = dt.datetime(2026, 11, 23, 15, 45, tzinfo=dt.UTC)  # 22:45 in Jakarta: no longer quiet
+    assert tick(dialogue, clock, late_evening) == 1
+    learner.say("/settings")
+    learner.press("Quiet hours")
+    learner.press("No quiet hours")
+    assert schedule_of(database).quiet_start == schedule_of(database).quiet_end
+
+
 def test_the_terminal_learner_gets_no_schedule(dialogue: Dialogue, database: Database) -> None:
     from core.dialogue.messages import Identity, Inbound
 

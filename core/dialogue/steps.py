@@ -10,6 +10,7 @@ whole conversation, and adding a question is one class and one entry.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -40,6 +41,8 @@ DAYS_IN_WEEK = 7
 HOUR_CHOICES = (2, 3, 5, 8, 10, 15)
 BUDGET_CHOICES = {"USD": (10, 25, 50, 100), "IDR": (100_000, 250_000, 500_000, 1_000_000)}
 CHECKIN_EVERY = (1, 2, 4)  # weeks between check-ins
+QUIET_CHOICES = ("22:00-07:00", "23:00-08:00", "21:00-06:00", "00:00-09:00")
+QUIET_OFF = "off"
 TIME_CHOICES = ("07:00", "09:00", "12:00", "19:00", "21:00")
 ZONE_CHOICES = {
     "id": ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"),
@@ -441,6 +444,36 @@ class CheckinEveryStep(Step):
         return self.on_choice(ctx, str(int(number)))
 
 
+class QuietHoursStep(Step):
+    """When no proactive message may arrive (settings only); "off" allows any time."""
+
+    name = "quiet_hours"
+
+    def ask(self, ctx: Context) -> Question:
+        options = [Option(value, value) for value in QUIET_CHOICES]
+        options.append(Option(QUIET_OFF, ctx.text("quiet_hours.off")))
+        return Question(ctx.text("ask.quiet_hours"), options, columns=2)
+
+    def on_choice(self, ctx: Context, value: str) -> Outcome:
+        if value == QUIET_OFF:
+            return self.store(ctx, dt.time(0), dt.time(0))  # an empty window
+        start, _, end = value.partition("-")
+        return self.store(ctx, dt.time.fromisoformat(start), dt.time.fromisoformat(end))
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        parts = re.split(r"\s*(?:-|–|to|sampai|hingga|s/d)\s*", text.strip(), maxsplit=1)
+        times = [parsing.parse_time(part) for part in parts] if len(parts) == 2 else []
+        if len(times) != 2 or None in times or times[0] == times[1]:
+            return Retry(ctx.text("hint.quiet_hours"))
+        return self.store(ctx, times[0], times[1])  # type: ignore[arg-type]
+
+    def store(self, ctx: Context, start: dt.time, end: dt.time) -> Outcome:
+        schedule = ctx.session.get(ReminderSchedule, ctx.learner.id)
+        if schedule is not None:  # the terminal learner has none: nothing to change
+            schedule.quiet_start, schedule.quiet_end = start, end
+        return Next()
+
+
 class CheckinTimeStep(Step):
     name = "checkin_time"
 
@@ -473,6 +506,7 @@ STEPS: dict[str, Step] = {
         CheckinDayStep(),
         CheckinTimeStep(),
         CheckinEveryStep(),
+        QuietHoursStep(),
     )
 }
 
@@ -502,5 +536,6 @@ SETTINGS = {  # what /settings can change, and the questions each change asks
     "checkin_day": ("checkin_day",),
     "checkin_time": ("checkin_time",),
     "checkin_every": ("checkin_every",),
+    "quiet_hours": ("quiet_hours",),
 }
 AFFECTS_PLAN = {"goal", "level", "skills_held", "hours", "budget", "formats", "course_languages"}

@@ -52,7 +52,7 @@ from core.schedule.times import (
 GENTLE_AFTER = 2
 PAUSE_AFTER = 4
 BUSY_POSTPONE = dt.timedelta(hours=1)  # the learner is mid-conversation: do not cut in
-TICK_BATCH = 200
+TICK_BATCH = 50  # short transactions: on SQLite, replies and the sender get the write lock in between
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Prints one JSON object.  Seeds ``LEARNERS`` onboarded Telegram learners, ``DUE``
 then starts the real ``skillstack run`` (long polling against the fake Bot API, two dialogue
 workers, the APScheduler tick and the outbox sender in the main process) and reads the bot
 process's resident memory from /proc: the peak while its first tick queues the due check-ins
-(in batches of 200, one transaction each, so memory should not grow with the number due), and
+(in batches of 50, one transaction each, so memory should not grow with the number due), and
 the resident size a few seconds later, while the sender delivers in the background.  The same
 bot on an empty database is the baseline.  Target: <= 200 MB for the bot process.  SQLite, and
 PostgreSQL when SKILLSTACK_TEST_POSTGRES_URL is set.  Needs ../shared/telegram/api.json.
