@@ -7,6 +7,7 @@ import itertools
 import json
 import threading
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -25,6 +26,7 @@ from core.models import (
     ReminderSchedule,
 )
 from core.outbox import payload_reply
+from core.schedule.service import answered
 from core.settings import SHIPPED_DATA_DIR
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_dialogue import Learner_
@@ -93,6 +95,28 @@ def test_nothing_is_sent_before_it_is_due(
 ) -> None:
     assert tick(dialogue, clock, FIRST_DUE - dt.timedelta(minutes=1)) == 0
     assert outbox(database) == []
+
+
+@pytest.mark.parametrize(("city", "zone"), [("New York", "America/New_York"), ("Berlin", "Europe/Berlin")])
+def test_check_ins_stay_at_seven_pm_local_through_the_spring_dst_change(
+    learner: Learner_, dialogue: Dialogue, clock: Clock, database: Database, city: str, zone: str
+) -> None:
+    learner.say("/settings")
+    learner.press("Time zone")
+    learner.say(city)
+    local = ZoneInfo(zone)
+    sent = []
+    while (due := schedule_of(database).next_due_at) is not None and due < dt.datetime(
+        2027, 4, 15, tzinfo=dt.UTC
+    ):
+        assert tick(dialogue, clock, due) == 1
+        sent.append(due.astimezone(local))
+        with database.unit_of_work() as session:  # the learner answers, so the weekly rhythm holds
+            answered(session, schedule_of(database).learner_id, due + dt.timedelta(minutes=5))
+    mondays = [when for when in sent if when.weekday() == 0]
+    assert len(mondays) >= 18
+    assert {when.time() for when in sent} == {dt.time(19, 0)}  # reviews on the 1st too, same hour
+    assert len({when.utcoffset() for when in mondays}) == 2  # the UTC instant moved with the clocks
 
 
 def test_a_check_in_before_the_plan_starts_says_so(
