@@ -126,7 +126,8 @@ def test_a_check_in_before_the_plan_starts_says_so(
     [message] = outbox(database)
     assert message.chat_id == 77 and message.kind.value == "checkin"
     reply = payload_reply(message.payload)
-    assert "Nothing is open" in reply.text and not reply.buttons
+    assert "Your plan starts in December 2026" in reply.text and not reply.buttons
+    assert "How far along" in learner.say("/checkin")  # asked for: the first month's courses, early
     assert schedule_of(database).next_due_at == FIRST_DUE + WEEK
 
 

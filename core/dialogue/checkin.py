@@ -18,6 +18,7 @@ from sqlmodel import Session
 from core.dialogue import parsing
 from core.dialogue.messages import Reply
 from core.dialogue.steps import Context, Option, Question
+from core.i18n import month_label
 from core.models import (
     Badge,
     BadgeSource,
@@ -116,11 +117,16 @@ class CheckIns:
         )
         return True
 
-    def open_checkin(self, ctx: Context, kind: str, now: dt.datetime) -> Reply:
-        """Record a check-in and ask about its first item (or say there is nothing open)."""
+    def open_checkin(self, ctx: Context, kind: str, now: dt.datetime, *, early: bool = False) -> Reply:
+        """Record a check-in and ask about its first item (or say there is nothing open).
+
+        Before the plan's first month a reminder only says when it starts; a check-in the learner
+        asks for (``early``) covers the first month's courses, for those who started ahead.
+        """
         plan = service.active_plan_of(ctx.session, ctx.learner.id or 0)
         today = self.dialogue.local_today(ctx)
-        items = open_items(ctx.session, plan, plan_month_now(plan, today)) if plan is not None else []
+        month = plan_month_now(plan, today) if plan is not None else 0
+        items = open_items(ctx.session, plan, max(month, 1) if early else month) if plan is not None else []
         check_in = CheckIn(
             learner_id=ctx.learner.id or 0,
             kind=CheckInKind.NUDGE if kind == "nudge" else CheckInKind(kind),
@@ -133,6 +139,9 @@ class CheckIns:
             intro += "\n\n" + self.review_summary(ctx, plan, today)
         if not items:
             ctx.state.reset()
+            if plan is not None and month < 1:
+                starts = month_label(plan.starts_on, ctx.language)
+                return Reply(intro + "\n\n" + ctx.text("checkin.not_started", month=starts))
             return Reply(intro + "\n\n" + ctx.text("checkin.nothing_open"))
         ctx.state.reset()
         ctx.state.scratch.update(
@@ -169,7 +178,8 @@ class CheckIns:
         course = self.dialogue.catalog.courses.get(item.course_id)
         title = course.title if course else item.course_id
         options = [Option(a, ctx.text(f"checkin.answer.{a}")) for a in ANSWERS]
-        options += [Option(f"snooze:{s}", ctx.text(f"checkin.snooze.{s}")) for s in SNOOZES]
+        if ctx.session.get(ReminderSchedule, ctx.learner.id) is not None:  # nothing to snooze in the terminal
+            options += [Option(f"snooze:{s}", ctx.text(f"checkin.snooze.{s}")) for s in SNOOZES]
         question = Question(
             ctx.text("checkin.ask_item", title=title, percent=item.progress_percent), options, columns=3
         )

@@ -494,7 +494,7 @@ class Dialogue:
         blocked = self.needs_onboarding(ctx)
         if blocked:
             return blocked
-        return [self.checkins.open_checkin(ctx, "checkin", self.clock())]
+        return [self.checkins.open_checkin(ctx, "checkin", self.clock(), early=True)]
 
     def cmd_pause(self, ctx: Context, _args: str) -> list[Reply]:
         return self._set_paused(ctx, paused=True)
