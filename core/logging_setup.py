@@ -48,5 +48,5 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     quiet = max(logging.getLevelName(level), logging.WARNING)
-    for chatty in ("httpx", "alembic"):  # request lines and migration steps: only when debugging
+    for chatty in ("httpx", "alembic", "apscheduler"):  # requests, migration steps, each tick: debugging only
         logging.getLogger(chatty).setLevel(quiet)
