@@ -26,14 +26,11 @@ import resource
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -44,6 +41,7 @@ from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.dialogue.messages import Identity, Inbound
 from core.settings import SHIPPED_DATA_DIR, load_settings
+from tests.bench.scratch_databases import postgres_database, sqlite_database
 from tests.fakes.fake_bot_api import FakeBotApi, SpecChecker
 
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "200"))
@@ -266,26 +264,6 @@ def skillstack_factory(database: Database, catalog: Catalog) -> Factory:
         return application
 
     return make
-
-
-def sqlite_database() -> tuple[Database, Callable[[], None]]:
-    folder = tempfile.TemporaryDirectory()
-    return Database(f"sqlite:///{folder.name}/bench.db"), folder.cleanup
-
-
-def postgres_database() -> tuple[Database, Callable[[], None]]:
-    base = os.environ["SKILLSTACK_TEST_POSTGRES_URL"]
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def cleanup() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return Database(make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})), cleanup
 
 
 def run_skillstack(

@@ -40,7 +40,8 @@ from core.db import Database
 from core.dialogue.messages import Button, Reply
 from core.models import MessageKind, MessageStatus
 from core.settings import load_settings
-from tests.bench.bench_conversation import SPEC, TOKEN, postgres_database, sqlite_database
+from tests.bench.bench_conversation import SPEC, TOKEN
+from tests.bench.scratch_databases import postgres_database, sqlite_database
 from tests.fakes.fake_bot_api import FakeBotApi, SpecChecker
 
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "10000"))

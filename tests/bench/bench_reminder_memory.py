@@ -20,15 +20,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text
 
 from core.db import Database
 from core.models import Conversation, Learner, LearnerProfile, ReminderSchedule
+from tests.bench.scratch_databases import postgres_url, sqlite_url
 from tests.fakes.fake_bot_api import FakeBotApi, SpecChecker
 
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "100000"))
@@ -193,27 +192,6 @@ def run(name: str, make_url_for: Any) -> dict[str, Any]:
         finally:
             cleanup()
     return results
-
-
-def sqlite_url() -> tuple[str, Any]:
-    folder = tempfile.TemporaryDirectory()
-    return f"sqlite:///{folder.name}/memory.db", folder.cleanup
-
-
-def postgres_url() -> tuple[str, Any]:
-    base = os.environ["SKILLSTACK_TEST_POSTGRES_URL"]
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def cleanup() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False), cleanup
 
 
 def main() -> None:
