@@ -36,7 +36,7 @@ from core.models import (
     ReminderSchedule,
 )
 from core.outbox import enqueue
-from core.plan_store import plan_items
+from core.plan_store import active_plan, plan_items
 from core.schedule import service
 from core.schedule.times import snooze_until
 
@@ -92,12 +92,10 @@ class CheckIns:
         session: Session,
         learner: Learner,
         profile: LearnerProfile,
-        schedule: ReminderSchedule,
         kind: str,
         now: dt.datetime,
     ) -> bool:
         """Queue the reminder for ``learner`` and set up its buttons; False if they are busy."""
-        del schedule  # the tick updates it; the message depends only on ``kind``
         conversation = session.get(Conversation, learner.id) or Conversation(learner_id=learner.id)  # type: ignore[arg-type]
         ctx = self.dialogue.context(session, learner, profile, conversation)
         if ctx.state.flow in BUSY_FLOWS and conversation.updated_at > now - BUSY_FOR:
@@ -123,7 +121,7 @@ class CheckIns:
         Before the plan's first month a reminder only says when it starts; a check-in the learner
         asks for (``early``) covers the first month's courses, for those who started ahead.
         """
-        plan = service.active_plan_of(ctx.session, ctx.learner.id or 0)
+        plan = active_plan(ctx.session, ctx.learner.id or 0)
         today = self.dialogue.local_today(ctx)
         month = plan_month_now(plan, today) if plan is not None else 0
         items = open_items(ctx.session, plan, max(month, 1) if early else month) if plan is not None else []
@@ -293,7 +291,7 @@ class CheckIns:
 
     def is_behind(self, ctx: Context) -> bool:
         """Courses from past months still open: the plan no longer matches the calendar."""
-        plan = service.active_plan_of(ctx.session, ctx.learner.id or 0)
+        plan = active_plan(ctx.session, ctx.learner.id or 0)
         if plan is None:
             return False
         month = plan_month_now(plan, self.dialogue.local_today(ctx))

@@ -300,9 +300,8 @@ class Dialogue:
             replies = [Reply(ctx.text("settings.saved"))]
             if changed in AFFECTS_PLAN and ctx.profile.onboarded_at is not None:
                 replies.extend(self.show_plan(ctx, self.make_plan(ctx)))
-        if ctx.profile.onboarded_at is not None:  # a new day, time, zone or plan: rescheduled at once
-            ctx.session.flush()
-            schedule.refresh(ctx.session, ctx.learner, ctx.profile, self.clock())
+            elif ctx.profile.onboarded_at is not None:  # a new day, time or zone: rescheduled at once
+                schedule.refresh(ctx.session, ctx.learner, ctx.profile, self.clock())
         return replies
 
     # -- plans -------------------------------------------------------------------------------
@@ -338,6 +337,7 @@ class Dialogue:
         else:
             result = replan(self.catalog, request, starting_months(ctx.session, previous))
         save_plan(ctx.session, ctx.learner.id, goal.id, result)
+        schedule.refresh(ctx.session, ctx.learner, ctx.profile, self.clock())  # reviews follow the plan
         return result
 
     def show_plan(self, ctx: Context, result: PlanResult) -> list[Reply]:

@@ -38,9 +38,9 @@ from core.models import (
     LearnerProfile,
     LearnerStatus,
     Plan,
-    PlanStatus,
     ReminderSchedule,
 )
+from core.plan_store import active_plan
 from core.schedule.times import (
     at_local,
     in_quiet_hours,
@@ -89,8 +89,8 @@ def next_slot(
     every = schedule.every_weeks * (2 if schedule.gentle else 1)
     when = next_weekly(after, zone, profile.checkin_weekday, profile.checkin_time, every)
     kind = "checkin"
-    if plan is not None and schedule.reviewed_month < plan.horizon_months:
-        review = plan_month_start(plan.starts_on, schedule.reviewed_month + 1, zone, profile.checkin_time)
+    review = next_review(schedule, plan, zone, profile.checkin_time)
+    if review is not None:
         review = max(review, after + dt.timedelta(seconds=1))
         if review.astimezone(zone).date() <= when.astimezone(zone).date():
             when, kind = review, "review"
@@ -109,9 +109,13 @@ def next_slot(
     return when, kind
 
 
-def active_plan_of(session: Session, learner_id: int) -> Plan | None:
-    query = select(Plan).where(Plan.learner_id == learner_id, Plan.status == PlanStatus.ACTIVE)
-    return session.exec(query.order_by(col(Plan.id).desc())).first()
+def next_review(
+    schedule: ReminderSchedule, plan: Plan | None, zone: ZoneInfo, time: dt.time
+) -> dt.datetime | None:
+    """When the review of the first plan month not yet reviewed is due (None: all reviewed)."""
+    if plan is None or schedule.reviewed_month >= plan.horizon_months:
+        return None
+    return plan_month_start(plan.starts_on, schedule.reviewed_month + 1, zone, time)
 
 
 def plan_months_started(plan: Plan, zone: ZoneInfo, time: dt.time, now: dt.datetime) -> int:
@@ -135,7 +139,7 @@ def refresh(
     if schedule is None:
         schedule = ReminderSchedule(learner_id=learner.id)
         session.add(schedule)
-    plan = active_plan_of(session, learner.id)
+    plan = active_plan(session, learner.id)
     if plan is not None and profile.checkin_time is not None:
         schedule.reviewed_month = plan_months_started(
             plan, ZoneInfo(learner.timezone), profile.checkin_time, now
@@ -207,7 +211,7 @@ def due_at(session: Session, at: dt.datetime) -> list[DueItem]:
         zone = ZoneInfo(learner.timezone)
         if in_quiet_hours(at, zone, schedule.quiet_start, schedule.quiet_end):
             continue
-        plan = active_plan_of(session, schedule.learner_id)
+        plan = active_plan(session, schedule.learner_id)
         slot_kind = _slot_kind_at(schedule, plan, zone, profile)
         kind = sending_kind(schedule, slot_kind)
         assert schedule.next_due_at is not None  # noqa: S101  (filtered above)
@@ -228,20 +232,15 @@ def _slot_kind_at(
     schedule: ReminderSchedule, plan: Plan | None, zone: ZoneInfo, profile: LearnerProfile
 ) -> str:
     """Whether the due slot is a plan month's review (its first day has come) or a check-in."""
-    if plan is None or profile.checkin_time is None or schedule.reviewed_month >= plan.horizon_months:
-        return "checkin"
-    assert schedule.next_due_at is not None  # noqa: S101
-    review = plan_month_start(plan.starts_on, schedule.reviewed_month + 1, zone, profile.checkin_time)
-    return (
-        "review"
-        if review.astimezone(zone).date() <= schedule.next_due_at.astimezone(zone).date()
-        else "checkin"
-    )
+    assert schedule.next_due_at is not None  # noqa: S101  (only due slots are asked about)
+    review = next_review(schedule, plan, zone, profile.checkin_time) if profile.checkin_time else None
+    due_day = schedule.next_due_at.astimezone(zone).date()
+    return "review" if review is not None and review.astimezone(zone).date() <= due_day else "checkin"
 
 
 # -- the tick ---------------------------------------------------------------------------------
 
-Compose = Callable[[Session, Learner, LearnerProfile, ReminderSchedule, str, dt.datetime], bool]
+Compose = Callable[[Session, Learner, LearnerProfile, str, dt.datetime], bool]
 
 
 def claim_due(session: Session, now: dt.datetime, limit: int = TICK_BATCH) -> list[int]:
@@ -295,10 +294,10 @@ def tick(session: Session, now: dt.datetime, compose: Compose, limit: int = TICK
             schedule.next_due_at = out_of_quiet_hours(now, zone, schedule.quiet_start, schedule.quiet_end)
             result.postponed += 1
             continue
-        plan = active_plan_of(session, learner_id)
+        plan = active_plan(session, learner_id)
         slot_kind = _slot_kind_at(schedule, plan, zone, profile)
         kind = sending_kind(schedule, slot_kind)
-        if not compose(session, learner, profile, schedule, kind, now):
+        if not compose(session, learner, profile, kind, now):
             schedule.next_due_at = now + BUSY_POSTPONE
             result.postponed += 1
             continue
@@ -329,7 +328,7 @@ def answered(session: Session, learner_id: int, now: dt.datetime) -> None:
         learner = session.get(Learner, learner_id)
         profile = session.get(LearnerProfile, learner_id)
         if learner is not None and profile is not None and not schedule.paused:
-            slot = next_slot(schedule, learner, profile, active_plan_of(session, learner_id), now)
+            slot = next_slot(schedule, learner, profile, active_plan(session, learner_id), now)
             schedule.next_due_at = slot[0] if slot else None
 
 
