@@ -1,0 +1,112 @@
+"""What a verification found: named checks, each passed / failed / skipped with a reason.
+
+The overall status is derived, never set by hand, so no code path can call a badge "verified"
+while one of its checks failed or a required check could not run:
+
+- ``invalid`` when any check failed (the first failing check is named);
+- ``unverifiable`` when nothing failed but a *required* check was skipped (no signature,
+  revocation not checkable, unknown context...);
+- ``verified`` otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class Status(StrEnum):
+    VERIFIED = "verified"
+    INVALID = "invalid"
+    UNVERIFIABLE = "unverifiable"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One check. ``required=False`` marks a check whose skipping does not weaken the verdict
+    (the recipient check when the learner gave no email, say)."""
+
+    name: str
+    result: Outcome
+    detail: str
+    required: bool = True
+
+    @classmethod
+    def passed(cls, name: str, detail: str, *, required: bool = True) -> Check:
+        return cls(name, Outcome.PASSED, detail, required)
+
+    @classmethod
+    def failed(cls, name: str, detail: str) -> Check:
+        return cls(name, Outcome.FAILED, detail, True)
+
+    @classmethod
+    def skipped(cls, name: str, detail: str, *, required: bool = True) -> Check:
+        return cls(name, Outcome.SKIPPED, detail, required)
+
+
+@dataclass(slots=True)
+class Report:
+    """A verification's findings plus what the badge says about itself (for display and storage)."""
+
+    format: str
+    checks: list[Check] = field(default_factory=list)
+    issuer_id: str | None = None
+    issuer_name: str | None = None
+    badge_name: str | None = None
+    badge_description: str | None = None
+    recipient_match: bool | None = None
+    issued: dt.datetime | None = None
+    expires: dt.datetime | None = None
+    source_url: str | None = None
+    credential: Any = None  # the original badge document (dict) or token (str), kept for export
+
+    def add(self, check: Check) -> Check:
+        self.checks.append(check)
+        return check
+
+    @property
+    def status(self) -> Status:
+        if any(check.result is Outcome.FAILED for check in self.checks):
+            return Status.INVALID
+        if not self.checks or any(
+            check.result is Outcome.SKIPPED and check.required for check in self.checks
+        ):
+            return Status.UNVERIFIABLE
+        return Status.VERIFIED
+
+    @property
+    def reason(self) -> str:
+        """The one line that explains the status: the first failure, else the first required skip."""
+        for outcome in (Outcome.FAILED, Outcome.SKIPPED):
+            for check in self.checks:
+                if check.result is outcome and (outcome is Outcome.FAILED or check.required):
+                    return f"{check.name}: {check.detail}"
+        return "all checks passed" if self.checks else "nothing could be checked"
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape ``skillstack verify --json`` prints (and the badge row stores)."""
+        return {
+            "status": self.status.value,
+            "format": self.format,
+            "issuer": {"id": self.issuer_id, "name": self.issuer_name},
+            "badge": {"name": self.badge_name, "description": self.badge_description},
+            "recipient_match": self.recipient_match,
+            "issued": _iso(self.issued),
+            "expires": _iso(self.expires),
+            "checks": [
+                {"name": check.name, "result": check.result.value, "detail": check.detail}
+                for check in self.checks
+            ],
+        }
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
