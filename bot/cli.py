@@ -14,12 +14,12 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot import cli_planning
+from bot import cli_badges, cli_planning
 from bot.console import ConsoleChat, local_identity
+from bot.workers import build_dialogue
 from core.catalog import Catalog, CatalogError, check_catalog_path, load_catalog
 from core.catalog.export import export_catalog
 from core.db import Database
-from core.dialogue.engine import Dialogue
 from core.i18n import t
 from core.logging_setup import configure_logging
 from core.schedule.service import due_at
@@ -115,8 +115,9 @@ def cmd_catalog_export(args: argparse.Namespace) -> int:
 
 
 def _chat(settings: Settings, catalog: Catalog, database: Database) -> int:
-    dialogue = Dialogue(database, catalog, default_timezone=settings.default_timezone)
-    ConsoleChat(dialogue, local_identity(settings.default_language)).run()
+    dialogue = build_dialogue(settings, database, catalog)
+    identity = local_identity(settings.default_language)
+    ConsoleChat(dialogue, identity, save_dir=settings.data_dir / "exports").run()
     return 0
 
 
@@ -186,6 +187,14 @@ def cmd_planning(args: argparse.Namespace) -> int:
     return cli_planning.run(catalog, args, args.lang or settings.default_language)
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    return cli_badges.run_verify(_settings(), args)
+
+
+def cmd_contexts_import(args: argparse.Namespace) -> int:
+    return cli_badges.run_contexts_import(_settings(), args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="skillstack", description="SkillStack micro-credential coach.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -205,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_planning.add_arguments(commands)
     for name in ("match", "plan"):
         commands.choices[name].set_defaults(handler=cmd_planning)
+    cli_badges.add_arguments(commands, on_verify=cmd_verify, on_contexts_import=cmd_contexts_import)
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
     upgrade = add(db, "upgrade", cmd_db_upgrade, "apply migrations")

@@ -5,18 +5,26 @@ as a typed answer, exactly as on Telegram.  When a question's choices themselves
 numbers (hours, prices, times), a bare number is an answer ("5" means five hours), so such
 choices are shown in brackets and picked by label.  State lives in the same database as the bot,
 under one local learner per operating-system user.
+
+Files work both ways: typing (or dragging in) the path of a badge image or badge file sends that
+file, as attaching it would on Telegram; a file the bot sends (the /export) is saved under
+``save_dir`` and its path printed.
 """
 
 from __future__ import annotations
 
 import getpass
+import mimetypes
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Button, Identity, Inbound, InboundKind, Reply
+from core.dialogue.messages import Attachment, Button, Identity, Inbound, InboundKind, Reply
 
 WIDTH = 88
+MAX_FILE_BYTES = 5 * 1024 * 1024  # as on Telegram: bigger files are not read
+SENDABLE_SUFFIXES = frozenset({".png", ".svg", ".json", ".jws", ".jwt", ".txt"})
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit"})
 
 
@@ -34,11 +42,13 @@ class ConsoleChat:
         *,
         read: Callable[[str], str] = input,
         write: Callable[[str], None] = print,
+        save_dir: Path | None = None,
     ) -> None:
         self.dialogue = dialogue
         self.identity = identity
         self.read = read
         self.write = write
+        self.save_dir = save_dir or Path.cwd()
         self.buttons: list[Button] = []
 
     def _numbered(self) -> bool:
@@ -46,6 +56,9 @@ class ConsoleChat:
 
     def to_inbound(self, line: str) -> Inbound:
         stripped = line.strip()
+        sent_file = self.file_inbound(stripped)
+        if sent_file is not None:
+            return sent_file
         if stripped.startswith("/"):
             return Inbound.from_text(stripped)
         for button in self.buttons:
@@ -54,6 +67,23 @@ class ConsoleChat:
         if self._numbered() and stripped.isdigit() and 1 <= int(stripped) <= len(self.buttons):
             return Inbound(InboundKind.CHOICE, payload=self.buttons[int(stripped) - 1].payload)
         return Inbound(InboundKind.TEXT, text=line)
+
+    @staticmethod
+    def file_inbound(text: str) -> Inbound | None:
+        """A typed or dragged-in path of a badge file: the file, as if attached (None otherwise)."""
+        path = Path(text.strip("'\"")).expanduser()
+        if path.suffix.lower() not in SENDABLE_SUFFIXES or not path.is_file():
+            return None
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return Inbound(InboundKind.FILE)  # the dialogue explains the limit
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return Inbound(InboundKind.FILE, attachment=Attachment(path.name, path.read_bytes(), mime))
+
+    def save(self, attachment: Attachment) -> Path:
+        self.save_dir.mkdir(parents=True, exist_ok=True)
+        target = self.save_dir / Path(attachment.filename).name  # never a path the bot chose
+        target.write_bytes(attachment.content)
+        return target
 
     def show(self, reply: Reply) -> None:
         for line in reply.text.splitlines() or [""]:
@@ -67,6 +97,8 @@ class ConsoleChat:
                 self.write("\n".join(choices))
             else:
                 self.write("  " + "  ".join(f"[{button.label}]" for button in buttons))
+        if reply.attachment is not None:
+            self.write(f"📎 {self.save(reply.attachment)}")
         self.write("")
 
     def send(self, inbound: Inbound) -> None:

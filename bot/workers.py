@@ -14,10 +14,10 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import Protocol
 
-from core.catalog import load_catalog
+from core.badges.verify import BadgeVerifier
+from core.catalog import Catalog, load_catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.dialogue.messages import Identity, Inbound, Reply
@@ -45,11 +45,17 @@ class ThreadRunner:
         """Nothing to release: the threads belong to the event loop."""
 
 
-def _start_worker(database_url: str, catalog_dir: str, default_timezone: str) -> None:
+def build_dialogue(settings: Settings, database: Database, catalog: Catalog) -> Dialogue:
+    """The dialogue as every channel and worker runs it: settings decide zone, data dir and fetcher."""
+    verifier = BadgeVerifier.for_data_dir(settings.data_dir, test_hosts=settings.fetch_test_hosts)
+    return Dialogue(database, catalog, default_timezone=settings.default_timezone, verifier=verifier)
+
+
+def _start_worker(settings: Settings) -> None:
     global _worker_dialogue
 
-    _worker_dialogue = Dialogue(
-        Database(database_url), load_catalog(Path(catalog_dir)), default_timezone=default_timezone
+    _worker_dialogue = build_dialogue(
+        settings, Database(settings.sqlalchemy_url), load_catalog(settings.catalog_dir)
     )
 
 
@@ -62,12 +68,11 @@ class ProcessRunner:
     """The dialogue in ``processes`` worker processes (spawned, so nothing is shared by accident)."""
 
     def __init__(self, settings: Settings, processes: int) -> None:
-        url = settings.sqlalchemy_url.render_as_string(hide_password=False)
         self.pool = ProcessPoolExecutor(
             max_workers=processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(url, str(settings.catalog_dir), settings.default_timezone),
+            initargs=(settings,),
         )
 
     async def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]:

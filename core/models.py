@@ -138,6 +138,7 @@ class LearnerProfile(SQLModel, table=True):
     avoid_providers: list[str] = Field(default_factory=list, sa_type=JSONDocument)
     checkin_weekday: int | None = Field(default=None, ge=0, le=6)  # 0 = Monday
     checkin_time: dt.time | None = Field(default=None)  # local time in the learner's time zone
+    email: str | None = Field(default=None, max_length=320)  # matched against badge recipients, locally only
     onboarded_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_at: dt.datetime = _created_at()
 
@@ -250,6 +251,7 @@ class Badge(SQLModel, table=True):
     issuer_id: str | None = Field(default=None, sa_type=Text)
     issuer_name: str | None = Field(default=None, max_length=300)
     course_id: str | None = Field(default=None, max_length=80)
+    skills: list[str] = Field(default_factory=list, sa_type=JSONDocument)  # credited to the profile
     issued_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     expires_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     raw_evidence: str | None = Field(default=None, sa_type=Text)

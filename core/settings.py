@@ -103,6 +103,13 @@ class Settings(BaseSettings):
     reminder_tick_seconds: float = Field(
         default=30.0, gt=0, le=3600, description="seconds between checks for due check-ins"
     )
+    fetch_test_hosts: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(),
+        description=(
+            "TEST ONLY: comma-separated host:port pairs the badge fetcher may reach on loopback over plain "
+            "http, like 127.0.0.1:8443 (leave unset in production)"
+        ),
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="DEBUG, INFO, WARNING or ERROR"
     )
@@ -137,6 +144,16 @@ class Settings(BaseSettings):
             if not all(re.fullmatch(r"-?\d+", part) for part in parts):
                 raise ValueError("not a list of whole numbers")
             return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("fetch_test_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            hosts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+:\d{1,5}", host) for host in hosts):
+                raise ValueError("not a list of host:port pairs")
+            return frozenset(hosts)
         return value
 
     @field_validator("default_timezone")

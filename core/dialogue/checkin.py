@@ -1,10 +1,10 @@
 """The check-in conversation: what a reminder says, and how the learner's answers update the plan.
 
 A reminder asks about each current plan item in turn (done / a percentage / stuck / skip, by
-button or typed, plus snooze buttons).  "Done" asks for the badge or certificate link (recorded
-as self-reported until the badge verifier exists); "stuck" offers alternative courses; answering
-everything closes the check-in, counts it for the streak, restores the normal reminder rhythm,
-and re-plans when the learner is behind, saying plainly what moved.
+button or typed, plus snooze buttons).  "Done" asks for the badge or certificate (a link, the
+JSON or the image), which is verified and credited to that course; "stuck" offers alternative
+courses; answering everything closes the check-in, counts it for the streak, restores the
+normal reminder rhythm, and re-plans when the learner is behind, saying plainly what moved.
 """
 
 from __future__ import annotations
@@ -15,14 +15,12 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from core.badges.evidence import Evidence
 from core.dialogue import parsing
 from core.dialogue.messages import Reply
 from core.dialogue.steps import Context, Option, Question
 from core.i18n import month_label
 from core.models import (
-    Badge,
-    BadgeSource,
-    BadgeStatus,
     CheckIn,
     CheckInKind,
     CheckInStatus,
@@ -49,7 +47,6 @@ MAX_ITEMS = 5
 BUSY_FLOWS = ("onboarding", "settings")
 BUSY_FOR = dt.timedelta(minutes=30)
 _PERCENT = re.compile(r"(\d{1,3})\s*%?")
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 KIND_OF_MESSAGE = {
     "checkin": MessageKind.CHECKIN,
     "review": MessageKind.REVIEW,
@@ -229,25 +226,19 @@ class CheckIns:
         return self.dialogue.question_reply(ctx, question, flow="checkin", step="checkin_badge")
 
     def on_badge(self, ctx: Context, value: str) -> list[Reply]:
-        """A pasted link is recorded (self-reported until it can be verified); "skip" moves on."""
+        """ "Skip" (button or typed) moves on; anything else that is not a badge gets a hint."""
+        if self.current_item(ctx) is None:
+            return [Reply(ctx.text("button_expired"))]
+        if value != "skip" and not parsing.is_word(value, "none"):
+            return [Reply(ctx.text("checkin.badge_hint")), self.ask_badge(ctx)]
+        return self.next_item(ctx)
+
+    def record_badge(self, ctx: Context, evidence: Evidence) -> list[Reply]:
+        """The badge for the course just finished: verified, stored, credited to that course."""
         item = self.current_item(ctx)
         if item is None:
             return [Reply(ctx.text("button_expired"))]
-        replies = []
-        link = _URL.search(value)
-        if link is not None:
-            ctx.session.add(
-                Badge(
-                    learner_id=ctx.learner.id or 0,
-                    source=BadgeSource.LINK,
-                    source_url=link.group(0)[:2000],
-                    status=BadgeStatus.SELF_REPORTED,
-                    course_id=item.course_id,
-                )
-            )
-            replies.append(Reply(ctx.text("checkin.badge_saved")))
-        elif value != "skip" and not parsing.is_word(value, "none"):
-            return [Reply(ctx.text("checkin.badge_hint")), self.ask_badge(ctx)]
+        replies = self.dialogue.badges.record(ctx, evidence, course_hint=item.course_id)
         return replies + self.next_item(ctx)
 
     def set_status(self, ctx: Context, item: PlanItem, status: PlanItemStatus, percent: int) -> None:

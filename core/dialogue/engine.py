@@ -23,9 +23,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from core.badges.verify import BadgeVerifier
 from core.catalog import Catalog
 from core.db import Database
 from core.db_types import utc_now
+from core.dialogue.badges import BadgeDesk, evidence_of
 from core.dialogue.checkin import CheckIns
 from core.dialogue.messages import Button, Identity, Inbound, InboundKind, Reply
 from core.dialogue.state import ConversationState
@@ -103,12 +105,14 @@ class Dialogue:
         default_timezone: str = "UTC",
         matcher: Matcher | None = None,
         clock: Clock | None = None,
+        verifier: BadgeVerifier | None = None,
     ) -> None:
         self.database = database
         self.catalog = catalog
         self.matcher = matcher or Matcher(catalog)
         self.default_timezone = default_timezone
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._verifier = verifier
         self.commands: dict[str, Callable[[Context, str], list[Reply]]] = {
             "start": self.cmd_start,
             "help": self.cmd_help,
@@ -123,6 +127,12 @@ class Dialogue:
             "resume": self.cmd_resume,
         }
         self.checkins = CheckIns(self)
+        self.badges = BadgeDesk(self)
+        self.commands |= {
+            "badges": self.badges.cmd_badges,
+            "export": self.badges.cmd_export,
+            "forget": self.badges.cmd_forget,
+        }
         self.menus: dict[str, Callable[[Context, str], list[Reply]]] = {
             "plan_actions": self.on_plan_action,
             "swap_pick": self.on_swap_pick,
@@ -131,7 +141,19 @@ class Dialogue:
             "language": self.on_language_pick,
             "checkin_item": self.checkins.on_item,
             "checkin_badge": self.checkins.on_badge,
+            "badges_menu": self.badges.on_menu,
+            "badge_pick": self.badges.on_pick,
+            "badge_add": self.badges.on_add_choice,
+            "badge_course": self.badges.on_course,
+            "forget_confirm": self.badges.on_forget,
         }
+
+    @property
+    def verifier(self) -> BadgeVerifier:
+        """The badge verifier; without one given, a default with contexts cached in memory only."""
+        if self._verifier is None:
+            self._verifier = BadgeVerifier.for_data_dir(None, clock=self.clock)
+        return self._verifier
 
     # -- entry point -------------------------------------------------------------------------
 
@@ -202,12 +224,23 @@ class Dialogue:
                     return self.advance(ctx, step.on_choice(ctx, labelled))
                 return self.advance(ctx, step.on_text(ctx, inbound.text))
             return [Reply(ctx.text("hint.text_please")), self.ask(ctx)]
+        evidence = evidence_of(inbound)
+        if inbound.kind is InboundKind.FILE and evidence is None:
+            key = "badges.file_unreadable" if inbound.attachment is None else "badges.not_a_badge_file"
+            return [Reply(ctx.text(key))]
+        if state.flow == "checkin" and state.step == "checkin_badge" and evidence is not None:
+            return self.checkins.record_badge(ctx, evidence)
         if state.flow == "checkin" and inbound.kind is InboundKind.TEXT:
             return self.checkins.on_text(ctx, inbound.text)
+        if state.flow == "badge":
+            return self.badges.on_add(ctx, inbound)
         if state.flow == "menu" and inbound.kind is InboundKind.TEXT:
             chosen = self.typed_choice(ctx, inbound.text)
             if chosen is not None:
                 return self.menus[state.step or ""](ctx, chosen)
+        if evidence is not None and ctx.profile.onboarded_at is not None:
+            ctx.state.reset()
+            return self.badges.record(ctx, evidence)
         return self.outside_flow(ctx, inbound)
 
     def label_choice(self, ctx: Context, text: str) -> str | None:

@@ -17,7 +17,15 @@ class InboundKind(StrEnum):
     COMMAND = "command"
     CHOICE = "choice"
     LOCATION = "location"
+    FILE = "file"  # a document or image the learner sent (a baked badge, say)
     UNSUPPORTED = "unsupported"  # a sticker, a voice note...: answered with a hint
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,7 @@ class Inbound:
     payload: str = ""  # CHOICE: the button's payload as issued
     latitude: float | None = None
     longitude: float | None = None
+    attachment: Attachment | None = None  # FILE: what was sent, already size-checked by the channel
 
     @classmethod
     def from_text(cls, text: str) -> Inbound:
@@ -52,13 +61,6 @@ class Identity:
 class Button:
     label: str
     payload: str
-
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    content: bytes
-    mime_type: str
 
 
 @dataclass(frozen=True)

@@ -491,6 +491,31 @@ class CheckinTimeStep(Step):
         return Next()
 
 
+class EmailStep(Step):
+    """The address badges are issued to (settings only, optional): compared locally, never sent."""
+
+    name = "email"
+    SHAPE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,63}$")
+
+    def ask(self, ctx: Context) -> Question:
+        return Question(ctx.text("ask.email"), [Option(NONE, ctx.text("email.remove"))])
+
+    def on_choice(self, ctx: Context, value: str) -> Outcome:
+        ctx.profile.email = None
+        ctx.touch()
+        return Next()
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        if parsing.is_word(text, "none"):
+            return self.on_choice(ctx, NONE)
+        address = text.strip()
+        if len(address) > 320 or not self.SHAPE.match(address):
+            return Retry(ctx.text("hint.email"))
+        ctx.profile.email = address
+        ctx.touch()
+        return Next()
+
+
 STEPS: dict[str, Step] = {
     step.name: step
     for step in (
@@ -507,6 +532,7 @@ STEPS: dict[str, Step] = {
         CheckinTimeStep(),
         CheckinEveryStep(),
         QuietHoursStep(),
+        EmailStep(),
     )
 }
 
@@ -537,5 +563,6 @@ SETTINGS = {  # what /settings can change, and the questions each change asks
     "checkin_time": ("checkin_time",),
     "checkin_every": ("checkin_every",),
     "quiet_hours": ("quiet_hours",),
+    "email": ("email",),
 }
 AFFECTS_PLAN = {"goal", "level", "skills_held", "hours", "budget", "formats", "course_languages"}

@@ -1,0 +1,103 @@
+"""``skillstack verify`` and ``skillstack contexts import``: the badge verifier from the shell.
+
+``verify`` takes what a learner would paste or send (a link, a JSON or JWS file or string, a baked
+PNG/SVG) and prints every check; ``--json`` prints the report in the documented shape.  The exit
+code says the verdict, so scripts can use it: 0 verified, 1 invalid, 3 unverifiable (2 stays
+argparse's "bad usage").
+
+``contexts import DIR`` fills the JSON-LD context cache from local files, for machines that must
+verify without reaching the context hosts; a file is accepted only when its SHA-256 matches a
+pinned context URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from core.badges.contexts import ContextStore
+from core.badges.evidence import Evidence, from_file, from_text
+from core.badges.report import Outcome, Status
+from core.badges.verify import BadgeVerifier
+from core.settings import Settings
+
+EXIT_FOR_STATUS = {Status.VERIFIED: 0, Status.INVALID: 1, Status.UNVERIFIABLE: 3}
+EXIT_NOT_A_BADGE = 1
+MAX_INPUT_BYTES = 5 * 1024 * 1024
+MARKS = {Outcome.PASSED: "✓", Outcome.FAILED: "✗", Outcome.SKIPPED: "–"}
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def add_arguments(
+    commands: argparse._SubParsersAction, *, on_verify: Handler, on_contexts_import: Handler
+) -> None:
+    verify = commands.add_parser(
+        "verify",
+        help="verify a badge: a link, a JSON/JWS file or string, or a baked PNG/SVG",
+        description="Verify an Open Badge 2.0/3.0 or Verifiable Credential and print every check.",
+    )
+    verify.add_argument("badge", metavar="URL_OR_FILE", help="a badge link, a file, or pasted JSON / JWS")
+    verify.add_argument("--recipient", metavar="EMAIL", help="the email the badge should be issued to")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.set_defaults(handler=on_verify)
+    contexts = commands.add_parser("contexts", help="the JSON-LD context cache").add_subparsers(
+        dest="contexts_command", required=True
+    )
+    importing = contexts.add_parser(
+        "import",
+        help="fill the context cache from local files (accepted only when a pinned hash matches)",
+        description="Copy JSON-LD context files whose SHA-256 matches a pinned context URL into the cache.",
+    )
+    importing.add_argument("directory", type=Path, help="a directory of context files")
+    importing.set_defaults(handler=on_contexts_import)
+
+
+def evidence_from_argument(argument: str) -> Evidence | None:
+    """A path to a file, or the text itself (link, JSON, JWS)."""
+    path = Path(argument).expanduser()
+    if len(argument) < 4096 and path.is_file():
+        data = path.read_bytes()[: MAX_INPUT_BYTES + 1]
+        return from_file(data, path.name) if len(data) <= MAX_INPUT_BYTES else None
+    return from_text(argument)
+
+
+def run_verify(settings: Settings, args: argparse.Namespace) -> int:
+    evidence = evidence_from_argument(args.badge)
+    if evidence is None:
+        print("not a badge: give a link, a JSON or JWS badge, or a baked PNG/SVG image (at most 5 MB)")
+        return EXIT_NOT_A_BADGE
+    verifier = BadgeVerifier.for_data_dir(settings.data_dir, test_hosts=settings.fetch_test_hosts)
+    try:
+        report = verifier.verify(evidence, args.recipient)
+    finally:
+        verifier.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return EXIT_FOR_STATUS[report.status]
+    print(f"{report.status.value.upper()}: {report.reason}")
+    print(f"format:    {report.format}")
+    print(f"badge:     {report.badge_name or '-'}")
+    print(f"issuer:    {report.issuer_name or '-'} ({report.issuer_id or 'no id'})")
+    print(f"issued:    {report.issued.isoformat() if report.issued else '-'}")
+    print(f"expires:   {report.expires.isoformat() if report.expires else '-'}")
+    recipient = {True: "matches", False: "does NOT match", None: "not checked"}[report.recipient_match]
+    print(f"recipient: {recipient}")
+    for check in report.checks:
+        print(f"  {MARKS[check.result]} {check.name}: {check.detail}")
+    return EXIT_FOR_STATUS[report.status]
+
+
+def run_contexts_import(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.directory.is_dir():
+        print(f"{args.directory} is not a directory")
+        return EXIT_NOT_A_BADGE
+    results = ContextStore(settings.data_dir / "contexts").import_dir(args.directory)
+    accepted = [(path, url) for path, url in results if url]
+    for path, url in results:
+        print(f"{'imported' if url else 'refused '}  {path.name}" + (f"  -> {url}" if url else ""))
+    print(f"{len(accepted)} of {len(results)} files imported into {settings.data_dir / 'contexts'}")
+    return 0 if accepted else EXIT_NOT_A_BADGE

@@ -1,0 +1,142 @@
+"""A learner's badges in the database: record what the verifier found, credit the plan, list, remove.
+
+A badge counts for the learner's plan unless it is *invalid*: verified badges obviously, and
+self-reported or unverifiable ones too (the learner says they earned it; SkillStack labels it
+honestly instead of refusing it).  Counting means: the matching catalog course is marked done in
+the active plan and its skills join the profile's held skills, so the next re-plan builds on them.
+
+Every query filters on the learner's id: one learner never reads or removes another's badge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from core.badges.report import Report, Status
+from core.catalog import Catalog
+from core.matching import CONFIDENT_SCORE, Matcher
+from core.models import Badge, BadgeSource, BadgeStatus, LearnerProfile, PlanItemStatus
+from core.plan_store import active_plan, plan_items
+
+MAX_STORED_EVIDENCE = 256 * 1024  # the text re-checked later (a URL, JSON or token), not images
+STATUS_OF_REPORT = {
+    Status.VERIFIED: BadgeStatus.VERIFIED,
+    Status.INVALID: BadgeStatus.INVALID,
+    Status.UNVERIFIABLE: BadgeStatus.UNVERIFIABLE,
+}
+
+
+def match_course(catalog: Catalog, matcher: Matcher, name: str | None, issuer: str | None) -> str | None:
+    """The catalog course a badge stands for, only when the match is confident."""
+    if not name:
+        return None
+    for query in (f"{name} {issuer}" if issuer else name, name):
+        found = matcher.find_courses(query, limit=1)
+        if found and found[0].score >= CONFIDENT_SCORE:
+            return found[0].id
+    return None
+
+
+def record_verified(
+    session: Session,
+    catalog: Catalog,
+    matcher: Matcher,
+    profile: LearnerProfile,
+    report: Report,
+    *,
+    source: BadgeSource,
+    evidence_text: str,
+    course_hint: str | None = None,
+    now: dt.datetime,
+) -> Badge:
+    """Store a verification (updating the learner's earlier record of the same badge) and credit it."""
+    badge = _same_badge(session, profile.learner_id, evidence_text) or Badge(
+        learner_id=profile.learner_id, source=source
+    )
+    apply_report(badge, report, evidence_text=evidence_text, now=now)
+    matched = match_course(catalog, matcher, report.badge_name, report.issuer_name)
+    badge.course_id = course_hint or matched or badge.course_id  # "done" on a plan item names the course
+    session.add(badge)
+    credit(session, catalog, profile, badge, now)
+    return badge
+
+
+def record_self_reported(
+    session: Session, catalog: Catalog, profile: LearnerProfile, course_id: str, now: dt.datetime
+) -> Badge:
+    """ "I finished X": no evidence, labelled self-reported, credited like any other badge."""
+    course = catalog.courses[course_id]
+    badge = Badge(
+        learner_id=profile.learner_id,
+        source=BadgeSource.MANUAL,
+        status=BadgeStatus.SELF_REPORTED,
+        name=course.title,
+        issuer_name=course.provider,
+        course_id=course_id,
+        issued_at=now,
+        checked_at=now,
+    )
+    session.add(badge)
+    credit(session, catalog, profile, badge, now)
+    return badge
+
+
+def apply_report(badge: Badge, report: Report, *, evidence_text: str, now: dt.datetime) -> None:
+    """Copy what the verifier found onto the row (also used by re-checks)."""
+    badge.status = STATUS_OF_REPORT[report.status]
+    badge.format = report.format[:40]
+    badge.name = (report.badge_name or badge.name or "")[:300] or None
+    badge.issuer_id = report.issuer_id
+    badge.issuer_name = (report.issuer_name or "")[:300] or None
+    badge.issued_at = report.issued
+    badge.expires_at = report.expires
+    badge.source_url = report.source_url
+    badge.raw_evidence = evidence_text[:MAX_STORED_EVIDENCE]
+    badge.verification_report = {**report.to_json(), "credential": _storable(report.credential)}
+    badge.checked_at = now
+
+
+def credit(
+    session: Session, catalog: Catalog, profile: LearnerProfile, badge: Badge, now: dt.datetime
+) -> None:
+    """A badge that is not invalid finishes its course in the plan and adds the course's skills."""
+    if badge.status is BadgeStatus.INVALID or badge.course_id not in catalog.courses:
+        badge.skills = []
+        return
+    skills = list(catalog.courses[badge.course_id].skills)
+    badge.skills = skills
+    held = list(profile.skills_held)
+    profile.skills_held = held + [skill for skill in skills if skill not in held]
+    profile.updated_at = now
+    plan = active_plan(session, profile.learner_id)
+    for row in plan_items(session, plan) if plan is not None else []:
+        if row.course_id == badge.course_id and row.status is not PlanItemStatus.DONE:
+            row.status, row.progress_percent, row.updated_at = PlanItemStatus.DONE, 100, now
+
+
+def learner_badges(session: Session, learner_id: int) -> list[Badge]:
+    query = select(Badge).where(Badge.learner_id == learner_id)
+    return list(session.exec(query.order_by(col(Badge.recorded_at), col(Badge.id))))
+
+
+def learner_badge(session: Session, learner_id: int, badge_id: int) -> Badge | None:
+    """The badge, only if it belongs to this learner."""
+    badge = session.get(Badge, badge_id)
+    return badge if badge is not None and badge.learner_id == learner_id else None
+
+
+def _same_badge(session: Session, learner_id: int, evidence_text: str) -> Badge | None:
+    query = select(Badge).where(Badge.learner_id == learner_id, Badge.raw_evidence == evidence_text)
+    return session.exec(query).first()
+
+
+def _storable(credential: Any) -> Any:
+    """The original badge document, kept for export when it is of a reasonable size."""
+    if credential is None:
+        return None
+    size = len(credential) if isinstance(credential, str) else len(json.dumps(credential, default=str))
+    return credential if size <= MAX_STORED_EVIDENCE else None

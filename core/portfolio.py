@@ -1,0 +1,93 @@
+"""What a learner can take away or erase: the JSON export, "forget me", and LinkedIn links.
+
+The export holds everything SkillStack keeps about the learner (profile, plans, check-ins, badges
+with their original JSON and verification reports, reminder settings), so "what do you know about
+me?" has a complete answer.  Forgetting deletes the learner row; every table that refers to a
+learner does so with ``ON DELETE CASCADE`` (tested in test_storage), so nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlmodel import Session, SQLModel, col, select
+
+from core.badge_records import learner_badges
+from core.models import (
+    Badge,
+    BadgeStatus,
+    CheckIn,
+    Learner,
+    LearnerProfile,
+    Plan,
+    PlanItem,
+    ReminderSchedule,
+)
+
+EXPORT_FORMAT = "skillstack-export/1"
+LINKEDIN_ADD_CERTIFICATION = "https://www.linkedin.com/profile/add"
+
+
+def export_learner(session: Session, learner: Learner, now: dt.datetime) -> bytes:
+    """The learner's whole record as indented UTF-8 JSON."""
+    assert learner.id is not None  # noqa: S101  (a stored learner)
+    plans = list(session.exec(select(Plan).where(Plan.learner_id == learner.id).order_by(col(Plan.id))))
+    document = {
+        "format": EXPORT_FORMAT,
+        "exported_at": now.isoformat(),
+        "learner": _row(learner, exclude={"id"}),
+        "profile": _row(session.get(LearnerProfile, learner.id), exclude={"learner_id"}),
+        "reminders": _row(session.get(ReminderSchedule, learner.id), exclude={"learner_id", "claim_token"}),
+        "plans": [
+            {
+                **_row(plan, exclude={"learner_id"}),
+                "items": [
+                    _row(item, exclude={"plan_id"})
+                    for item in session.exec(
+                        select(PlanItem).where(PlanItem.plan_id == plan.id).order_by(col(PlanItem.id))
+                    )
+                ],
+            }
+            for plan in plans
+        ],
+        "check_ins": [
+            _row(check_in, exclude={"learner_id"})
+            for check_in in session.exec(
+                select(CheckIn).where(CheckIn.learner_id == learner.id).order_by(col(CheckIn.id))
+            )
+        ],
+        "badges": [_badge(badge) for badge in learner_badges(session, learner.id)],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()
+
+
+def forget_learner(session: Session, learner: Learner) -> None:
+    """Delete the learner and, through the cascades, everything that refers to them."""
+    session.delete(learner)
+
+
+def linkedin_link(badge: Badge) -> str | None:
+    """LinkedIn's "add licence or certification" form, pre-filled; only for verified badges."""
+    if badge.status is not BadgeStatus.VERIFIED or not badge.name:
+        return None
+    fields: dict[str, str | int] = {"startTask": "CERTIFICATION_NAME", "name": badge.name}
+    if badge.issuer_name:
+        fields["organizationName"] = badge.issuer_name
+    if badge.issued_at:
+        fields["issueYear"], fields["issueMonth"] = badge.issued_at.year, badge.issued_at.month
+    if badge.expires_at:
+        fields["expirationYear"], fields["expirationMonth"] = badge.expires_at.year, badge.expires_at.month
+    if badge.source_url:
+        fields["certUrl"] = badge.source_url
+    return f"{LINKEDIN_ADD_CERTIFICATION}?{urlencode(fields)}"
+
+
+def _badge(badge: Badge) -> dict[str, Any]:
+    return {**_row(badge, exclude={"learner_id"}), "linkedin": linkedin_link(badge)}
+
+
+def _row(row: SQLModel | None, *, exclude: set[str]) -> dict[str, Any] | None:
+    return None if row is None else row.model_dump(mode="json", exclude=exclude)

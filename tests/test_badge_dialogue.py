@@ -1,0 +1,337 @@
+"""Badges in the conversation: recording (link, pasted JSON, image file, by hand, at a check-in),
+/badges (list, re-check, remove), the email setting, /export and /forget.
+
+Badges are real Open Badges 2.0 hosted assertions served by a local badge server, verified by the
+real verifier through the real safe fetcher (allowed to reach that one server only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from core.badges.contexts import ContextStore
+from core.badges.verify import BadgeVerifier
+from core.catalog import Catalog, load_catalog
+from core.db import Database
+from core.dialogue.engine import Dialogue
+from core.dialogue.messages import Attachment, Inbound, InboundKind
+from core.models import Badge, BadgeStatus, Learner, LearnerProfile, PlanItem, PlanItemStatus
+from core.plan_store import active_plan, plan_items
+from core.settings import SHIPPED_DATA_DIR
+from tests.fakes.badge_fixtures import badge_server  # noqa: F401
+from tests.fakes.badge_server import BadgeServer
+from tests.scripts import ENGLISH_TYPED_ONBOARDING
+from tests.test_dialogue import Learner_
+
+NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
+EMAIL = "learner@example.com"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog(SHIPPED_DATA_DIR)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    db = Database(f"sqlite:///{tmp_path / 'badges.db'}")
+    db.upgrade()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def dialogue(database: Database, catalog: Catalog, badge_server: BadgeServer) -> Dialogue:  # noqa: F811
+    verifier = BadgeVerifier(badge_server.fetcher(), ContextStore(None), clock=lambda: NOW)
+    return Dialogue(database, catalog, clock=lambda: NOW, verifier=verifier)
+
+
+@pytest.fixture
+def learner(dialogue: Dialogue) -> Learner_:
+    person = Learner_(dialogue)
+    person.onboard(ENGLISH_TYPED_ONBOARDING)
+    return person
+
+
+def first_plan_course(database: Database, catalog: Catalog) -> tuple[str, str, str]:
+    """(course id, title, provider) of the first course in learner 1's plan."""
+    with database.unit_of_work() as session:
+        learner = session.exec(select(Learner).where(Learner.telegram_id == 1)).one()
+        plan = active_plan(session, learner.id or 0)
+        assert plan is not None
+        course_id = plan_items(session, plan)[0].course_id
+    course = catalog.courses[course_id]
+    return course_id, course.title, course.provider
+
+
+def host_badge(
+    server: BadgeServer, name: str, issuer: str, *, number: int = 1, email: str = EMAIL, **extra: object
+) -> str:
+    """An OB 2.0 hosted assertion (with its BadgeClass and issuer Profile); returns its URL."""
+    issuer_url = server.route(
+        "/issuer",
+        {
+            "@context": "https://w3id.org/openbadges/v2",
+            "type": "Issuer",
+            "id": server.https_url("/issuer"),
+            "name": issuer,
+            "url": server.https_url("/"),
+            "email": "badges@issuer.example",
+        },
+    )
+    badge_url = server.route(
+        f"/badges/{number}",
+        {
+            "@context": "https://w3id.org/openbadges/v2",
+            "type": "BadgeClass",
+            "id": server.https_url(f"/badges/{number}"),
+            "name": name,
+            "description": f"Awarded for completing {name}.",
+            "image": server.https_url("/image.png"),
+            "criteria": {"narrative": "Finish every module."},
+            "issuer": issuer_url,
+        },
+    )
+    salt = "pepper"
+    assertion_url = server.https_url(f"/assertions/{number}")
+    server.route(
+        f"/assertions/{number}",
+        {
+            "@context": "https://w3id.org/openbadges/v2",
+            "type": "Assertion",
+            "id": assertion_url,
+            "recipient": {
+                "type": "email",
+                "hashed": True,
+                "salt": salt,
+                "identity": "sha256$" + hashlib.sha256((email + salt).encode()).hexdigest(),
+            },
+            "badge": badge_url,
+            "verification": {"type": "HostedBadge"},
+            "issuedOn": "2026-10-01T00:00:00Z",
+            **extra,
+        },
+    )
+    return assertion_url
+
+
+def stored_badges(database: Database) -> list[Badge]:
+    with database.unit_of_work() as session:
+        return list(session.exec(select(Badge).order_by(Badge.id)))  # type: ignore[arg-type]
+
+
+def set_email(learner: Learner_, email: str) -> str:
+    learner.say("/settings")
+    learner.press("Email for badges")
+    return learner.say(email)
+
+
+def test_a_pasted_link_is_verified_recorded_and_credited(
+    learner: Learner_,
+    database: Database,
+    catalog: Catalog,
+    badge_server: BadgeServer,  # noqa: F811
+) -> None:
+    course_id, title, provider = first_plan_course(database, catalog)
+    set_email(learner, EMAIL)
+    url = host_badge(badge_server, title, provider)
+
+    text = learner.say(f"Here it is: {url} !")
+
+    assert f"✅ Verified: “{title}” from {provider}" in text
+    assert f"It counts for “{title}”" in text
+    assert "linkedin.com/profile/add" in text
+    [badge] = stored_badges(database)
+    assert badge.status is BadgeStatus.VERIFIED
+    assert badge.course_id == course_id
+    assert badge.verification_report["recipient_match"] is True
+    assert badge.verification_report["credential"]["id"] == url
+    with database.unit_of_work() as session:
+        rows = session.exec(select(PlanItem).where(PlanItem.course_id == course_id)).all()
+        assert rows and all(row.status is PlanItemStatus.DONE for row in rows)
+        profile = session.exec(select(LearnerProfile)).one()
+        assert set(catalog.courses[course_id].skills) <= set(profile.skills_held)
+
+
+def test_a_badge_for_someone_else_is_invalid_and_not_credited(
+    learner: Learner_,
+    database: Database,
+    catalog: Catalog,
+    badge_server: BadgeServer,  # noqa: F811
+) -> None:
+    course_id, title, provider = first_plan_course(database, catalog)
+    set_email(learner, EMAIL)
+    url = host_badge(badge_server, title, provider, email="someone.else@example.com")
+
+    text = learner.say(url)
+
+    assert "did not pass verification" in text
+    assert "Failed check: recipient" in text
+    [badge] = stored_badges(database)
+    assert badge.status is BadgeStatus.INVALID and badge.skills == []
+    with database.unit_of_work() as session:
+        rows = session.exec(select(PlanItem).where(PlanItem.course_id == course_id)).all()
+        assert all(row.status is not PlanItemStatus.DONE for row in rows)
+
+
+def test_without_an_email_the_recipient_is_not_checked_and_the_learner_is_told_why(
+    learner: Learner_,
+    database: Database,
+    badge_server: BadgeServer,  # noqa: F811
+) -> None:
+    url = host_badge(badge_server, "Some Workshop", "Some Academy")
+    text = learner.say(url)
+    assert "add the email your badges are issued to in /settings" in text
+    assert stored_badges(database)[0].verification_report["recipient_match"] is None
+
+
+def test_a_revoked_badge_turns_invalid_on_recheck(
+    learner: Learner_,
+    database: Database,
+    badge_server: BadgeServer,  # noqa: F811
+) -> None:
+    url = host_badge(badge_server, "Some Workshop", "Some Academy")
+    learner.say(url)
+    assert stored_badges(database)[0].status is BadgeStatus.VERIFIED
+    badge_server.route("/assertions/1", {"error": "gone"}, status=410)
+
+    learner.say("/badges")
+    learner.press("Check again")
+    text = learner.press("Some Workshop")
+
+    assert "Failed check: revocation" in text
+    assert stored_badges(database)[0].status is BadgeStatus.INVALID
+
+
+def test_badges_lists_status_issuer_dates_and_skills_and_removes(
+    learner: Learner_,
+    database: Database,
+    catalog: Catalog,
+    badge_server: BadgeServer,  # noqa: F811
+) -> None:
+    _, title, provider = first_plan_course(database, catalog)
+    learner.say(host_badge(badge_server, title, provider, expires="2027-10-01T00:00:00Z"))
+
+    listing = learner.say("/badges")
+
+    assert f"1. ✅ {title}" in listing
+    assert (
+        f"from {provider}" in listing and "issued 2026-10-01" in listing and "expires 2027-10-01" in listing
+    )
+    assert "skills:" in listing
+    learner.press("Remove")
+    assert f"Removed “{title}”" in learner.press(title)
+    assert stored_badges(database) == []
+
+
+def test_a_badge_is_recorded_by_hand_as_self_reported(
+    learner: Learner_, database: Database, catalog: Catalog
+) -> None:
+    course_id, title, _ = first_plan_course(database, catalog)
+    learner.say("/badges")
+    learner.press("Add a badge")
+    learner.say(title)
+    text = learner.press(title)
+
+    assert "as self-reported" in text and f"It counts for “{title}”" in text
+    [badge] = stored_badges(database)
+    assert (badge.status, badge.course_id) == (BadgeStatus.SELF_REPORTED, course_id)
+    assert "📝" in learner.say("/badges")
+
+
+def test_a_pasted_assertion_json_is_checked_against_its_hosted_copy(
+    learner: Learner_,
+    database: Database,
+    badge_server: BadgeServer,  # noqa: F811
+) -> None:
+    url = host_badge(badge_server, "Some Workshop", "Some Academy")
+    learner.say("/badges")
+    learner.press("Add a badge")
+    hosted = hosted_copy(badge_server, url)
+    hosted["issuedOn"] = "2020-01-01T00:00:00Z"  # edited before pasting
+
+    text = learner.say(json.dumps(hosted))
+
+    assert "did not pass verification" in text and "differs from the copy its issuer hosts" in text
+
+
+def hosted_copy(server: BadgeServer, url: str) -> dict[str, object]:
+    return server.fetcher().session().get(url, accept=("application/json",)).json()  # type: ignore[no-any-return]
+
+
+def test_files_that_are_not_badges_get_a_clear_answer(learner: Learner_) -> None:
+    not_badge = Attachment("notes.txt", b"just some notes", "text/plain")
+    assert "doesn't look like a badge" in learner.send(Inbound(InboundKind.FILE, attachment=not_badge))
+    assert "Send badge images as a file" in learner.send(Inbound(InboundKind.FILE))
+
+
+def test_the_email_setting_checks_the_address_and_can_be_removed(
+    learner: Learner_, database: Database
+) -> None:
+    assert "doesn't look like an email address" in set_email(learner, "not an email")
+    learner.say("me@example.com")
+    with database.unit_of_work() as session:
+        assert session.exec(select(LearnerProfile)).one().email == "me@example.com"
+    set_email(learner, "none")
+    with database.unit_of_work() as session:
+        assert session.exec(select(LearnerProfile)).one().email is None
+
+
+def test_export_sends_everything_as_a_json_file(
+    learner: Learner_,
+    badge_server: BadgeServer,  # noqa: F811
+) -> None:
+    learner.say(host_badge(badge_server, "Some Workshop", "Some Academy"))
+    learner.say("/export")
+
+    [reply] = learner.last
+    assert reply.attachment is not None and reply.attachment.mime_type == "application/json"
+    document = json.loads(reply.attachment.content)
+    assert document["format"] == "skillstack-export/1"
+    assert document["profile"]["goal_id"] == "data-analyst"
+    assert document["plans"][0]["items"]
+    assert document["badges"][0]["verification_report"]["credential"]["type"] == "Assertion"
+    assert "telegram_id" in document["learner"]
+
+
+def test_forget_asks_first_then_deletes_everything(
+    learner: Learner_,
+    dialogue: Dialogue,
+    database: Database,
+    badge_server: BadgeServer,  # noqa: F811
+) -> None:
+    other = Learner_(dialogue, telegram_id=2)
+    other.onboard(ENGLISH_TYPED_ONBOARDING)
+    learner.say(host_badge(badge_server, "Some Workshop", "Some Academy"))
+
+    learner.say("/forget")
+    assert "nothing was deleted" in learner.press("No, keep it")
+    learner.say("/forget")
+    assert "deleted everything" in learner.press("Yes, delete everything")
+
+    with database.unit_of_work() as session:
+        assert session.exec(select(Learner.telegram_id)).all() == [2]
+        assert session.exec(select(Badge)).all() == []
+    assert "Question 1 of 11" in learner.say("/start")  # a fresh start
+
+
+def test_a_badge_given_at_a_check_in_completes_that_course(
+    learner: Learner_, database: Database, catalog: Catalog, badge_server: BadgeServer  # noqa: F811
+) -> None:
+    course_id, _, _ = first_plan_course(database, catalog)
+    learner.say("/checkin")
+    learner.press("Done")
+    url = host_badge(badge_server, "Certificate of completion", "Some Academy")  # no catalog match
+
+    text = learner.say(url)
+
+    assert "✅ Verified" in text and "How far along" in learner.last[-1].text  # on to the next item
+    [badge] = stored_badges(database)
+    assert badge.course_id == course_id  # the course the learner just finished
