@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,9 @@ def test_the_scan_sees_imports() -> None:
     assert "core.catalog" in _imported_modules(REPO_ROOT / "bot" / "cli.py")
 
 
+DATABASE_OPENERS = re.compile(r"\bsessionmaker\b|\bSession\(|\bcreate_engine\(")  # not FetchSession(
+
+
 def test_only_the_database_module_opens_sessions() -> None:
     allowed = REPO_ROOT / "core" / "db.py"
     offenders = [
@@ -40,9 +44,37 @@ def test_only_the_database_module_opens_sessions() -> None:
         for package in ("core", "bot")
         for path in (REPO_ROOT / package).rglob("*.py")
         if path != allowed
-        and any(
-            word in path.read_text(encoding="utf-8")
-            for word in ("sessionmaker", "Session(", "create_engine(")
+        and DATABASE_OPENERS.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_the_product_never_reads_shared() -> None:
+    """Test vectors and contexts in ../shared are for tests; the product ships what it needs."""
+    offenders = [
+        str(path.relative_to(REPO_ROOT))
+        for package in ("core", "bot")
+        for path in (REPO_ROOT / package).rglob("*.py")
+        if any(
+            re.search(r"shared/vectors|\.\./shared|\"shared\"", line)
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if not line.lstrip().startswith("#")  # naming a source in a comment reads nothing
         )
+    ]
+    assert offenders == []
+
+
+HTTP_CLIENTS = ("httpx", "httpcore", "urllib.request", "requests", "socket", "aiohttp", "urllib3")
+
+
+def test_the_core_reaches_the_network_only_through_the_safe_fetcher() -> None:
+    """Every URL a learner or a badge supplies must pass the SSRF checks; one module does HTTP."""
+    allowed = REPO_ROOT / "core" / "badges" / "fetcher.py"
+    offenders = [
+        f"{path.relative_to(REPO_ROOT)}: {module}"
+        for path in (REPO_ROOT / "core").rglob("*.py")
+        if path != allowed
+        for module in _imported_modules(path)
+        if module.split(".")[0] in {name.split(".")[0] for name in HTTP_CLIENTS} and module != "urllib.parse"
     ]
     assert offenders == []

@@ -132,3 +132,17 @@ def test_console_script_is_installed(tmp_path: Path) -> None:
     )
     assert result.returncode == 0
     assert "catalog" in result.stdout
+
+
+def test_the_terminal_chat_sends_files_by_path_and_saves_the_export(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("just notes")
+    answers = (
+        "I want to become a data analyst\n1\nbeginner\nnone\n5\nfree\nany\nenglish\nJakarta\nmonday\n19:00\n"
+        f"{tmp_path / 'notes.txt'}\n/export\n"
+    )
+    result = _skillstack(["chat"], answers, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "That file doesn't look like a badge" in result.stdout  # the path was sent as a file
+    [saved] = (tmp_path / "var" / "exports").glob("skillstack-export-*.json")
+    assert f"📎 {saved}" in result.stdout
+    assert json.loads(saved.read_text())["profile"]["goal_id"] == "data-analyst"

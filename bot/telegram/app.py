@@ -5,8 +5,10 @@ One handler sees every update.  It works out who is talking and what they sent
 the database), and sends the replies.  Updates from one user are handled in order (a lock per
 user); different users run concurrently (PTB's concurrent updates).  Learner flows are for
 private chats: in a group the bot answers only commands addressed to it, with a deep link to a
-private chat.  Any failure is logged with the update id and answered with a short apology; the
-bot never sends a traceback and never stops on one bad update.
+private chat.  A document the learner sends (a baked badge, a JSON credential) is downloaded
+inside the learner's lock, so it is handled in order with their messages.  Any failure is
+logged with the update id and answered with a short apology; the bot never sends a traceback and
+never stops on one bad update.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
-from telegram import BotCommand, KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram import BotCommand, InputFile, KeyboardButton, Message, ReplyKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
@@ -24,11 +27,11 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.telegram.proactive import Proactive
 from bot.telegram.render import message_parts, valid_payload
 from bot.telegram.request import ClientPoolRequest
-from bot.workers import DialogueRunner, runner_for
+from bot.workers import DialogueRunner, build_dialogue, runner_for
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Identity, Inbound, InboundKind, Reply
+from core.dialogue.messages import Attachment, Identity, Inbound, InboundKind, Reply
 from core.i18n import LANGUAGES, normalize_language, t
 from core.settings import Settings
 
@@ -38,17 +41,21 @@ COMMANDS = (
     "plan",
     "progress",
     "checkin",
+    "badges",
     "settings",
     "language",
     "pause",
     "resume",
     "back",
     "cancel",
+    "export",
+    "forget",
     "help",
 )
 CONCURRENT_UPDATES = 64
 SEND_ATTEMPTS = 3
 MAX_RETRY_WAIT = 30.0
+MAX_FILE_BYTES = 5 * 1024 * 1024  # badges are small; a bigger file is answered without downloading it
 
 
 def to_inbound(update: Update) -> Inbound | None:
@@ -67,9 +74,40 @@ def to_inbound(update: Update) -> Inbound | None:
         return Inbound(
             InboundKind.LOCATION, latitude=message.location.latitude, longitude=message.location.longitude
         )
+    if message.document is not None or message.photo:
+        return Inbound(InboundKind.FILE)  # the channel adds the download: see read_attachment
     if message.text:
         return Inbound.from_text(message.text)
     return Inbound(InboundKind.UNSUPPORTED)
+
+
+def _too_big(size: int | None) -> bool:
+    return size is not None and size > MAX_FILE_BYTES
+
+
+async def read_attachment(message: Message | None) -> Attachment | None:
+    """The learner's document, downloaded; None when there is nothing usable to hand the dialogue.
+
+    None for a photo (Telegram recompresses photos, which strips the metadata a baked badge lives
+    in), for a file over :data:`MAX_FILE_BYTES`, and for a failed download: the dialogue answers
+    all of these with a hint to send the badge as a file.  The size is checked before downloading
+    where Telegram states it, and on the bytes after, because PTB reads a download whole with no
+    limit of its own (Telegram's getFile caps it at 20 MB).
+    """
+    document = message.document if message is not None else None
+    if document is None or _too_big(document.file_size):
+        return None
+    try:
+        file = await document.get_file()
+        if _too_big(file.file_size):
+            return None
+        content = bytes(await file.download_as_bytearray())
+    except (TelegramError, RuntimeError) as exc:  # RuntimeError: Telegram gave no file_path
+        log.warning("could not download a document: %s: %s", type(exc).__name__, exc)
+        return None
+    if _too_big(len(content)):
+        return None
+    return Attachment(document.file_name or "file", content, document.mime_type or "application/octet-stream")
 
 
 class TelegramChannel:
@@ -94,6 +132,8 @@ class TelegramChannel:
             return
         lock = self._locks[user.id]
         async with lock:
+            if inbound.kind is InboundKind.FILE:
+                inbound = replace(inbound, attachment=await read_attachment(update.effective_message))
             identity = Identity(telegram_id=user.id, language_code=user.language_code)
             replies = await self.runner.handle(identity, inbound)
             for reply in replies:
@@ -131,33 +171,16 @@ class TelegramChannel:
                 resize_keyboard=True,
             )
             await self._send_message(context, chat_id, reply.location_button, keyboard)
+        if reply.attachment is not None:  # after the text, which says what the file is
+            upload = InputFile(reply.attachment.content, filename=reply.attachment.filename)
+            await _with_retries(lambda: context.bot.send_document(chat_id, upload))
 
     async def _send_message(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, markup: object
     ) -> None:
-        """Send one reply, waiting out a 429 and retrying a network error a few times.
-
-        Replies to a learner who is waiting are sent at once: Telegram's 30-per-second budget is
-        meant for bulk messages, which go through the rate-limited outbox instead.  Only this
-        learner's task waits on a 429, so other learners are not held up.
-        """
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                await context.bot.send_message(chat_id, text, reply_markup=markup)  # type: ignore[arg-type]
-                return
-            except RetryAfter as exc:
-                if attempt == SEND_ATTEMPTS:
-                    raise
-                wait = (
-                    exc.retry_after
-                    if isinstance(exc.retry_after, int | float)
-                    else exc.retry_after.total_seconds()
-                )
-                await asyncio.sleep(min(float(wait), MAX_RETRY_WAIT))
-            except NetworkError:
-                if attempt == SEND_ATTEMPTS:
-                    raise
-                await asyncio.sleep(0.5 * attempt)
+        await _with_retries(
+            lambda: context.bot.send_message(chat_id, text, reply_markup=markup)  # type: ignore[arg-type]
+        )
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure with the update id; tell the user something went wrong, briefly."""
@@ -181,6 +204,32 @@ class TelegramChannel:
                 )
             except TelegramError as exc:
                 log.warning("set_my_commands(%s) failed: %s", language, exc)
+
+
+async def _with_retries(send: Callable[[], Awaitable[object]]) -> None:
+    """Make one Bot API send, waiting out a 429 and retrying a network error a few times.
+
+    Replies to a learner who is waiting are sent at once: Telegram's 30-per-second budget is
+    meant for bulk messages, which go through the rate-limited outbox instead.  Only this
+    learner's task waits on a 429, so other learners are not held up.
+    """
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            await send()
+            return
+        except RetryAfter as exc:
+            if attempt == SEND_ATTEMPTS:
+                raise
+            wait = (
+                exc.retry_after
+                if isinstance(exc.retry_after, int | float)
+                else exc.retry_after.total_seconds()
+            )
+            await asyncio.sleep(min(float(wait), MAX_RETRY_WAIT))
+        except NetworkError:
+            if attempt == SEND_ATTEMPTS:
+                raise
+            await asyncio.sleep(0.5 * attempt)
 
 
 def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Application, TelegramChannel]:  # type: ignore[type-arg]
@@ -224,7 +273,7 @@ def _closing(channel: TelegramChannel) -> Callable[[Application], Awaitable[None
 
 def run_polling(settings: Settings, catalog: Catalog, database: Database) -> int:
     """Long polling until interrupted; a refused token or an unreachable server is one clear line."""
-    dialogue = Dialogue(database, catalog, default_timezone=settings.default_timezone)
+    dialogue = build_dialogue(settings, database, catalog)
     application, _ = build_application(settings, dialogue)
     log.info("SkillStack is running on Telegram (long polling)")
     try:

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from core.dialogue.engine import Dialogue
 
 MAX_COURSE_CHOICES = 5
+BADGE_ACTIONS = ("add", "recheck", "remove", "export")  # the /badges menu ("add" alone when empty)
+PICK_ACTIONS = ("recheck", "remove")  # actions that ask which badge
 SOURCE_OF_EVIDENCE = {
     EvidenceKind.URL: BadgeSource.LINK,
     EvidenceKind.JSON: BadgeSource.JSON,
@@ -138,7 +140,7 @@ class BadgeDesk:
             lines.append(ctx.text("badges.empty"))
         if not ctx.profile.email:
             lines.append(ctx.text("badges.email_tip"))
-        actions = ["add", "recheck", "remove", "export"] if badges else ["add"]
+        actions = BADGE_ACTIONS if badges else BADGE_ACTIONS[:1]
         options = [Option(action, ctx.text(f"badges.action.{action}")) for action in actions]
         question = Question("\n\n".join(lines), options)
         return [self.dialogue.question_reply(ctx, question, flow="menu", step="badges_menu")]

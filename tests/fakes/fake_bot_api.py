@@ -16,6 +16,13 @@ over that many in the last second with 429 (``retry_after`` 1), as Telegram's fl
 would, and ``blocked_chats`` answer ``sendMessage`` with 403 as a user who blocked the bot.
 Refused calls are not recorded as calls and do not count towards the rate; they are listed in
 :attr:`FakeBotApi.rate_limited` (when) and :attr:`FakeBotApi.forbidden` (the call).
+
+Files go both ways as on Telegram.  A test registers a learner's file with :meth:`FakeBotApi.add_file`
+(or sends one with :meth:`FakeBotApi.document`); ``getFile`` hands out its ``file_path`` and the bytes
+are served at ``/file/bot<token>/<file_path>`` (PTB's ``base_file_url``), each download listed in
+:attr:`FakeBotApi.downloads`.  Uploads (``sendDocument``) arrive as multipart/form-data: the file
+parts become :class:`UploadedFile` values, the only values an ``InputFile`` parameter accepts, so
+the spec check sees an upload where the spec allows one and nowhere else.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -34,6 +43,8 @@ from urllib.parse import parse_qs
 
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
+MAX_CAPTION = 1024
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files ("file is too big")
 BOT_USER = {
     "id": 424242,
     "is_bot": True,
@@ -51,6 +62,28 @@ class Fault:
     description: str
     retry_after: int | None = None
     delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """One file part of a multipart upload: what the bot sent, byte for byte."""
+
+    filename: str
+    content: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file a simulated learner sent: what getFile describes and the download serves."""
+
+    file_id: str
+    content: bytes
+    size_known: bool = True  # file_size is optional in File objects too
+
+    @property
+    def path(self) -> str:
+        return f"documents/{self.file_id}"
 
 
 @dataclass
@@ -118,6 +151,9 @@ class SpecChecker:
             and not 1 <= len(text) <= MAX_TEXT
         ):
             problems.append(f"{name}: text of {len(text)} characters (1-{MAX_TEXT} allowed)")
+        caption = params.get("caption")
+        if isinstance(caption, str) and len(caption) > MAX_CAPTION:
+            problems.append(f"{name}: caption of {len(caption)} characters (0-{MAX_CAPTION} allowed)")
         problems += self._callback_problems(name, params.get("reply_markup"))
         return problems
 
@@ -146,7 +182,7 @@ class SpecChecker:
         if type_name == "Boolean":
             return isinstance(value, bool)
         if type_name == "InputFile":
-            return True
+            return isinstance(value, UploadedFile)
         spec_type = self.spec["types"].get(type_name)
         if spec_type is None:
             return False
@@ -179,6 +215,8 @@ class FakeBotApi:
     rate_limited: list[float] = field(default_factory=list)  # when each over-the-rate call was refused
     blocked_chats: set[int] = field(default_factory=set)  # chats that refuse sendMessage with 403
     forbidden: list[Call] = field(default_factory=list)  # sendMessage calls refused by blocked_chats
+    files: dict[str, StoredFile] = field(default_factory=dict)  # file_id -> a learner's file
+    downloads: list[str] = field(default_factory=list)  # file paths served, in order
     _accepted_sends: deque[float] = field(default_factory=deque)  # the last second's, for the rate
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _next_update_id: int = 1
@@ -252,6 +290,69 @@ class FakeBotApi:
             }
         )
 
+    def add_file(
+        self,
+        file_id: str,
+        content: bytes,
+        *,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        size_in_message: bool = True,
+        size_in_file: bool = True,
+    ) -> dict[str, Any]:
+        """Store a learner's file; the Document object a message carries.
+
+        ``file_size`` is optional both in the Document and in getFile's File, so a test can leave it
+        out of either, to see the bot's own size checks at work.
+        """
+        with self._lock:
+            self.files[file_id] = StoredFile(file_id, content, size_in_file)
+        document: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"u-{file_id}"}
+        if file_name is not None:
+            document["file_name"] = file_name
+        if mime_type is not None:
+            document["mime_type"] = mime_type
+        if size_in_message:
+            document["file_size"] = len(content)
+        return document
+
+    def document(
+        self,
+        user_id: int,
+        content: bytes,
+        *,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        size_in_message: bool = True,
+        size_in_file: bool = True,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+    ) -> int:
+        """A learner sends ``content`` as a document (a file, uncompressed): the update id."""
+        file_id = f"doc{self._message_id()}"
+        document = self.add_file(
+            file_id,
+            content,
+            file_name=file_name,
+            mime_type=mime_type,
+            size_in_message=size_in_message,
+            size_in_file=size_in_file,
+        )
+        return self.message(user_id, None, chat_id=chat_id, chat_type=chat_type, extra={"document": document})
+
+    def photo(self, user_id: int) -> int:
+        """A learner sends a photo: Telegram recompresses it, so only resized JPEGs would be on offer."""
+        sizes = [
+            {
+                "file_id": f"photo{self._message_id()}",
+                "file_unique_id": f"p{side}",
+                "width": side,
+                "height": side,
+            }
+            for side in (90, 320, 800)
+        ]
+        return self.message(user_id, None, extra={"photo": sizes})
+
     # -- what the bot did ---------------------------------------------------------------
 
     def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
@@ -259,6 +360,16 @@ class FakeBotApi:
             c.params
             for c in list(self.calls)
             if c.method.lower() == "sendmessage" and c.params.get("chat_id") == chat_id
+        ]
+
+    def documents_sent_to(self, chat_id: int) -> list[UploadedFile]:
+        """Files uploaded to ``chat_id`` with sendDocument, in order."""
+        return [
+            c.params["document"]
+            for c in list(self.calls)
+            if c.method.lower() == "senddocument"
+            and c.params.get("chat_id") == chat_id
+            and isinstance(c.params.get("document"), UploadedFile)
         ]
 
     def wait_for(self, predicate: Any, timeout: float = 10.0) -> bool:
@@ -293,6 +404,10 @@ class FakeBotApi:
             refusal = self.refusal(params, now)
             if refusal is not None:
                 return refusal
+        if method.lower() == "getfile":
+            refusal = self.file_refusal(params)
+            if refusal is not None:
+                return refusal
         self.calls.append(Call(method, params, now))
         if method.lower() == "sendmessage":
             self.reply_times.setdefault(params.get("chat_id"), []).append(now)
@@ -324,24 +439,63 @@ class FakeBotApi:
             self._accepted_sends.append(stamp)
         return None
 
+    def file_refusal(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        """400 for a file id never handed out, or one over Telegram's 20 MB download limit."""
+        stored = self.files.get(str(params.get("file_id")))
+        if stored is None:
+            return 400, self.error(400, "Bad Request: invalid file_id")
+        if len(stored.content) > MAX_DOWNLOAD_BYTES:
+            return 400, self.error(400, "Bad Request: file is too big")
+        return None
+
     def result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getme":
             return BOT_USER
         if method == "getupdates":
             return self.updates(params)
-        if method in {"sendmessage", "editmessagetext"}:
-            chat_id = params["chat_id"]
-            chat = {"id": chat_id, "type": "private" if isinstance(chat_id, int) and chat_id > 0 else "group"}
-            if chat["type"] == "group":
-                chat["title"] = "Cohort"
-            return {
-                "message_id": self._message_id(),
-                "date": int(time.time()),
-                "chat": chat,
-                "from": BOT_USER,
-                "text": params.get("text", ""),
+        if method == "getfile":
+            stored = self.files[params["file_id"]]
+            file = {
+                "file_id": stored.file_id,
+                "file_unique_id": f"u-{stored.file_id}",
+                "file_path": stored.path,
             }
+            return {**file, "file_size": len(stored.content)} if stored.size_known else file
+        if method in {"sendmessage", "editmessagetext"}:
+            return {**self.sent_message(params), "text": params.get("text", "")}
+        if method == "senddocument":
+            return {**self.sent_message(params), "document": self.sent_document(params["document"])}
         return True
+
+    def sent_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The Message object Telegram returns for a message the bot sent."""
+        chat_id = params["chat_id"]
+        chat = {"id": chat_id, "type": "private" if isinstance(chat_id, int) and chat_id > 0 else "group"}
+        if chat["type"] == "group":
+            chat["title"] = "Cohort"
+        return {"message_id": self._message_id(), "date": int(time.time()), "chat": chat, "from": BOT_USER}
+
+    def sent_document(self, document: UploadedFile | str) -> dict[str, Any]:
+        """The Document object of a sent file: an upload gets a new file id, a reused id stays."""
+        if isinstance(document, str):
+            return {"file_id": document, "file_unique_id": f"u-{document}"}
+        file_id = f"sent{self._message_id()}"
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_name": document.filename,
+            "mime_type": document.content_type,
+            "file_size": len(document.content),
+        }
+
+    def download(self, file_path: str) -> bytes | None:
+        """The bytes behind a ``file_path`` that getFile handed out, or None (404)."""
+        stored = next((f for f in list(self.files.values()) if f.path == file_path), None)
+        if stored is None:
+            return None
+        with self._lock:
+            self.downloads.append(file_path)
+        return stored.content
 
     def updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset", 0) or 0)
@@ -387,9 +541,12 @@ class FakeBotApi:
 
             def _serve(self) -> None:
                 path = self.path.split("?")[0].strip("/").split("/")
+                if len(path) >= 3 and path[0] == "file" and path[1].startswith("bot"):
+                    self._serve_file("/".join(path[2:]))
+                    return
                 method = path[-1] if len(path) >= 2 and path[0].startswith("bot") else ""
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode() if length else ""
+                raw = self.rfile.read(length) if length else b""
                 content_type = self.headers.get("Content-Type", "")
                 params = api.parse(content_type, raw)
                 form = "application/json" not in content_type
@@ -398,10 +555,20 @@ class FakeBotApi:
                         status, body = api.answer(method, params, form=form)
                 else:
                     status, body = 404, {"ok": False, "error_code": 404, "description": "Not Found"}
-                payload = json.dumps(body).encode()
+                self._respond(status, "application/json", json.dumps(body).encode())
+
+            def _serve_file(self, file_path: str) -> None:
+                content = api.download(file_path)
+                if content is None:
+                    body = api.error(404, "Not Found")
+                    self._respond(404, "application/json", json.dumps(body).encode())
+                else:
+                    self._respond(200, "application/octet-stream", content)
+
+            def _respond(self, status: int, content_type: str, payload: bytes) -> None:
                 try:
                     self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
@@ -416,12 +583,13 @@ class FakeBotApi:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     @staticmethod
-    def parse(content_type: str, raw: str) -> dict[str, Any]:
+    def parse(content_type: str, raw: bytes) -> dict[str, Any]:
+        """Request parameters: form fields as text (the checker types them), file parts as uploads."""
         if "application/json" in content_type:
             return json.loads(raw) if raw else {}
         if "multipart/form-data" in content_type:
-            raise NotImplementedError("file uploads are not used by these tests")
-        return {key: values[-1] for key, values in parse_qs(raw, keep_blank_values=True).items()}
+            return parse_multipart(content_type, raw)
+        return {key: values[-1] for key, values in parse_qs(raw.decode(), keep_blank_values=True).items()}
 
     def stop(self) -> None:
         if self.server is not None:
@@ -429,3 +597,24 @@ class FakeBotApi:
                 self._lock.notify_all()
             self.server.shutdown()
             self.server.server_close()
+
+
+def parse_multipart(content_type: str, raw: bytes) -> dict[str, Any]:
+    """multipart/form-data fields: a part with a filename is an :class:`UploadedFile`, others text.
+
+    The standard library's MIME parser keeps binary bodies byte-exact, so a test can compare the
+    uploaded bytes with what the bot meant to send.
+    """
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if not isinstance(name, str) or not isinstance(payload, bytes):
+            continue  # not a form field: Telegram ignores it too
+        filename = part.get_filename()
+        if filename is None:
+            params[name] = payload.decode()
+        else:
+            params[name] = UploadedFile(filename, payload, part.get_content_type())
+    return params

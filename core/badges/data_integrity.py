@@ -1,0 +1,257 @@
+"""Data Integrity proofs on W3C Verifiable Credentials (and so on Open Badges 3.0).
+
+Supported suites, each an exact ``type`` / ``cryptosuite`` pair (a near miss is a malformed proof,
+not a guess):
+
+- ``DataIntegrityProof`` + ``eddsa-rdfc-2022``: RDF canonicalization (RDFC-1.0);
+- ``DataIntegrityProof`` + ``eddsa-jcs-2022``: JSON canonicalization (RFC 8785);
+- ``DataIntegrityProof`` + ``eddsa-2022``: the 2022 draft name of eddsa-rdfc-2022, same algorithm;
+- ``Ed25519Signature2020`` (no cryptosuite): the legacy suite; the same RDF hashing.
+
+For all of them the signed bytes are ``sha256(canonical proof configuration) ||
+sha256(canonical unsecured document)`` and the signature is a 64-byte Ed25519 signature, written
+as multibase base58btc (a ``z`` prefix).  The W3C vc-di-eddsa vectors pin each step.
+
+A credential may carry several proofs (a proof set); every one must verify, and a proof that names
+``previousProof`` (a proof chain) signs the document together with the proofs it names.  Keys come
+only from :func:`core.badges.keys.resolve_key`, which also ensures the issuer controls them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import base58
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from core.badges.canonical import CanonicalizationError, jcs, rdfc
+from core.badges.contexts import ContextError
+from core.badges.keys import KeyResolutionError, VerificationKey, resolve_key
+from core.badges.report import Check
+
+if TYPE_CHECKING:
+    from core.badges.run import VerificationRun
+
+ED25519_SIGNATURE_BYTES = 64
+PROOF_PURPOSE = "assertionMethod"  # what an issuer's signature on a credential must be for
+CLOCK_SKEW = dt.timedelta(minutes=5)  # tolerated between the issuer's clock and ours for "not yet"
+
+
+@dataclass(frozen=True, slots=True)
+class Suite:
+    name: str
+    canonicalization: Literal["rdfc", "jcs"]
+
+
+SUITES: Mapping[tuple[str, str | None], Suite] = {
+    ("DataIntegrityProof", "eddsa-rdfc-2022"): Suite("eddsa-rdfc-2022", "rdfc"),
+    ("DataIntegrityProof", "eddsa-jcs-2022"): Suite("eddsa-jcs-2022", "jcs"),
+    ("DataIntegrityProof", "eddsa-2022"): Suite("eddsa-2022", "rdfc"),
+    ("Ed25519Signature2020", None): Suite("Ed25519Signature2020", "rdfc"),
+}
+_KNOWN_TYPES = frozenset(proof_type for proof_type, _ in SUITES)
+
+
+class ProofError(Exception):
+    """A proof that cannot be checked.  ``check`` is the report line: failed when the proof itself is
+    wrong, skipped when this verifier merely cannot judge it (an unsupported suite, say)."""
+
+    def __init__(self, check: Check) -> None:
+        super().__init__(check.detail)
+        self.check = check
+
+
+def proofs_of(credential: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The credential's proofs as a list (``proof`` may be one object or a proof set)."""
+    value = credential.get("proof")
+    proofs = value if isinstance(value, list) else [] if value is None else [value]
+    if not all(isinstance(proof, dict) for proof in proofs):
+        raise ProofError(Check.failed("signature", "a proof is not a JSON object"))
+    return proofs
+
+
+def suite_of(proof: Mapping[str, Any], label: str) -> Suite:
+    proof_type, cryptosuite = proof.get("type"), proof.get("cryptosuite")
+    if not isinstance(proof_type, str) or not isinstance(cryptosuite, str | None):
+        raise ProofError(Check.failed("signature", f"{label} has a malformed type or cryptosuite"))
+    suite = SUITES.get((proof_type, cryptosuite))
+    if suite is not None:
+        return suite
+    # A known type with the wrong cryptosuite field (DataIntegrityProof without one, the legacy
+    # suite with one) is not a suite this verifier lacks: it is a broken proof.
+    if proof_type in _KNOWN_TYPES and (proof_type == "DataIntegrityProof") != (cryptosuite is not None):
+        raise ProofError(
+            Check.failed("signature", f"{label}: {proof_type} with that cryptosuite is malformed")
+        )
+    name = f"{proof_type}/{cryptosuite}" if cryptosuite else proof_type
+    raise ProofError(Check.skipped("signature", f"{label} uses the unsupported proof suite {name}"))
+
+
+def decode_proof_value(value: object, label: str) -> bytes:
+    """The Ed25519 signature inside a multibase base58btc ``proofValue``."""
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise ProofError(Check.failed("signature", f"{label} has no base58btc (z...) proofValue"))
+    try:
+        signature = base58.b58decode(value[1:])
+    except ValueError:
+        raise ProofError(Check.failed("signature", f"{label} has a proofValue that is not base58")) from None
+    if len(signature) != ED25519_SIGNATURE_BYTES:
+        raise ProofError(Check.failed("signature", f"{label} has a proofValue of the wrong length"))
+    return signature
+
+
+def unsecured_document(
+    credential: Mapping[str, Any], proof: Mapping[str, Any], proofs: list[dict[str, Any]], label: str
+) -> dict[str, Any]:
+    """What ``proof`` signed: the credential without its proofs, plus the proofs it chains to.
+
+    A proof's own ``@context`` must be a prefix of the document's and then replaces it (vc-di-eddsa
+    "Verify Proof", step 3): a proof cannot smuggle in a context the document does not declare.
+    """
+    document = {key: value for key, value in credential.items() if key != "proof"}
+    previous = proof.get("previousProof")
+    if previous is not None:
+        wanted = [previous] if isinstance(previous, str) else previous
+        chained = [proof for proof in proofs if proof.get("id") in wanted] if isinstance(wanted, list) else []
+        if not chained or len(chained) != len(wanted):
+            raise ProofError(Check.failed("signature", f"{label} chains to a proof that is not there"))
+        document["proof"] = chained
+    if "@context" in proof:
+        own, declared = _as_list(proof["@context"]), _as_list(credential.get("@context"))
+        if declared[: len(own)] != own:
+            raise ProofError(Check.failed("signature", f"{label} declares contexts the document does not"))
+        document["@context"] = proof["@context"]
+    return document
+
+
+def signing_input(
+    unsecured: Mapping[str, Any], proof: Mapping[str, Any], suite: Suite, run: VerificationRun
+) -> bytes:
+    """sha256(canonical proof configuration) || sha256(canonical document), the bytes Ed25519 signs.
+
+    The proof configuration is the proof without ``proofValue``, under the document's ``@context``.
+    """
+    config = {key: value for key, value in proof.items() if key != "proofValue"}
+    config["@context"] = unsecured.get("@context")
+    if suite.canonicalization == "jcs":
+        canonical_config, canonical_document = jcs(config), jcs(dict(unsecured))
+    else:
+        canonical_config = rdfc(config, run.contexts, run.fetch).encode("utf-8")
+        canonical_document = rdfc(dict(unsecured), run.contexts, run.fetch).encode("utf-8")
+    return hashlib.sha256(canonical_config).digest() + hashlib.sha256(canonical_document).digest()
+
+
+def verify_proofs(credential: Mapping[str, Any], issuer_id: str, run: VerificationRun) -> list[Check]:
+    """One "signature" line per proof (and a "key" line per resolved key); no proof is a required skip."""
+    try:
+        proofs = proofs_of(credential)
+    except ProofError as error:
+        return [error.check]
+    if not proofs:
+        return [Check.skipped("signature", "the credential carries no proof")]
+    checks: list[Check] = []
+    for number, proof in enumerate(proofs, start=1):
+        label = f"proof {number}" if len(proofs) > 1 else "the proof"
+        try:
+            checks.extend(_verify_proof(credential, proof, proofs, issuer_id, label, run))
+        except ProofError as error:
+            checks.append(error.check)
+    return checks
+
+
+def _verify_proof(
+    credential: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    proofs: list[dict[str, Any]],
+    issuer_id: str,
+    label: str,
+    run: VerificationRun,
+) -> list[Check]:
+    suite_of(proof, label)  # before any fetch: an unsupported or broken proof needs no key
+    if proof.get("proofPurpose") != PROOF_PURPOSE:
+        raise ProofError(Check.failed("signature", f"{label} is not for {PROOF_PURPOSE}"))
+    _check_proof_times(proof, label, run.now)
+    method = proof.get("verificationMethod")
+    if not isinstance(method, str) or not method:
+        raise ProofError(Check.failed("signature", f"{label} names no verification method"))
+    try:
+        key = resolve_key(method, issuer_id=issuer_id, fetch=run.fetch, purpose=PROOF_PURPOSE)
+    except KeyResolutionError as error:
+        raise ProofError(key_resolution_check(error, label)) from None
+    key_check = Check.passed("key", f"{label}: key {key.id} belongs to the issuer")
+    return [key_check, verify_signature(credential, proof, key, run, proofs=proofs, label=label)]
+
+
+def verify_signature(
+    credential: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    key: VerificationKey,
+    run: VerificationRun,
+    *,
+    proofs: list[dict[str, Any]] | None = None,
+    label: str = "the proof",
+) -> Check:
+    """Whether ``proof`` (one of ``proofs``, the credential's proof set) signs the credential with
+    ``key``, which the caller has already tied to the issuer."""
+    try:
+        suite = suite_of(proof, label)
+        signature = decode_proof_value(proof.get("proofValue"), label)
+        if not isinstance(key.public_key, Ed25519PublicKey):
+            return Check.failed("key", f"{label}: {suite.name} needs an Ed25519 key")
+        unsecured = unsecured_document(credential, proof, proofs or [], label)
+        message = signing_input(unsecured, proof, suite, run)
+    except ProofError as error:
+        return error.check
+    except CanonicalizationError as error:
+        return Check.failed("canonicalization", f"{label}: {error.reason}")
+    except ContextError as error:
+        return Check.skipped("context", f"{label}: {error.reason}")
+    if not key.verify(message, signature):
+        return Check.failed("signature", f"{label} ({suite.name}) does not match the credential")
+    return Check.passed("signature", f"{label} ({suite.name}) is valid")
+
+
+def key_resolution_check(error: KeyResolutionError, label: str) -> Check:
+    """An unusable key: unverifiable when it could not be obtained, invalid when what the issuer
+    publishes (or the key's own identifier) shows it is not the issuer's key."""
+    if error.unreachable:
+        return Check.skipped("key", f"{label}: {error.reason}")
+    return Check.failed("key", f"{label}: {error.reason}")
+
+
+def _check_proof_times(proof: Mapping[str, Any], label: str, now: dt.datetime) -> None:
+    try:
+        created = parse_datetime(proof.get("created"), "created")
+        expires = parse_datetime(proof.get("expires"), "expires")
+    except DateError as error:
+        raise ProofError(Check.failed("signature", f"{label}: {error}")) from None
+    if created is not None and created > now + CLOCK_SKEW:
+        raise ProofError(Check.failed("signature", f"{label} was created in the future"))
+    if expires is not None and expires < now:
+        raise ProofError(Check.failed("signature", f"{label} expired"))
+
+
+class DateError(ValueError):
+    """A date-time field that is not an XSD dateTime (the message names the field)."""
+
+
+def parse_datetime(value: object, field: str) -> dt.datetime | None:
+    """An XSD dateTime as an aware UTC datetime, None when absent.  A zone-less value is read as UTC,
+    as the VC data model recommends issuers never to write one and verifiers cannot ask."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise DateError(f"{field} is not a date-time string")
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise DateError(f"{field} is not a valid date-time") from None
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _as_list(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,235 @@
+"""Open Badges 3.0 and other W3C Verifiable Credentials (VCDM 1.1 and 2.0): the credential checks.
+
+The same questions are asked of a credential whatever secures it (Data Integrity proofs, see
+:mod:`core.badges.data_integrity`, or a JWT, see :mod:`core.badges.vc_jwt`):
+
+1. format: a VC context first, the ``VerifiableCredential`` type, an issuer with an id;
+2. context: every context is on the pinned allow-list (an unknown one is never fetched, and
+   without it the credential's meaning, hence its signature, cannot be established);
+3. properties: nothing a JSON-LD processor would silently drop (undefined terms are unsigned
+   in effect for RDF-canonicalized proofs, so a badge could carry claims nobody signed);
+4. the proof(s) or the token signature, with the issuer's key;
+5. validity period, revocation status, and the recipient against the learner's email.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from core.badges import data_integrity, recipient, status, vc_jwt
+from core.badges.canonical import CanonicalizationError
+from core.badges.contexts import PINNED, ContextError
+from core.badges.data_integrity import CLOCK_SKEW, DateError, parse_datetime
+from core.badges.jsonld_safety import undefined_properties
+from core.badges.report import Check, Report
+
+if TYPE_CHECKING:
+    from core.badges.run import VerificationRun
+
+V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/"
+OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"})
+SHOWN_PATHS = 5  # undefined properties named in the detail; more are counted
+
+
+def verify_credential(credential: dict[str, Any], run: VerificationRun) -> Report:
+    """Verify a credential secured by embedded Data Integrity proofs."""
+    report = Report(format=_format(credential, "data-integrity"), credential=credential)
+    _describe(report, credential)
+    if _document_checks(report, credential, run):
+        report.checks.extend(data_integrity.verify_proofs(credential, report.issuer_id or "", run))
+        _claim_checks(report, credential, run)
+    return report
+
+
+def verify_vc_jwt(token: str, run: VerificationRun) -> Report:
+    """Verify a credential secured as a JWT (the token is kept as the report's credential)."""
+    try:
+        read = vc_jwt.read_token(token)
+    except vc_jwt.TokenError as error:
+        report = Report(format="vc-jwt", credential=token)
+        report.add(error.check)
+        return report
+    report = Report(format=_format(read.credential, "jwt"), credential=token)
+    _describe(report, read.credential)
+    if _document_checks(report, read.credential, run):
+        report.checks.extend(vc_jwt.verify_signature(read, report.issuer_id or "", run))
+        _claim_checks(report, read.credential, run)
+    return report
+
+
+def _format(credential: Mapping[str, Any], securing: str) -> str:
+    family = "ob3" if _is_open_badge(credential) else "vc"
+    return f"{family}-{securing}"
+
+
+def _is_open_badge(credential: Mapping[str, Any]) -> bool:
+    contexts = _as_list(credential.get("@context"))
+    return bool(OB3_TYPES & set(_strings(credential.get("type")))) or any(
+        isinstance(context, str) and context.startswith(OB3_CONTEXT_PREFIX) for context in contexts
+    )
+
+
+def _describe(report: Report, credential: Mapping[str, Any]) -> None:
+    """What the badge says about itself, for display; nothing here is trusted by a check."""
+    issuer = credential.get("issuer")
+    report.issuer_id = vc_jwt.issuer_id_of(credential)
+    report.issuer_name = _text(issuer.get("name")) if isinstance(issuer, dict) else None
+    achievement = _achievement(credential)
+    report.badge_name = _text(achievement.get("name")) or _text(credential.get("name"))
+    report.badge_description = _text(achievement.get("description")) or _text(credential.get("description"))
+    report.issued = _date_or_none(credential, ("validFrom", "issuanceDate", "awardedDate"))
+    report.expires = _date_or_none(credential, ("validUntil", "expirationDate"))
+
+
+def _document_checks(report: Report, credential: Mapping[str, Any], run: VerificationRun) -> bool:
+    """format, context, properties; False when the rest cannot meaningfully be checked."""
+    problem = _format_problem(credential)
+    if problem:
+        report.add(Check.failed("format", problem))
+        return False
+    report.add(Check.passed("format", f"a W3C Verifiable Credential ({_data_model(credential)})"))
+    unknown = [url for url in _strings(credential["@context"]) if url not in PINNED]
+    if unknown:
+        report.add(
+            Check.skipped("context", f"the context {unknown[0]} is not known here and was not fetched")
+        )
+        return False
+    try:
+        undefined = undefined_properties(dict(credential), run.contexts, run.fetch)
+    except ContextError as error:
+        report.add(Check.skipped("context", error.reason))
+        return False
+    except CanonicalizationError as error:
+        report.add(Check.failed("canonicalization", error.reason))
+        return False
+    report.add(Check.passed("context", "every JSON-LD context is a known, pinned one"))
+    if undefined:
+        shown = ", ".join(undefined[:SHOWN_PATHS])
+        more = f" and {len(undefined) - SHOWN_PATHS} more" if len(undefined) > SHOWN_PATHS else ""
+        report.add(Check.failed("properties", f"no context defines {shown}{more}"))
+    else:
+        report.add(Check.passed("properties", "every property is defined by the contexts"))
+    return True
+
+
+def _format_problem(credential: Mapping[str, Any]) -> str | None:
+    contexts = _as_list(credential.get("@context"))
+    if not contexts or contexts[0] not in (V1_CONTEXT, V2_CONTEXT):
+        return "the first @context is not the W3C Verifiable Credentials context"
+    if not all(isinstance(context, str | dict) for context in contexts):
+        return "an @context entry is neither a URL nor an object"
+    if "VerifiableCredential" not in _strings(credential.get("type")):
+        return "the credential is not typed VerifiableCredential"
+    if vc_jwt.issuer_id_of(credential) is None:
+        return "the credential names no issuer id"
+    if not isinstance(credential.get("credentialSubject"), dict | list):
+        return "the credential has no credentialSubject"
+    if contexts[0] == V1_CONTEXT and "issuanceDate" not in credential:
+        return "a VCDM 1.1 credential must state its issuanceDate"
+    return None
+
+
+def _data_model(credential: Mapping[str, Any]) -> str:
+    return "VCDM 2.0" if _as_list(credential.get("@context"))[0] == V2_CONTEXT else "VCDM 1.1"
+
+
+def _claim_checks(report: Report, credential: Mapping[str, Any], run: VerificationRun) -> None:
+    report.checks.extend(_validity_checks(credential, run.now))
+    report.add(status.check_status(credential, fetch=run.fetch, now=run.now))
+    report.add(_recipient_check(report, credential, run.recipient_email))
+
+
+def _validity_checks(credential: Mapping[str, Any], now: dt.datetime) -> list[Check]:
+    """validFrom/issuanceDate not in the future, validUntil/expirationDate not in the past."""
+    try:
+        starts = parse_datetime(*_first(credential, ("validFrom", "issuanceDate")))
+        ends = parse_datetime(*_first(credential, ("validUntil", "expirationDate")))
+    except DateError as error:
+        return [Check.failed("issued", str(error))]
+    checks = []
+    if starts is not None and starts > now + CLOCK_SKEW:
+        checks.append(Check.failed("issued", f"the credential is not valid before {_day(starts)}"))
+    elif starts is not None:
+        checks.append(Check.passed("issued", f"valid from {_day(starts)}"))
+    if ends is not None and ends <= now:
+        checks.append(Check.failed("expiry", f"the credential expired on {_day(ends)}"))
+    else:
+        checks.append(Check.passed("expiry", f"valid until {_day(ends)}" if ends else "no expiry date"))
+    return checks
+
+
+def _recipient_check(report: Report, credential: Mapping[str, Any], email: str | None) -> Check:
+    """The learner's email against the subject's hashed or plain email IdentityObjects."""
+    identities = [
+        identity
+        for subject in _dicts(credential.get("credentialSubject"))
+        for identity in _dicts(subject.get("identifier"))
+        if identity.get("identityType") == "emailAddress" and isinstance(identity.get("identityHash"), str)
+    ]
+    if email is None:
+        return Check.skipped("recipient", "no email was given to compare with", required=False)
+    if not identities:
+        return Check.skipped("recipient", "the credential names its recipient by no email", required=False)
+    report.recipient_match = any(
+        recipient.identity_matches(
+            identity["identityHash"],
+            hashed=identity.get("hashed") is True,
+            salt=identity.get("salt") if isinstance(identity.get("salt"), str) else None,
+            email=email,
+        )
+        for identity in identities
+    )
+    if report.recipient_match:
+        return Check.passed("recipient", "the credential was issued to the email given")
+    return Check.failed("recipient", "the credential was issued to a different email address")
+
+
+def _first(credential: Mapping[str, Any], names: tuple[str, ...]) -> tuple[object, str]:
+    """The first of ``names`` the credential states (VCDM 2.0 name first), as (value, name)."""
+    for name in names:
+        if name in credential:
+            return credential[name], name
+    return None, names[0]
+
+
+def _achievement(credential: Mapping[str, Any]) -> Mapping[str, Any]:
+    for subject in _dicts(credential.get("credentialSubject")):
+        achievement = subject.get("achievement")
+        if isinstance(achievement, dict):
+            return achievement
+    return {}
+
+
+def _date_or_none(credential: Mapping[str, Any], fields: tuple[str, ...]) -> dt.datetime | None:
+    for name in fields:
+        try:
+            moment = parse_datetime(credential.get(name), name)
+        except DateError:
+            continue
+        if moment is not None:
+            return moment
+    return None
+
+
+def _day(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _as_list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _strings(value: object) -> list[str]:
+    return [item for item in _as_list(value) if isinstance(item, str)]
+
+
+def _dicts(value: object) -> list[dict[str, Any]]:
+    return [item for item in _as_list(value) if isinstance(item, dict)]

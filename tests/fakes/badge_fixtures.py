@@ -1,0 +1,17 @@
+"""Pytest fixtures for badge tests; import them into a test module:
+``from tests.fakes.badge_fixtures import badge_server  # noqa: F401``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fakes.badge_server import BadgeServer
+
+
+@pytest.fixture
+def badge_server() -> Iterator[BadgeServer]:
+    """A running local badge server, stopped (with the fetchers it handed out) after the test."""
+    with BadgeServer() as server:
+        yield server
