@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from rapidfuzz import fuzz
 from sqlmodel import Session, col, select
 
 from core.badges.report import Report, Status
@@ -21,7 +22,10 @@ from core.catalog import Catalog
 from core.matching import CONFIDENT_SCORE, Matcher
 from core.models import Badge, BadgeSource, BadgeStatus, LearnerProfile, PlanItemStatus
 from core.plan_store import active_plan, plan_items
+from core.text import fold
 
+MATCH_CANDIDATES = 5
+SAME_PROVIDER_SCORE = 80  # "Google Career Certificates" vs "Google", "IBM Skills Network" vs "IBM"
 MAX_STORED_EVIDENCE = 256 * 1024  # the text re-checked later (a URL, JSON or token), not images
 STATUS_OF_REPORT = {
     Status.VERIFIED: BadgeStatus.VERIFIED,
@@ -31,13 +35,24 @@ STATUS_OF_REPORT = {
 
 
 def match_course(catalog: Catalog, matcher: Matcher, name: str | None, issuer: str | None) -> str | None:
-    """The catalog course a badge stands for, only when the match is confident."""
+    """The catalog course a badge stands for: a confident match on the name, from the same provider.
+
+    A "Teamwork" badge from one issuer must not finish another provider's "Teamwork" course in the
+    plan, so when the badge names its issuer, the course's provider (or the platform that issues its
+    certificates) has to agree with it.
+    """
     if not name:
         return None
-    for query in (f"{name} {issuer}" if issuer else name, name):
-        found = matcher.find_courses(query, limit=1)
-        if found and found[0].score >= CONFIDENT_SCORE:
-            return found[0].id
+    for match in matcher.find_courses(f"{name} {issuer or ''}".strip(), limit=MATCH_CANDIDATES):
+        if match.score < CONFIDENT_SCORE:
+            break
+        course = catalog.courses[match.id]
+        if not issuer or any(
+            fuzz.token_set_ratio(fold(issuer), fold(name_)) >= SAME_PROVIDER_SCORE
+            for name_ in (course.provider, course.platform)
+            if name_
+        ):
+            return match.id
     return None
 
 

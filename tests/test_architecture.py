@@ -43,8 +43,7 @@ def test_only_the_database_module_opens_sessions() -> None:
         str(path.relative_to(REPO_ROOT))
         for package in ("core", "bot")
         for path in (REPO_ROOT / package).rglob("*.py")
-        if path != allowed
-        and DATABASE_OPENERS.search(path.read_text(encoding="utf-8"))
+        if path != allowed and DATABASE_OPENERS.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
 

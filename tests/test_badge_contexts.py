@@ -251,3 +251,30 @@ def test_callers_get_copies_so_the_cached_context_cannot_be_changed(
     store.get(VC_V2, None)["@context"]["id"] = "https://evil.example/id"
 
     assert store.get(VC_V2, None)["@context"]["id"] == "@id"
+
+
+def test_the_shipped_contexts_are_exactly_the_pinned_ones() -> None:
+    """data/contexts holds one file per pinned digest, each byte-identical to its digest."""
+    from core.badges.contexts import PINNED, sha256_hex
+    from core.settings import SHIPPED_DATA_DIR
+
+    shipped = {path.stem: path for path in (SHIPPED_DATA_DIR / "contexts").glob("*.json")}
+    assert set(shipped) == {digest for digests in PINNED.values() for digest in digests}
+    assert all(sha256_hex(path.read_bytes()) == digest for digest, path in shipped.items())
+
+
+def test_the_product_verifier_needs_no_network_for_pinned_contexts(shared_dir: Path, tmp_path: Path) -> None:
+    """A fresh data directory, no network: an OB 3.0 credential still canonicalizes and verifies."""
+    from core.badges.evidence import from_file
+    from core.badges.verify import BadgeVerifier
+
+    path = shared_dir / "vectors" / "ob3" / "dcc-verifier-core" / "v2NoStatus.json"
+    evidence = from_file(path.read_bytes(), path.name)
+    assert evidence is not None
+    verifier = BadgeVerifier.for_data_dir(tmp_path / "fresh")
+    try:
+        report = verifier.verify(evidence)
+    finally:
+        verifier.close()
+    assert report.status.value == "verified", report.checks
+    assert not (tmp_path / "fresh" / "contexts").exists()  # nothing had to be fetched or cached

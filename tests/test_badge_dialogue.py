@@ -247,7 +247,9 @@ def test_a_badge_is_recorded_by_hand_as_self_reported(
 
 
 def test_a_pasted_assertion_json_counts_as_its_hosted_copy(
-    learner: Learner_, database: Database, badge_server: BadgeServer  # noqa: F811
+    learner: Learner_,
+    database: Database,
+    badge_server: BadgeServer,  # noqa: F811
 ) -> None:
     url = host_badge(badge_server, "Some Workshop", "Some Academy")
     learner.say("/badges")
@@ -325,7 +327,10 @@ def test_forget_asks_first_then_deletes_everything(
 
 
 def test_a_badge_given_at_a_check_in_completes_that_course(
-    learner: Learner_, database: Database, catalog: Catalog, badge_server: BadgeServer  # noqa: F811
+    learner: Learner_,
+    database: Database,
+    catalog: Catalog,
+    badge_server: BadgeServer,  # noqa: F811
 ) -> None:
     course_id, _, _ = first_plan_course(database, catalog)
     learner.say("/checkin")
@@ -337,3 +342,15 @@ def test_a_badge_given_at_a_check_in_completes_that_course(
     assert "✅ Verified" in text and "How far along" in learner.last[-1].text  # on to the next item
     [badge] = stored_badges(database)
     assert badge.course_id == course_id  # the course the learner just finished
+
+
+def test_a_badge_is_matched_to_a_course_of_the_same_provider_only(catalog: Catalog) -> None:
+    from core.badge_records import match_course
+    from core.matching import Matcher
+
+    matcher = Matcher(catalog)
+    course = next(c for c in catalog.courses.values() if c.provider == "Amazon Web Services")
+    issuer = "Amazon Web Services Training and Certification"
+    assert match_course(catalog, matcher, course.title, issuer) == course.id
+    assert match_course(catalog, matcher, course.title, None) == course.id
+    assert match_course(catalog, matcher, course.title, "Example Corp") is None

@@ -43,7 +43,9 @@ def test_verify_prints_the_documented_json_and_exits_0(
     assert EMAIL not in json.dumps(report)  # compared, never echoed
 
 
-def test_verify_exit_codes_say_the_verdict(reachable: BadgeServer, capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_exit_codes_say_the_verdict(
+    reachable: BadgeServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = host_badge(reachable, "Data Basics", "Some Academy")
     assert run_json([url, "--recipient", "other@example.com"], capsys)[0] == 1
     reachable.route("/assertions/1", {}, status=410)

@@ -60,12 +60,12 @@ def test_language_codes_map_to_supported_languages(code: str | None, expected: s
 
 
 def test_keys_built_at_run_time_exist() -> None:
-    from core.catalog.schema import CourseFormat, Level, SkillKind
     from core.badges.report import Outcome
+    from core.catalog.schema import CourseFormat, Level, SkillKind
     from core.dialogue.badges import BADGE_ACTIONS, KNOWN_CHECKS, PICK_ACTIONS
     from core.dialogue.engine import PLAN_ACTIONS
-    from core.models import BadgeStatus
     from core.dialogue.steps import SETTINGS, ZONE_CHOICES
+    from core.models import BadgeStatus
     from core.planner.types import UncoveredReason
 
     families = [

@@ -5,9 +5,9 @@ verifier that fetched whatever ``@context`` a badge names would let the badge's 
 its own claims, and would make the bot fetch arbitrary URLs.  Here:
 
 - a URL outside :data:`PINNED` raises :class:`UnknownContextError` before anything is fetched;
-- an allowed context comes from memory, else from the cache directory (one file per digest,
-  re-hashed when read), else it is fetched once through the verification's
-  :class:`~core.badges.fetcher.FetchSession`; its bytes must hash to a pinned digest or it is
+- an allowed context comes from memory, else from the cache directory or the copies shipped in
+  ``data/contexts/`` (one file per digest, re-hashed when read), else it is fetched once through
+  the verification's :class:`~core.badges.fetcher.FetchSession`; its bytes must hash to a pinned digest or it is
   refused (:class:`ContextUnavailableError`) and never used or cached;
 - :meth:`ContextStore.import_dir` fills the cache from local files (offline deployments, tests).
 
@@ -153,8 +153,9 @@ class ContextStore:
     network budget lives in the :class:`FetchSession` passed to each call.
     """
 
-    def __init__(self, cache_dir: Path | None) -> None:
+    def __init__(self, cache_dir: Path | None, *, shipped_dir: Path | None = None) -> None:
         self.cache_dir = cache_dir
+        self._read_dirs = [directory for directory in (cache_dir, shipped_dir) if directory is not None]
         self._documents: dict[str, Any] = {}
         # pyld's resolved-context cache, kept per store (pyld's default is module-global and keyed
         # by URL).  Only pinned URLs are kept, so it stays small; inline contexts are not shared.
@@ -210,12 +211,11 @@ class ContextStore:
         return document
 
     def _from_cache(self, url: str) -> Any:
-        if self.cache_dir is None:
-            return None
         for digest in _PREFERRED[url]:
-            data = _read_small(self.cache_dir / f"{digest}.json")
-            if data is not None and sha256_hex(data) == digest:  # a damaged cache file is ignored
-                return json.loads(data)
+            for directory in self._read_dirs:
+                data = _read_small(directory / f"{digest}.json")
+                if data is not None and sha256_hex(data) == digest:  # a damaged file is ignored
+                    return json.loads(data)
         return None
 
     def _fetch(self, url: str, digests: frozenset[str], fetch: ContextFetch | None) -> Any:

@@ -31,6 +31,7 @@ from core.badges.evidence import Evidence, EvidenceKind, from_text
 from core.badges.fetcher import JSON_TYPES, FetchError, FetchPolicy, SafeFetcher
 from core.badges.report import Check, Report
 from core.badges.run import VerificationRun
+from core.settings import SHIPPED_DATA_DIR
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
@@ -50,9 +51,10 @@ class BadgeVerifier:
     def for_data_dir(
         cls, data_dir: Path | None, *, test_hosts: frozenset[str] = frozenset(), clock: Clock | None = None
     ) -> BadgeVerifier:
-        """The product's verifier: the default fetch limits, contexts cached under ``data_dir``
-        (in memory only when it is None)."""
-        contexts = ContextStore(data_dir / "contexts" if data_dir is not None else None)
+        """The product's verifier: the default fetch limits, the shipped contexts, and contexts
+        fetched later cached under ``data_dir`` (in memory only when it is None)."""
+        cache = data_dir / "contexts" if data_dir is not None else None
+        contexts = ContextStore(cache, shipped_dir=SHIPPED_DATA_DIR / "contexts")
         return cls(SafeFetcher(FetchPolicy(test_hosts=test_hosts)), contexts, clock)
 
     def verify(self, evidence: Evidence, recipient_email: str | None = None) -> Report:
