@@ -7,8 +7,8 @@ its own claims, and would make the bot fetch arbitrary URLs.  Here:
 - a URL outside :data:`PINNED` raises :class:`UnknownContextError` before anything is fetched;
 - an allowed context comes from memory, else from the cache directory or the copies shipped in
   ``data/contexts/`` (one file per digest, re-hashed when read), else it is fetched once through
-  the verification's :class:`~core.badges.fetcher.FetchSession`; its bytes must hash to a pinned digest or it is
-  refused (:class:`ContextUnavailableError`) and never used or cached;
+  the verification's :class:`~core.badges.fetcher.FetchSession`; its bytes must hash to a pinned
+  digest or it is refused (:class:`ContextUnavailableError`) and never used or cached;
 - :meth:`ContextStore.import_dir` fills the cache from local files (offline deployments, tests).
 
 pyld would otherwise reach past our loader in two ways, both closed by
