@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from core.db import Database
 
+pytest_plugins = ["tests.fakes.badge_fixtures"]  # the local badge server, for every test module
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_ROOT.parent / "shared"
 POSTGRES_URL = os.environ.get("SKILLSTACK_TEST_POSTGRES_URL", "")

@@ -25,7 +25,6 @@ from core.dialogue.messages import Attachment, Inbound, InboundKind
 from core.models import Badge, BadgeStatus, Learner, LearnerProfile, PlanItem, PlanItemStatus
 from core.plan_store import active_plan, plan_items
 from core.settings import SHIPPED_DATA_DIR
-from tests.fakes.badge_fixtures import badge_server  # noqa: F401
 from tests.fakes.badge_server import BadgeServer
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_dialogue import Learner_
@@ -48,7 +47,7 @@ def database(tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
-def dialogue(database: Database, catalog: Catalog, badge_server: BadgeServer) -> Dialogue:  # noqa: F811
+def dialogue(database: Database, catalog: Catalog, badge_server: BadgeServer) -> Dialogue:
     verifier = BadgeVerifier(badge_server.fetcher(), ContextStore(None), clock=lambda: NOW)
     return Dialogue(database, catalog, clock=lambda: NOW, verifier=verifier)
 
@@ -137,7 +136,7 @@ def test_a_pasted_link_is_verified_recorded_and_credited(
     learner: Learner_,
     database: Database,
     catalog: Catalog,
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
 ) -> None:
     course_id, title, provider = first_plan_course(database, catalog)
     set_email(learner, EMAIL)
@@ -164,7 +163,7 @@ def test_a_badge_for_someone_else_is_invalid_and_not_credited(
     learner: Learner_,
     database: Database,
     catalog: Catalog,
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
 ) -> None:
     course_id, title, provider = first_plan_course(database, catalog)
     set_email(learner, EMAIL)
@@ -184,7 +183,7 @@ def test_a_badge_for_someone_else_is_invalid_and_not_credited(
 def test_without_an_email_the_recipient_is_not_checked_and_the_learner_is_told_why(
     learner: Learner_,
     database: Database,
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
 ) -> None:
     url = host_badge(badge_server, "Some Workshop", "Some Academy")
     text = learner.say(url)
@@ -195,7 +194,7 @@ def test_without_an_email_the_recipient_is_not_checked_and_the_learner_is_told_w
 def test_a_revoked_badge_turns_invalid_on_recheck(
     learner: Learner_,
     database: Database,
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
 ) -> None:
     url = host_badge(badge_server, "Some Workshop", "Some Academy")
     learner.say(url)
@@ -214,7 +213,7 @@ def test_badges_lists_status_issuer_dates_and_skills_and_removes(
     learner: Learner_,
     database: Database,
     catalog: Catalog,
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
 ) -> None:
     _, title, provider = first_plan_course(database, catalog)
     learner.say(host_badge(badge_server, title, provider, expires="2027-10-01T00:00:00Z"))
@@ -249,7 +248,7 @@ def test_a_badge_is_recorded_by_hand_as_self_reported(
 def test_a_pasted_assertion_json_counts_as_its_hosted_copy(
     learner: Learner_,
     database: Database,
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
 ) -> None:
     url = host_badge(badge_server, "Some Workshop", "Some Academy")
     learner.say("/badges")
@@ -290,7 +289,7 @@ def test_the_email_setting_checks_the_address_and_can_be_removed(
 
 def test_export_sends_everything_as_a_json_file(
     learner: Learner_,
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
 ) -> None:
     learner.say(host_badge(badge_server, "Some Workshop", "Some Academy"))
     learner.say("/export")
@@ -309,7 +308,7 @@ def test_forget_asks_first_then_deletes_everything(
     learner: Learner_,
     dialogue: Dialogue,
     database: Database,
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
 ) -> None:
     other = Learner_(dialogue, telegram_id=2)
     other.onboard(ENGLISH_TYPED_ONBOARDING)
@@ -330,7 +329,7 @@ def test_a_badge_given_at_a_check_in_completes_that_course(
     learner: Learner_,
     database: Database,
     catalog: Catalog,
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
 ) -> None:
     course_id, _, _ = first_plan_course(database, catalog)
     learner.say("/checkin")

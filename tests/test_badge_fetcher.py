@@ -32,7 +32,6 @@ from core.badges.fetcher import (
     SafeFetcher,
     is_public_address,
 )
-from tests.fakes.badge_fixtures import badge_server  # noqa: F401
 from tests.fakes.badge_server import BadgeServer
 
 PUBLIC_IP = "93.184.216.34"
@@ -59,7 +58,7 @@ def refusal(get: Callable[[], Fetched]) -> str:
 # --- What works -------------------------------------------------------------------------------
 
 
-def test_fetches_json_from_a_test_host_named_by_https(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_fetches_json_from_a_test_host_named_by_https(badge_server: BadgeServer) -> None:
     url = badge_server.route("/assertion.json", {"type": "Assertion"}, content_type="application/ld+json")
 
     fetched = badge_server.fetcher().session().get(url, accept=JSON_TYPES)
@@ -73,7 +72,7 @@ def test_fetches_json_from_a_test_host_named_by_https(badge_server: BadgeServer)
     assert "application/ld+json" in headers["accept"]
 
 
-def test_any_http_status_is_returned_and_only_2xx_content_type_is_checked(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_any_http_status_is_returned_and_only_2xx_content_type_is_checked(badge_server: BadgeServer) -> None:
     url = badge_server.route("/gone", "<h1>gone</h1>", status=410, content_type="text/html; charset=utf-8")
 
     fetched = badge_server.fetcher().session().get(url, accept=JSON_TYPES)
@@ -81,7 +80,7 @@ def test_any_http_status_is_returned_and_only_2xx_content_type_is_checked(badge_
     assert (fetched.status, fetched.content_type, fetched.body) == (410, "text/html", b"<h1>gone</h1>")
 
 
-def test_relative_redirects_are_followed_and_the_final_url_reported(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_relative_redirects_are_followed_and_the_final_url_reported(badge_server: BadgeServer) -> None:
     badge_server.route("/badges/final.html", "<html></html>", content_type="text/html")
     badge_server.redirect("/badges/start", "final.html", status=301)
     start = badge_server.redirect("/start", "/badges/start?step=2#ignored", status=307)
@@ -92,14 +91,14 @@ def test_relative_redirects_are_followed_and_the_final_url_reported(badge_server
     assert badge_server.requests == ["/start", "/badges/start?step=2", "/badges/final.html"]
 
 
-def test_gzip_is_decoded(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_gzip_is_decoded(badge_server: BadgeServer) -> None:
     document = b'{"id": "urn:x", "padding": "' + b"a" * 50_000 + b'"}'
     url = badge_server.route("/z.json", gzip.compress(document), headers={"Content-Encoding": "gzip"})
 
     assert badge_server.fetcher().session().get(url, accept=JSON_TYPES).body == document
 
 
-def test_no_cookie_is_kept_between_fetches(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_no_cookie_is_kept_between_fetches(badge_server: BadgeServer) -> None:
     url = badge_server.route("/c.json", {}, headers={"Set-Cookie": "session=abc; Path=/"})
     session = badge_server.fetcher().session()
 
@@ -109,7 +108,7 @@ def test_no_cookie_is_kept_between_fetches(badge_server: BadgeServer) -> None:  
     assert all("cookie" not in headers for headers in badge_server.request_headers)
 
 
-def test_plain_http_needs_allow_http_and_leaves_a_warning(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_plain_http_needs_allow_http_and_leaves_a_warning(badge_server: BadgeServer) -> None:
     badge_server.route("/legacy.json", {})
     session = badge_server.fetcher().session()
     url = badge_server.origin + "/legacy.json"
@@ -231,7 +230,7 @@ def test_names_resolving_to_any_private_address_are_refused(answer: list[str], l
     assert resolver.calls == [("badges.example.org", 443)]
 
 
-def test_a_name_resolving_to_loopback_does_not_reach_the_server(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_a_name_resolving_to_loopback_does_not_reach_the_server(badge_server: BadgeServer) -> None:
     badge_server.route("/secret", {})
     resolver = RecordingResolver(["127.0.0.1"])
     fetcher = badge_server.fetcher(resolver=resolver)
@@ -269,7 +268,7 @@ def test_a_hanging_dns_lookup_is_abandoned_at_the_request_timeout() -> None:
         release.set()
 
 
-def test_a_loopback_port_not_listed_in_test_hosts_is_refused(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_a_loopback_port_not_listed_in_test_hosts_is_refused(badge_server: BadgeServer) -> None:
     with BadgeServer() as other:
         url = other.route("/internal.json", {"secret": True})
         fetcher = badge_server.fetcher()  # test_hosts = {badge_server.host} only
@@ -282,7 +281,7 @@ def test_a_loopback_port_not_listed_in_test_hosts_is_refused(badge_server: Badge
 
 
 def test_the_connection_goes_to_the_address_that_was_checked(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """DNS rebinding: the name is public when checked; a second lookup would say loopback.  The socket
@@ -422,7 +421,7 @@ def test_refusals_are_logged_without_query_strings(caplog: pytest.LogCaptureFixt
 @pytest.mark.parametrize(
     "target", ["http://127.0.0.1:{other}/admin", "http://169.254.169.254/latest/meta-data/"]
 )
-def test_redirects_to_private_addresses_are_refused(badge_server: BadgeServer, target: str) -> None:  # noqa: F811
+def test_redirects_to_private_addresses_are_refused(badge_server: BadgeServer, target: str) -> None:
     with BadgeServer() as other:
         other.route("/admin", {"secret": True})
         start = badge_server.redirect("/r", target.format(other=other.port))
@@ -436,7 +435,7 @@ def test_redirects_to_private_addresses_are_refused(badge_server: BadgeServer, t
         assert other.requests == []
 
 
-def test_protocol_relative_redirects_are_checked_too(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_protocol_relative_redirects_are_checked_too(badge_server: BadgeServer) -> None:
     with BadgeServer() as other:
         start = badge_server.redirect("/r", f"//{other.host}/admin")
         assert "private" in refusal(lambda: badge_server.fetcher().session().get(start, accept=JSON_TYPES))
@@ -450,18 +449,18 @@ def _chain(server: BadgeServer, hops: int) -> str:
     return server.https_url(f"/hop/{hops}")
 
 
-def test_five_redirects_are_followed(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_five_redirects_are_followed(badge_server: BadgeServer) -> None:
     fetched = badge_server.fetcher().session().get(_chain(badge_server, 5), accept=JSON_TYPES)
     assert fetched.json() == {"end": True}
 
 
-def test_a_sixth_redirect_is_refused(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_a_sixth_redirect_is_refused(badge_server: BadgeServer) -> None:
     reason = refusal(lambda: badge_server.fetcher().session().get(_chain(badge_server, 6), accept=JSON_TYPES))
     assert reason == "the link redirected too many times"
     assert len(badge_server.requests) == 6
 
 
-def test_https_to_http_downgrade_is_refused_unless_http_is_allowed(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_https_to_http_downgrade_is_refused_unless_http_is_allowed(badge_server: BadgeServer) -> None:
     badge_server.route("/plain.json", {})
     start = badge_server.redirect("/secure", badge_server.origin + "/plain.json")
     session = badge_server.fetcher().session()
@@ -478,13 +477,13 @@ def test_https_to_http_downgrade_is_refused_unless_http_is_allowed(badge_server:
 # --- Budgets ----------------------------------------------------------------------------------
 
 
-def test_a_declared_length_over_the_limit_is_refused_before_reading(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_a_declared_length_over_the_limit_is_refused_before_reading(badge_server: BadgeServer) -> None:
     url = badge_server.route("/big.json", b"x" * 5000)
     reason = refusal(lambda: badge_server.fetcher(max_bytes=1024).session().get(url, accept=JSON_TYPES))
     assert reason == "the response is larger than the 1 KB limit"
 
 
-def test_a_chunked_body_is_cut_off_at_the_limit(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_a_chunked_body_is_cut_off_at_the_limit(badge_server: BadgeServer) -> None:
     url = badge_server.route("/big.json", b"x" * 200_000, chunked=True, chunk_size=4096)
     session = badge_server.fetcher(max_bytes=50_000).session()
     assert (
@@ -492,7 +491,7 @@ def test_a_chunked_body_is_cut_off_at_the_limit(badge_server: BadgeServer) -> No
     )
 
 
-def test_a_lying_content_length_is_refused_before_reading(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_a_lying_content_length_is_refused_before_reading(badge_server: BadgeServer) -> None:
     """The server declares 5 MB and sends 2 bytes: waiting for the rest would time out instead."""
     url = badge_server.route("/liar.json", b"{}", headers={"Content-Length": "5000000"})
     session = badge_server.fetcher(max_bytes=1024, request_timeout=0.3).session()
@@ -501,7 +500,7 @@ def test_a_lying_content_length_is_refused_before_reading(badge_server: BadgeSer
     )
 
 
-def test_a_gzip_bomb_is_limited_by_its_decoded_size_without_inflating_it(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_a_gzip_bomb_is_limited_by_its_decoded_size_without_inflating_it(badge_server: BadgeServer) -> None:
     bomb = gzip.compress(b"\0" * 20_000_000, compresslevel=9)
     url = badge_server.route("/bomb.json", bomb, headers={"Content-Encoding": "gzip"})
     session = badge_server.fetcher(max_bytes=1024 * 1024).session()
@@ -527,7 +526,7 @@ def test_a_gzip_bomb_is_limited_by_its_decoded_size_without_inflating_it(badge_s
     ],
 )
 def test_broken_or_unknown_compression_is_refused(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     body: bytes,
     encoding: str,
     reason: str,
@@ -536,7 +535,7 @@ def test_broken_or_unknown_compression_is_refused(
     assert refusal(lambda: badge_server.fetcher().session().get(url, accept=JSON_TYPES)) == reason
 
 
-def test_a_slow_server_times_out(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_a_slow_server_times_out(badge_server: BadgeServer) -> None:
     url = badge_server.route("/slow.json", {}, delay=1.0)
     session = badge_server.fetcher(request_timeout=0.2).session()
 
@@ -545,7 +544,7 @@ def test_a_slow_server_times_out(badge_server: BadgeServer) -> None:  # noqa: F8
     assert time.monotonic() - started < 0.8
 
 
-def test_a_trickling_body_cannot_outlast_the_request_timeout(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_a_trickling_body_cannot_outlast_the_request_timeout(badge_server: BadgeServer) -> None:
     """Each chunk arrives well within the read timeout; the request as a whole must still end."""
     url = badge_server.route("/drip.json", b" " * 400, chunked=True, chunk_size=10, drip=0.03)
     session = badge_server.fetcher(request_timeout=0.3).session()
@@ -556,7 +555,7 @@ def test_a_trickling_body_cannot_outlast_the_request_timeout(badge_server: Badge
 
 
 def test_a_stalled_body_is_cut_at_the_request_deadline_not_a_read_timeout_later(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
 ) -> None:
     """A chunk arrives just inside the read timeout, then the server stalls: the next read may only
     wait for what is left of the request's time, not for a whole read timeout again."""
@@ -568,7 +567,7 @@ def test_a_stalled_body_is_cut_at_the_request_deadline_not_a_read_timeout_later(
     assert time.monotonic() - started < 0.6
 
 
-def test_the_session_deadline_bounds_every_request(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_the_session_deadline_bounds_every_request(badge_server: BadgeServer) -> None:
     fast = badge_server.route("/fast.json", {})
     slow = badge_server.route("/slow.json", {}, delay=1.0)
     session = badge_server.fetcher(request_timeout=5.0, total_timeout=0.3).session()
@@ -581,7 +580,7 @@ def test_the_session_deadline_bounds_every_request(badge_server: BadgeServer) ->
     assert badge_server.requests == ["/fast.json", "/slow.json"]
 
 
-def test_fetches_per_session_are_counted_redirect_hops_included(badge_server: BadgeServer) -> None:  # noqa: F811
+def test_fetches_per_session_are_counted_redirect_hops_included(badge_server: BadgeServer) -> None:
     url = badge_server.route("/a.json", {})
     fetcher = badge_server.fetcher(max_fetches=3)
     session = fetcher.session()
@@ -601,7 +600,7 @@ def test_fetches_per_session_are_counted_redirect_hops_included(badge_server: Ba
 
 
 @pytest.mark.parametrize("content_type", ["text/html", "application/octet-stream", ""])
-def test_a_2xx_of_the_wrong_content_type_is_refused(badge_server: BadgeServer, content_type: str) -> None:  # noqa: F811
+def test_a_2xx_of_the_wrong_content_type_is_refused(badge_server: BadgeServer, content_type: str) -> None:
     url = badge_server.route("/page", "<html></html>", content_type=content_type)
     reason = refusal(lambda: badge_server.fetcher().session().get(url, accept=JSON_TYPES))
     assert reason.endswith("not the expected kind of document")

@@ -17,7 +17,6 @@ from jwt.utils import base64url_encode
 
 from core.badges.fetcher import FetchSession
 from core.badges.keys import KeyResolutionError, VerificationKey, resolve_key
-from tests.fakes.badge_fixtures import badge_server  # noqa: F401
 from tests.fakes.badge_server import BadgeServer
 
 MESSAGE = b"the bytes a proof signs"
@@ -80,7 +79,7 @@ def _failure(method_id: str, issuer_id: str, fetch: Any = OFFLINE) -> KeyResolut
 
 
 @pytest.fixture
-def session(badge_server: BadgeServer) -> FetchSession:  # noqa: F811
+def session(badge_server: BadgeServer) -> FetchSession:
     return badge_server.fetcher().session()
 
 
@@ -183,7 +182,7 @@ def _did(server: BadgeServer, *path: str) -> str:
 
 
 def test_did_web_well_known_with_relative_ids_and_a_percent_encoded_port(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
     ed_key: ed25519.Ed25519PrivateKey,
 ) -> None:
@@ -204,7 +203,7 @@ def test_did_web_well_known_with_relative_ids_and_a_percent_encoded_port(
 
 
 def test_did_web_path_with_the_method_embedded_under_assertion_method(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
     ed_key: ed25519.Ed25519PrivateKey,
 ) -> None:
@@ -223,7 +222,7 @@ def test_did_web_path_with_the_method_embedded_under_assertion_method(
 
 
 def test_ed25519_2018_public_key_base58(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
     ed_key: ed25519.Ed25519PrivateKey,
 ) -> None:
@@ -251,7 +250,7 @@ def test_ed25519_2018_public_key_base58(
 )
 @pytest.mark.parametrize("method_type", ["JsonWebKey2020", "JsonWebKey"])
 def test_json_web_keys(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
     make: Any,
     family: str,
@@ -289,7 +288,7 @@ def _document(did: str, **changes: Any) -> dict[str, Any]:
 
 
 def test_method_only_for_authentication_is_not_an_assertion_key(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
 ) -> None:
     did = _did(badge_server)
@@ -299,26 +298,26 @@ def test_method_only_for_authentication_is_not_an_assertion_key(
     assert "assertionMethod" in error.reason
 
 
-def test_method_controlled_by_another_did(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_method_controlled_by_another_did(badge_server: BadgeServer, session: FetchSession) -> None:
     document = _document(_did(badge_server), method={"controller": "did:web:attacker.example"})
     error = _did_web_failure(badge_server, session, document)
     assert not error.unreachable
     assert "did:web:attacker.example" in error.reason
 
 
-def test_document_for_another_did_is_refused(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_document_for_another_did_is_refused(badge_server: BadgeServer, session: FetchSession) -> None:
     error = _did_web_failure(badge_server, session, _document("did:web:issuer.example"))
     assert not error.unreachable
     assert "does not describe" in error.reason
 
 
-def test_key_missing_from_the_document(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_key_missing_from_the_document(badge_server: BadgeServer, session: FetchSession) -> None:
     did = _did(badge_server)
     error = _did_web_failure(badge_server, session, _document(did), f"{did}#key-2")
     assert not error.unreachable
 
 
-def test_published_private_jwk_is_refused(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_published_private_jwk_is_refused(badge_server: BadgeServer, session: FetchSession) -> None:
     private = ed25519.Ed25519PrivateKey.generate()
     seed = private.private_bytes_raw()
     jwk = {**_public_jwk(private), "d": base64url_encode(seed).decode()}
@@ -328,7 +327,7 @@ def test_published_private_jwk_is_refused(badge_server: BadgeServer, session: Fe
     assert "private" in error.reason
 
 
-def test_short_rsa_key_is_refused(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_short_rsa_key_is_refused(badge_server: BadgeServer, session: FetchSession) -> None:
     private = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 (the point of the test)
     numbers = private.public_key().public_numbers()
     jwk = {"kty": "RSA", "n": _b64(numbers.n, 128), "e": _b64(numbers.e, 3)}
@@ -337,7 +336,7 @@ def test_short_rsa_key_is_refused(badge_server: BadgeServer, session: FetchSessi
 
 
 def test_missing_did_document_is_a_failure_but_a_server_error_is_unreachable(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
 ) -> None:
     did = _did(badge_server)
@@ -367,7 +366,7 @@ def test_malformed_did_web_is_refused_without_fetching(did: str) -> None:
 
 def test_spec_vector_key_in_an_https_controller_document(
     shared_dir: Path,
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
 ) -> None:
     """The OB 3.0 spec vector's key, published by the issuer profile that controls it."""
@@ -406,7 +405,7 @@ def _key_document(server: BadgeServer, key: ed25519.Ed25519PrivateKey, controlle
 
 
 def test_separate_key_document_listed_by_its_controller(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
     ed_key: ed25519.Ed25519PrivateKey,
 ) -> None:
@@ -420,7 +419,7 @@ def test_separate_key_document_listed_by_its_controller(
 
 
 def test_key_document_whose_controller_does_not_list_it(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
     ed_key: ed25519.Ed25519PrivateKey,
 ) -> None:
@@ -433,7 +432,7 @@ def test_key_document_whose_controller_does_not_list_it(
 
 
 def test_key_document_naming_another_controller(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
     ed_key: ed25519.Ed25519PrivateKey,
 ) -> None:
@@ -445,7 +444,7 @@ def test_key_document_naming_another_controller(
 
 
 def test_controller_embedding_a_different_key_under_the_same_id(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
     ed_key: ed25519.Ed25519PrivateKey,
 ) -> None:
@@ -457,13 +456,13 @@ def test_controller_embedding_a_different_key_under_the_same_id(
     assert "two different ways" in _failure(key_url, issuer, session).reason
 
 
-def test_profile_that_is_not_a_key(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_profile_that_is_not_a_key(badge_server: BadgeServer, session: FetchSession) -> None:
     issuer = badge_server.route("/issuers/1", {"id": badge_server.https_url("/issuers/1"), "type": "Profile"})
     error = _failure(issuer, issuer, session)
     assert not error.unreachable
     assert "not in the document" in error.reason
 
 
-def test_controller_document_that_is_not_json(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_controller_document_that_is_not_json(badge_server: BadgeServer, session: FetchSession) -> None:
     issuer = badge_server.route("/issuers/1", b"{not json")
     assert "not valid JSON" in _failure(f"{issuer}#key-1", issuer, session).reason

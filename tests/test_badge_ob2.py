@@ -31,7 +31,6 @@ from core.badges.contexts import ContextStore
 from core.badges.fetcher import Fetched, FetchSession
 from core.badges.report import Outcome, Report, Status
 from core.badges.run import VerificationRun
-from tests.fakes.badge_fixtures import badge_server  # noqa: F401
 from tests.fakes.badge_server import BadgeServer
 
 NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
@@ -94,7 +93,7 @@ class Net:
 
 
 @pytest.fixture
-def net(badge_server: BadgeServer) -> Net:  # noqa: F811
+def net(badge_server: BadgeServer) -> Net:
     return Net(badge_server)
 
 

@@ -25,7 +25,6 @@ from nacl.signing import SigningKey
 from core.badges import ob3
 from core.badges.contexts import ContextStore
 from core.badges.report import Outcome, Report, Status
-from tests.fakes.badge_fixtures import badge_server  # noqa: F401
 from tests.fakes.badge_server import BadgeServer
 from tests.test_badge_data_integrity import (
     NOW,
@@ -134,7 +133,7 @@ def contexts(shared_dir: Path, tmp_path: Path) -> ContextStore:
 
 
 @pytest.fixture
-def server(badge_server: BadgeServer) -> BadgeServer:  # noqa: F811
+def server(badge_server: BadgeServer) -> BadgeServer:
     return badge_server
 
 

@@ -7,7 +7,6 @@ import pytest
 from core.badges import ob2
 from core.badges.platforms import resolve, verify_platform_link
 from core.badges.report import Outcome, Status
-from tests.fakes.badge_fixtures import badge_server  # noqa: F401
 from tests.fakes.badge_server import BadgeServer
 from tests.test_badge_ob2 import OB2_CONTEXT, Net
 
@@ -17,7 +16,7 @@ HTML = "<!doctype html><title>Certificate</title>"
 
 
 @pytest.fixture
-def net(badge_server: BadgeServer) -> Net:  # noqa: F811
+def net(badge_server: BadgeServer) -> Net:
     return Net(badge_server)
 
 

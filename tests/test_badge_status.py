@@ -22,7 +22,6 @@ from core.badges.status import (
     check_status,
     decode_bitstring,
 )
-from tests.fakes.badge_fixtures import badge_server  # noqa: F401
 from tests.fakes.badge_server import BadgeServer
 
 ISSUER = "did:key:z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q"
@@ -106,7 +105,7 @@ def test_malformed_encoded_lists_are_not_checkable(encoded: Any) -> None:
 
 
 @pytest.fixture
-def session(badge_server: BadgeServer) -> FetchSession:  # noqa: F811
+def session(badge_server: BadgeServer) -> FetchSession:
     return badge_server.fetcher().session()
 
 
@@ -180,7 +179,7 @@ def test_no_credential_status_is_an_optional_skip(session: FetchSession) -> None
 )
 def test_dcc_credentials_against_their_status_list(
     shared_dir: Path,
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
     name: str,
     expected: Outcome,
@@ -198,7 +197,7 @@ def test_dcc_credentials_against_their_status_list(
 
 def test_dcc_did_web_credential_with_a_did_key_list_is_not_trusted(
     shared_dir: Path,
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
 ) -> None:
     """Upstream accepts it; here a list signed by another identifier than the issuer proves nothing."""
@@ -211,7 +210,7 @@ def test_dcc_did_web_credential_with_a_did_key_list_is_not_trusted(
 
 def test_1edtech_validator_bitstring_list_revokes_index_23(
     shared_dir: Path,
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
 ) -> None:
     testlist = (shared_dir / "vectors/ob3/1edtech-validator/bit-string-list/testlist").read_bytes()
@@ -226,7 +225,7 @@ def test_1edtech_validator_bitstring_list_revokes_index_23(
 
 @pytest.mark.parametrize("index", [0, 7, 8, LIST_BYTES * 8 - 1])
 def test_generated_list_revoked_and_not(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
     index: int,
 ) -> None:
@@ -237,14 +236,14 @@ def test_generated_list_revoked_and_not(
     assert check == Check.passed("revocation", "not revoked according to the issuer's status list")
 
 
-def test_suspension(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_suspension(badge_server: BadgeServer, session: FetchSession) -> None:
     url = _status_list(badge_server, 5, purpose="suspension")
     check = check_status(_credential(_entry(url, 5, "suspension")), fetch=session)
     assert check == Check.failed("revocation", "suspended by the issuer (status list entry 5)")
 
 
 def test_revocation_and_suspension_entries_both_clear(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
 ) -> None:
     revocation = _status_list(badge_server, 1, path="/status/r")
@@ -257,14 +256,14 @@ def test_revocation_and_suspension_entries_both_clear(
     assert "not suspended" in check.detail
 
 
-def test_one_revoked_entry_among_several_fails(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_one_revoked_entry_among_several_fails(badge_server: BadgeServer, session: FetchSession) -> None:
     url = _status_list(badge_server, 9)
     check = check_status(_credential(_entry(url, 3), _entry(url, 9)), fetch=session)
     assert check.result is Outcome.FAILED
     assert badge_server.requests == ["/status/1"]
 
 
-def test_revoked_entry_wins_over_an_unreachable_one(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_revoked_entry_wins_over_an_unreachable_one(badge_server: BadgeServer, session: FetchSession) -> None:
     url = _status_list(badge_server, 9)
     missing = badge_server.https_url("/status/missing")
     assert (
@@ -272,7 +271,7 @@ def test_revoked_entry_wins_over_an_unreachable_one(badge_server: BadgeServer, s
     )
 
 
-def test_status_list_2021(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_status_list_2021(badge_server: BadgeServer, session: FetchSession) -> None:
     url = _status_list(badge_server, 42, kind="StatusList2021")
     assert (
         check_status(_credential(_entry(url, 42, kind="StatusList2021Entry")), fetch=session).result
@@ -284,13 +283,13 @@ def test_status_list_2021(badge_server: BadgeServer, session: FetchSession) -> N
     )
 
 
-def test_list_from_another_issuer_is_not_trusted(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_list_from_another_issuer_is_not_trusted(badge_server: BadgeServer, session: FetchSession) -> None:
     url = _status_list(badge_server, issuer={"id": "did:web:someone-else.example"})
     check = check_status(_credential(_entry(url, 3)), fetch=session)
     _assert_not_checkable(check, "not published by the credential's issuer")
 
 
-def test_issuer_objects_are_compared_by_id(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_issuer_objects_are_compared_by_id(badge_server: BadgeServer, session: FetchSession) -> None:
     url = _status_list(badge_server, 3, issuer={"id": ISSUER, "name": "DCC"})
     credential = _credential(_entry(url, 3), issuer={"id": ISSUER, "type": "Profile"})
     assert check_status(credential, fetch=session).result is Outcome.FAILED
@@ -312,7 +311,7 @@ def test_issuer_objects_are_compared_by_id(badge_server: BadgeServer, session: F
     ],
 )
 def test_lists_that_cannot_answer(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
     list_changes: dict[str, Any],
     entry_changes: dict[str, Any],
@@ -324,14 +323,14 @@ def test_lists_that_cannot_answer(
 
 
 def test_list_purpose_array_includes_the_entry_purpose(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
 ) -> None:
     url = _status_list(badge_server, 3, purpose=["suspension", "revocation"])
     assert check_status(_credential(_entry(url, 3)), fetch=session).result is Outcome.FAILED
 
 
-def test_expired_list_uses_the_runs_clock(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_expired_list_uses_the_runs_clock(badge_server: BadgeServer, session: FetchSession) -> None:
     url = _status_list(badge_server, validUntil="2030-01-01T00:00:00Z")
     credential = _credential(_entry(url, 3))
     assert (
@@ -353,7 +352,7 @@ def test_expired_list_uses_the_runs_clock(badge_server: BadgeServer, session: Fe
     ],
 )
 def test_unreachable_or_unreadable_list(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
     route: dict[str, Any],
     reason: str,
@@ -367,12 +366,12 @@ def test_list_host_the_fetcher_refuses(session: FetchSession) -> None:
     _assert_not_checkable(check_status(_credential(entry), fetch=session), "could not be fetched")
 
 
-def test_gzip_bomb_list_is_not_checkable(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_gzip_bomb_list_is_not_checkable(badge_server: BadgeServer, session: FetchSession) -> None:
     url = _status_list(badge_server, encoded_list=_encode(bytes(MAX_BITSTRING_BYTES + 1)))
     _assert_not_checkable(check_status(_credential(_entry(url, 3)), fetch=session), "larger than 16 MiB")
 
 
-def test_only_a_message_status_is_an_optional_skip(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_only_a_message_status_is_an_optional_skip(badge_server: BadgeServer, session: FetchSession) -> None:
     url = _status_list(badge_server, purpose="message")
     check = check_status(_credential(_entry(url, 3, "message")), fetch=session)
     assert (check.result, check.required) == (Outcome.SKIPPED, False)
@@ -390,7 +389,7 @@ def _revocation_list(server: BadgeServer, revoked: list[Any], **extra: Any) -> d
 
 
 def test_1edtech_list_revokes_with_the_reason_without_addresses(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
 ) -> None:
     reason = "Issued in error;\n contact registrar@school.example"
@@ -412,7 +411,7 @@ def test_1edtech_list_revokes_with_the_reason_without_addresses(
     ],
 )
 def test_1edtech_list_entries(
-    badge_server: BadgeServer,  # noqa: F811
+    badge_server: BadgeServer,
     session: FetchSession,
     revoked: list[Any],
     expected: Outcome,
@@ -421,21 +420,21 @@ def test_1edtech_list_entries(
     assert check.result is expected
 
 
-def test_1edtech_list_of_another_issuer(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_1edtech_list_of_another_issuer(badge_server: BadgeServer, session: FetchSession) -> None:
     entry = _revocation_list(badge_server, [], issuer="https://someone-else.example")
     _assert_not_checkable(check_status(_credential(entry), fetch=session), "not published")
     entry = _revocation_list(badge_server, [], issuer={"id": ISSUER})
     assert check_status(_credential(entry), fetch=session).result is Outcome.PASSED
 
 
-def test_1edtech_list_needs_the_credential_id(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_1edtech_list_needs_the_credential_id(badge_server: BadgeServer, session: FetchSession) -> None:
     credential = _credential(_revocation_list(badge_server, ["urn:uuid:6a1b2c3d"]))
     del credential["id"]
     _assert_not_checkable(check_status(credential, fetch=session), "no id")
     assert badge_server.requests == []
 
 
-def test_1edtech_malformed_list(badge_server: BadgeServer, session: FetchSession) -> None:  # noqa: F811
+def test_1edtech_malformed_list(badge_server: BadgeServer, session: FetchSession) -> None:
     entry = _revocation_list(badge_server, [])
     badge_server.route("/revocations", {"revokedCredentials": {"id": "urn:uuid:6a1b2c3d"}})
     _assert_not_checkable(check_status(_credential(entry), fetch=session), "no revokedCredentials list")

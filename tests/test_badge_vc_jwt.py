@@ -18,7 +18,6 @@ from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 from core.badges import ob3, vc_jwt
 from core.badges.contexts import ContextStore
 from core.badges.report import Outcome, Report, Status
-from tests.fakes.badge_fixtures import badge_server  # noqa: F401
 from tests.fakes.badge_server import BadgeServer
 from tests.test_badge_data_integrity import StaticSession, context_store, make_run
 
@@ -44,7 +43,7 @@ def contexts(shared_dir: Path, tmp_path: Path) -> ContextStore:
 
 
 @pytest.fixture
-def server(badge_server: BadgeServer) -> BadgeServer:  # noqa: F811
+def server(badge_server: BadgeServer) -> BadgeServer:
     return badge_server
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.fakes.badge_fixtures import badge_server  # noqa: F401
 from tests.fakes.badge_server import BadgeServer
 from tests.test_badge_dialogue import EMAIL, host_badge
 
@@ -17,7 +16,7 @@ REPORT_KEYS = {"status", "format", "issuer", "badge", "recipient_match", "issued
 
 
 @pytest.fixture
-def reachable(badge_server: BadgeServer, monkeypatch: pytest.MonkeyPatch) -> BadgeServer:  # noqa: F811
+def reachable(badge_server: BadgeServer, monkeypatch: pytest.MonkeyPatch) -> BadgeServer:
     monkeypatch.setenv("SKILLSTACK_FETCH_TEST_HOSTS", badge_server.host)
     return badge_server
 

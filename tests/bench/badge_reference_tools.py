@@ -138,7 +138,7 @@ class Worker:
         if self._process.stdin is not None:
             self._process.stdin.close()
         try:
-            self._process.wait(timeout=10)
+            self._process.wait(timeout=EXIT_TIMEOUT)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
@@ -152,7 +152,9 @@ class Worker:
         if not line:
             self._process.wait(timeout=EXIT_TIMEOUT)
             self._stderr.seek(0)
-            raise ToolUnavailable(f"the worker exited: {_tail(self._stderr.read()) or 'no message'}")
+            reason = f"the worker exited: {_tail(self._stderr.read()) or 'no message'}"
+            self.close()
+            raise ToolUnavailable(reason)
         answer: dict[str, Any] = json.loads(line)
         self.network_attempts = list(answer.get("network_attempts", []))
         return answer

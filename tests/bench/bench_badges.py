@@ -45,7 +45,7 @@ from core.badges import data_integrity, ob2, ob3
 from core.badges.contexts import ContextStore
 from core.badges.fetcher import FetchPolicy, SafeFetcher
 from core.badges.keys import VerificationKey, resolve_key
-from core.badges.report import Check, Report
+from core.badges.report import Check, Report, Status
 from core.badges.run import VerificationRun
 from tests.bench import badge_reference_tools as tools
 from tests.bench import badge_signing
@@ -119,7 +119,7 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 def row(fixture: str, suite: str, report: Report, samples: list[float], target: str | None) -> dict[str, Any]:
     result: dict[str, Any] = {"fixture": fixture, "suite": suite, "verdict": report.status.value}
-    if report.status.value != "verified":
+    if report.status is not Status.VERIFIED:
         result["reason"] = report.reason
     result.update(summary(samples))
     if target is not None:
@@ -144,7 +144,9 @@ def context_store(cache: Path) -> ContextStore:
 
 
 @contextmanager
-def reference(tool: dict[str, Any], command: Callable[[], list[str]], arguments: list[str]) -> Iterator[Any]:
+def reference(
+    tool: dict[str, Any], command: Callable[[], list[str]], arguments: list[str]
+) -> Iterator[tools.Worker | None]:
     """A started reference worker, or None with ``tool`` saying why it is unavailable."""
     try:
         worker = tools.Worker([*command(), *arguments])
@@ -191,7 +193,7 @@ def dcc_rows(ours: Ours, tool: dict[str, Any]) -> list[dict[str, Any]]:
             def call(run: VerificationRun, credential: dict[str, Any] = credentials[name]) -> Report:
                 return ob3.verify_credential(credential, run)
 
-            theirs = None if worker is None else (lambda count, fixture=name: worker.time(fixture, count))
+            theirs = None if worker is None else partial(worker.time, name)
             mine, their_samples = side_by_side(ours.timed(call), theirs)
             target = "eddsa-rdfc-2022" if suite == "eddsa-rdfc-2022" else None
             result = row(f"DCC {name}", suite, call(ours.run()), mine, target)

@@ -1,5 +1,4 @@
-"""Pytest fixtures for badge tests; import them into a test module:
-``from tests.fakes.badge_fixtures import badge_server  # noqa: F401``."""
+"""Pytest fixtures for badge tests, registered for every module by ``tests/conftest.py``."""
 
 from __future__ import annotations
 
