@@ -140,20 +140,14 @@ class Settings(BaseSettings):
     @classmethod
     def _split_admin_ids(cls, value: Any) -> Any:
         if isinstance(value, str):
-            parts = [part.strip() for part in value.split(",") if part.strip()]
-            if not all(re.fullmatch(r"-?\d+", part) for part in parts):
-                raise ValueError("not a list of whole numbers")
-            return frozenset(int(part) for part in parts)
+            return frozenset(int(part) for part in _comma_separated(value, r"-?\d+", "whole numbers"))
         return value
 
     @field_validator("fetch_test_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: Any) -> Any:
         if isinstance(value, str):
-            hosts = [part.strip() for part in value.split(",") if part.strip()]
-            if not all(re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+:\d{1,5}", host) for host in hosts):
-                raise ValueError("not a list of host:port pairs")
-            return frozenset(hosts)
+            return frozenset(_comma_separated(value, r"[A-Za-z0-9.\-\[\]:]+:\d{1,5}", "host:port pairs"))
         return value
 
     @field_validator("default_timezone")
@@ -187,6 +181,14 @@ class Settings(BaseSettings):
     @property
     def telegram_base_file_url(self) -> str:
         return f"{str(self.telegram_api_url).rstrip('/')}/file/bot"
+
+
+def _comma_separated(value: str, pattern: str, what: str) -> list[str]:
+    """The items of a comma-separated variable, each matching ``pattern`` (else: "not a list of ...")."""
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    if not all(re.fullmatch(pattern, part) for part in parts):
+        raise ValueError(f"not a list of {what}")
+    return parts
 
 
 def _env_name(field_name: str) -> str:

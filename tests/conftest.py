@@ -15,7 +15,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from core.catalog import Catalog, load_catalog
 from core.db import Database
+from core.settings import SHIPPED_DATA_DIR
 
 pytest_plugins = ["tests.fakes.badge_fixtures"]  # the local badge server, for every test module
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +43,12 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.setenv("SKILLSTACK_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The shipped catalog, loaded once (tests that need another one define their own)."""
+    return load_catalog(SHIPPED_DATA_DIR)
 
 
 @pytest.fixture

@@ -60,18 +60,6 @@ class StaticSession:
         return Fetched(url, 200, "application/json", json.dumps(route).encode())
 
 
-def context_store(shared_dir: Path, tmp_path: Path) -> ContextStore:
-    """A store holding every pinned context from ../shared (offline, as a deployment's import would)."""
-    store = ContextStore(tmp_path / "contexts")
-    store.import_dir(shared_dir / "vectors" / "contexts")
-    return store
-
-
-@pytest.fixture
-def contexts(shared_dir: Path, tmp_path: Path) -> ContextStore:
-    return context_store(shared_dir, tmp_path)
-
-
 def make_run(
     contexts: ContextStore, fetch: Any = None, *, now: dt.datetime = NOW, email: str | None = None
 ) -> VerificationRun:

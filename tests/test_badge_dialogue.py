@@ -10,40 +10,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from core.badges.contexts import ContextStore
 from core.badges.verify import BadgeVerifier
-from core.catalog import Catalog, load_catalog
+from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.dialogue.messages import Attachment, Inbound, InboundKind
 from core.models import Badge, BadgeStatus, Learner, LearnerProfile, PlanItem, PlanItemStatus
 from core.plan_store import active_plan, plan_items
-from core.settings import SHIPPED_DATA_DIR
 from tests.fakes.badge_server import BadgeServer
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_dialogue import Learner_
 
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
 EMAIL = "learner@example.com"
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog(SHIPPED_DATA_DIR)
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'badges.db'}")
-    db.upgrade()
-    yield db
-    db.dispose()
 
 
 @pytest.fixture

@@ -29,7 +29,6 @@ from tests.fakes.badge_server import BadgeServer
 from tests.test_badge_data_integrity import (
     NOW,
     StaticSession,
-    context_store,
     did_key_of,
     make_run,
     sign_data_integrity,
@@ -125,16 +124,6 @@ SIGNATURE_VERIFIES = [
         )
     ),
 ]
-
-
-@pytest.fixture
-def contexts(shared_dir: Path, tmp_path: Path) -> ContextStore:
-    return context_store(shared_dir, tmp_path)
-
-
-@pytest.fixture
-def server(badge_server: BadgeServer) -> BadgeServer:
-    return badge_server
 
 
 def _ob3(shared_dir: Path) -> Path:

@@ -19,7 +19,7 @@ from core.badges import ob3, vc_jwt
 from core.badges.contexts import ContextStore
 from core.badges.report import Outcome, Report, Status
 from tests.fakes.badge_server import BadgeServer
-from tests.test_badge_data_integrity import StaticSession, context_store, make_run
+from tests.test_badge_data_integrity import StaticSession, make_run
 
 V1_CONTEXTS = [
     "https://www.w3.org/2018/credentials/v1",
@@ -35,16 +35,6 @@ ALGORITHMS = {  # alg -> (new private key, its public JWK)
     "ES256": (lambda: ec.generate_private_key(ec.SECP256R1()), ECAlgorithm.to_jwk),
     "EdDSA": (ed25519.Ed25519PrivateKey.generate, OKPAlgorithm.to_jwk),
 }
-
-
-@pytest.fixture
-def contexts(shared_dir: Path, tmp_path: Path) -> ContextStore:
-    return context_store(shared_dir, tmp_path)
-
-
-@pytest.fixture
-def server(badge_server: BadgeServer) -> BadgeServer:
-    return badge_server
 
 
 def _did(server: BadgeServer) -> str:

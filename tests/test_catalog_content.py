@@ -5,11 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-import pytest
-
-from core.catalog import Catalog, load_catalog
+from core.catalog import Catalog
 from core.catalog.schema import CostModel, DigCompArea, SkillKind
-from core.settings import SHIPPED_DATA_DIR
 
 REQUIRED_GOALS = {
     "data-analyst",
@@ -23,11 +20,6 @@ REQUIRED_GOALS = {
     "online-seller",
     "teacher-digital-tools",
 }
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog(SHIPPED_DATA_DIR)
 
 
 def test_sizes(catalog: Catalog) -> None:

@@ -11,20 +11,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from core.catalog import Catalog, load_catalog
+from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.dialogue.messages import Identity, Inbound, InboundKind, Reply
 from core.models import Learner, LearnerProfile, Plan, PlanStatus
-from core.settings import SHIPPED_DATA_DIR
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog(SHIPPED_DATA_DIR)
 
 
 @pytest.fixture

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.catalog import Catalog, load_catalog
+from core.catalog import Catalog
 from core.matching import CONFIDENT_SCORE, Matcher, MatchStatus
-from core.settings import SHIPPED_DATA_DIR
 
 PHRASES = [
     ("I want to become a data analyst", "data-analyst"),
@@ -78,11 +77,6 @@ PHRASES = [
     ("penetration tester", "penetration-tester"),
     ("ethical hacker", "penetration-tester"),
 ]
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog(SHIPPED_DATA_DIR)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from bot.cli import main as cli_main
-from core.catalog import Catalog, load_catalog
+from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.models import (
@@ -27,7 +27,6 @@ from core.models import (
 )
 from core.outbox import payload_reply
 from core.schedule.service import answered
-from core.settings import SHIPPED_DATA_DIR
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_dialogue import Learner_
 
@@ -42,11 +41,6 @@ class Clock:
 
     def __call__(self) -> dt.datetime:
         return self.now
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog(SHIPPED_DATA_DIR)
 
 
 @pytest.fixture

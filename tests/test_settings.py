@@ -20,6 +20,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.default_timezone == "UTC"
     assert settings.default_language == "en"
     assert settings.admin_ids == frozenset()
+    assert settings.fetch_test_hosts == frozenset()  # the badge fetcher's loopback door is shut
     assert settings.telegram_base_url == "https://api.telegram.org/bot"
     assert settings.sqlalchemy_url.get_backend_name() == "sqlite"
     assert settings.sqlalchemy_url.database == str((tmp_path / "var" / "skillstack.db").resolve())
@@ -32,11 +33,13 @@ def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SKILLSTACK_DEFAULT_LANGUAGE", "id")
     monkeypatch.setenv("SKILLSTACK_TELEGRAM_API_URL", "http://127.0.0.1:8081/")
     monkeypatch.setenv("SKILLSTACK_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    monkeypatch.setenv("SKILLSTACK_FETCH_TEST_HOSTS", "127.0.0.1:8443, [::1]:9000")
     settings = load_settings()
     assert settings.telegram_bot_token is not None
     assert settings.telegram_bot_token.get_secret_value() == TOKEN
     assert TOKEN not in repr(settings)
     assert settings.admin_ids == frozenset({12345, 67890})
+    assert settings.fetch_test_hosts == frozenset({"127.0.0.1:8443", "[::1]:9000"})
     assert settings.default_timezone == "Asia/Jakarta"
     assert settings.default_language == "id"
     assert settings.telegram_base_url == "http://127.0.0.1:8081/bot"
@@ -60,6 +63,7 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
         ("SKILLSTACK_DATABASE_URL", "::nonsense::", "SQLAlchemy URL"),
         ("TELEGRAM_BOT_TOKEN", "not-a-token", "bot token from @BotFather"),
         ("SKILLSTACK_LOG_LEVEL", "LOUD", "DEBUG, INFO, WARNING or ERROR"),
+        ("SKILLSTACK_FETCH_TEST_HOSTS", "127.0.0.1", "host:port pairs"),
     ],
 )
 def test_malformed_value_names_variable(

@@ -14,19 +14,14 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.telegram.app import TelegramChannel, build_application
-from core.catalog import Catalog, load_catalog
+from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
-from core.settings import SHIPPED_DATA_DIR, load_settings
+from core.settings import load_settings
 from tests.fakes.fake_bot_api import FakeBotApi, SpecChecker
 
 TOKEN = "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-Ew"
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(scope="session")
-def catalog() -> Catalog:
-    return load_catalog(SHIPPED_DATA_DIR)
 
 
 @pytest.fixture

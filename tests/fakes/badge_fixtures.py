@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from core.badges.contexts import ContextStore
 from tests.fakes.badge_server import BadgeServer
 
 
@@ -14,3 +16,17 @@ def badge_server() -> Iterator[BadgeServer]:
     """A running local badge server, stopped (with the fetchers it handed out) after the test."""
     with BadgeServer() as server:
         yield server
+
+
+@pytest.fixture
+def server(badge_server: BadgeServer) -> BadgeServer:
+    """The short name the OB 3.0 tests use."""
+    return badge_server
+
+
+@pytest.fixture
+def contexts(shared_dir: Path, tmp_path: Path) -> ContextStore:
+    """Every pinned context, imported from ../shared as an offline deployment would."""
+    store = ContextStore(tmp_path / "contexts")
+    store.import_dir(shared_dir / "vectors" / "contexts")
+    return store
