@@ -278,3 +278,11 @@ def test_the_product_verifier_needs_no_network_for_pinned_contexts(shared_dir: P
         verifier.close()
     assert report.status.value == "verified", report.checks
     assert not (tmp_path / "fresh" / "contexts").exists()  # nothing had to be fetched or cached
+
+
+def test_a_memory_only_store_keeps_what_it_imports(shared_dir: Path) -> None:
+    from core.badges.contexts import ContextStore
+
+    store = ContextStore(None)
+    store.import_dir(shared_dir / "vectors" / "contexts")
+    assert "@context" in store.get("https://www.w3.org/ns/credentials/v2", None)  # no fetch, no disk

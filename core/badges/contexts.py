@@ -197,6 +197,8 @@ class ContextStore:
             if data is not None and url is not None:
                 self._write_cache(digest, data)
                 self._forget(url)
+                if self.cache_dir is None:  # a memory-only store keeps the imported copy itself
+                    self._documents[url] = json.loads(data)
             results.append((path, url))
         return results
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socketserver
 import statistics
 import sys
 import tempfile
@@ -209,27 +208,10 @@ def dcc_rows(ours: Ours, tool: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-@contextmanager
-def nagle_off() -> Iterator[None]:
-    """TCP_NODELAY on the local server's connections while it runs.
-
-    BadgeServer writes a response's headers and body in two sends; with Nagle's algorithm the body
-    then waits for the client's delayed ACK, about 40 ms per request on a kept-alive connection
-    (ours reuses its pool; the reference opens a new connection per request and is spared).  That
-    wait is the test server's, not the verifier's, so it is switched off for both sides.
-    """
-    previous = socketserver.StreamRequestHandler.disable_nagle_algorithm
-    socketserver.StreamRequestHandler.disable_nagle_algorithm = True
-    try:
-        yield
-    finally:
-        socketserver.StreamRequestHandler.disable_nagle_algorithm = previous
-
-
 def ob2_rows(store: ContextStore, tool: dict[str, Any]) -> list[dict[str, Any]]:
     """The hosted OB 2.0 assertion on a local server, ours and (when it installs) 1EdTech's."""
     folder = VECTORS / "ob2" / "validator-core"
-    with nagle_off(), BadgeServer() as server:
+    with BadgeServer() as server:
         for path, name in OB2_DOCUMENTS.items():
             server.route(path, (folder / name).read_text().replace("https://example.org", server.origin))
         for path in OB2_IMAGES:

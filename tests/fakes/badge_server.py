@@ -141,6 +141,7 @@ class BadgeServer:
 def _handler_for(state: _State) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in two sends: no delayed-ACK wait
 
         def handle(self) -> None:
             # The client hanging up (a refused or timed-out fetch) is expected, not worth a traceback.
