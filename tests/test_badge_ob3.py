@@ -518,3 +518,23 @@ def test_did_key_issuer_needs_no_network(contexts: ContextStore) -> None:
     report = ob3.verify_credential(signed, run)
     assert report.status is Status.VERIFIED, report.checks
     assert fetch.requests == []
+
+
+def test_the_status_list_is_used_only_when_its_own_signature_verifies(
+    shared_dir: Path, contexts: ContextStore
+) -> None:
+    """A list whose bits were changed after signing (a revoked badge made to look clear) proves nothing."""
+    document = _load(shared_dir, "dcc-verifier-core/v2Revoked.json")
+    report = _verify_vector(shared_dir, contexts, "dcc-verifier-core/v2Revoked.json", injected=True)
+    assert report.reason.startswith("revocation: revoked by the issuer")
+    clear = _verify_vector(shared_dir, contexts, "dcc-verifier-core/v2WithValidStatus.json", injected=True)
+    [revocation] = [check for check in clear.checks if check.name == "revocation"]
+    assert revocation.detail == "not revoked according to the issuer's signed status list"
+
+    forged_list = _load(shared_dir, "dcc-verifier-core/e5WK8CbZ1GjycuPombrj.json")
+    empty = base64.urlsafe_b64encode(gzip.compress(bytes(16 * 1024))).decode().rstrip("=")
+    forged_list["credentialSubject"]["encodedList"] = "u" + empty  # every bit clear, proof unchanged
+    routes = {**_injected_routes(shared_dir, document), DCC_LIST_URL: forged_list}
+    report = ob3.verify_credential(document, make_run(contexts, StaticSession(routes)))
+    assert report.status is Status.UNVERIFIABLE
+    assert report.reason.startswith("revocation: the status list's signature does not verify")

@@ -23,7 +23,7 @@ from core.badges.canonical import CanonicalizationError
 from core.badges.contexts import PINNED, ContextError
 from core.badges.data_integrity import CLOCK_SKEW, DateError, parse_datetime
 from core.badges.jsonld_safety import undefined_properties
-from core.badges.report import Check, Report
+from core.badges.report import Check, Outcome, Report
 
 if TYPE_CHECKING:
     from core.badges.run import VerificationRun
@@ -128,6 +128,18 @@ def _document_checks(
     return True
 
 
+def _list_signature_problem(status_list: Mapping[str, Any], issuer: str, run: VerificationRun) -> str | None:
+    """Why a status list credential's proofs do not verify (None when they all do)."""
+    checks = data_integrity.verify_proofs(status_list, issuer, run)
+    failed = next((check for check in checks if check.result is Outcome.FAILED), None)
+    if failed is not None:
+        return f"the status list's signature does not verify ({failed.detail})"
+    skipped = next((check for check in checks if check.result is Outcome.SKIPPED and check.required), None)
+    if skipped is not None:
+        return f"the status list's signature could not be checked ({skipped.detail})"
+    return None
+
+
 def _only_jcs_proofs(credential: Mapping[str, Any]) -> bool:
     """Every proof is eddsa-jcs-2022 (what it claims; the proof check holds it to that)."""
     proofs = _dicts(credential.get("proof"))
@@ -160,7 +172,15 @@ def _data_model(credential: Mapping[str, Any]) -> str:
 
 def _claim_checks(report: Report, credential: Mapping[str, Any], run: VerificationRun) -> None:
     report.checks.extend(_validity_checks(credential, run.now))
-    report.add(status.check_status(credential, fetch=run.fetch, now=run.now))
+    issuer = report.issuer_id or ""
+    report.add(
+        status.check_status(
+            credential,
+            fetch=run.fetch,
+            now=run.now,
+            verify_list=lambda status_list: _list_signature_problem(status_list, issuer, run),
+        )
+    )
     report.add(_recipient_check(report, credential, run.recipient_email))
 
 

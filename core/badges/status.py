@@ -24,7 +24,7 @@ import binascii
 import datetime as dt
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -65,14 +65,26 @@ _BITSTRING_FORMATS = {
 }
 
 
+ListVerifier = Callable[[Mapping[str, Any]], "str | None"]
+
+
 def check_status(
-    credential: Mapping[str, Any], *, fetch: FetchSession, now: dt.datetime | None = None
+    credential: Mapping[str, Any],
+    *,
+    fetch: FetchSession,
+    now: dt.datetime | None = None,
+    verify_list: ListVerifier | None = None,
 ) -> Check:
-    """The ``revocation`` check for ``credential``. ``now`` (default: the clock) rejects expired lists."""
+    """The ``revocation`` check for ``credential``. ``now`` (default: the clock) rejects expired lists.
+
+    ``verify_list`` checks the proof of a status list credential that carries one and returns why
+    it does not verify (None when it does): a list whose signature fails proves nothing, so the
+    revocation is then not checkable.  An unsigned list is used, and the detail says so.
+    """
     entries = _as_list(credential.get("credentialStatus"))
     if not entries:
         return Check.skipped(NAME, NO_STATUS, required=False)
-    context = _Context(credential, fetch, now or dt.datetime.now(dt.UTC))
+    context = _Context(credential, fetch, now or dt.datetime.now(dt.UTC), verify_list)
     clear: list[str] = []
     not_checkable: list[str] = []
     for entry in entries:
@@ -133,11 +145,19 @@ class _Context:
     """One credential's status check: the credential's issuer, and the lists fetched so far (entries
     often share one list, and the fetch budget is per verification)."""
 
-    def __init__(self, credential: Mapping[str, Any], fetch: FetchSession, now: dt.datetime) -> None:
+    def __init__(
+        self,
+        credential: Mapping[str, Any],
+        fetch: FetchSession,
+        now: dt.datetime,
+        verify_list: ListVerifier | None,
+    ) -> None:
         self.credential = credential
         self.issuer = _id_of(credential.get("issuer"))
         self.fetch = fetch
         self.now = now
+        self.verify_list = verify_list
+        self.list_signatures: dict[str, str | None] = {}  # list URL -> why its proof fails (None: fine)
         self.documents: dict[str, dict[str, Any] | NotCheckable] = {}
         self.bitstrings: dict[str, bytes] = {}
 
@@ -170,6 +190,7 @@ class _Context:
             raise NotCheckable(f"the status list is not a {form.credential_type}")
         self._require_issuer(document)
         self._require_current(document)
+        source = self._list_source(str(url), document)
         subject = document.get("credentialSubject")
         if not isinstance(subject, Mapping) or form.subject_type not in _as_list(subject.get("type")):
             raise NotCheckable(f"the status list has no {form.subject_type} subject")
@@ -181,7 +202,7 @@ class _Context:
         state = _CHECKED_PURPOSES[purpose]
         if bit_at(self.bitstrings[key], index):
             return Check.failed(NAME, f"{state} by the issuer (status list entry {index})")
-        return Check.passed(NAME, f"not {state} according to the issuer's status list")
+        return Check.passed(NAME, f"not {state} according to {source}")
 
     def _revocation_list(self, entry: Mapping[str, Any]) -> Check:
         credential_id = self.credential.get("id")
@@ -214,6 +235,19 @@ class _Context:
         if isinstance(found, NotCheckable):
             raise found
         return found
+
+    def _list_source(self, url: str, document: Mapping[str, Any]) -> str:
+        """How the list is described in the check; a signature that does not verify makes it useless."""
+        if self.verify_list is None:
+            return "the issuer's status list"
+        if "proof" not in document:
+            return "the issuer's status list (unsigned)"
+        if url not in self.list_signatures:
+            self.list_signatures[url] = self.verify_list(document)
+        problem = self.list_signatures[url]
+        if problem is not None:
+            raise NotCheckable(problem)
+        return "the issuer's signed status list"
 
     def _require_issuer(self, document: Mapping[str, Any]) -> None:
         if self.issuer is None or _id_of(document.get("issuer")) != self.issuer:
