@@ -16,11 +16,15 @@ from typing import Any
 import pytest
 
 from bot.telegram.app import MAX_FILE_BYTES
+from core.badges.contexts import ContextStore
+from core.badges.verify import BadgeVerifier
 from core.dialogue.messages import Identity, Inbound, InboundKind, Reply
 from core.i18n import t
-from tests.e2e.conftest import RunningBot, eventually
+from tests.e2e.conftest import NOW, RunningBot, eventually
+from tests.fakes.badge_server import BadgeServer
 from tests.fakes.fake_bot_api import Fault
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
+from tests.test_badge_dialogue import host_badge
 
 UNREADABLE = t("badges.file_unreadable", "en")  # the dialogue's answer to a FILE with no attachment
 
@@ -184,4 +188,30 @@ async def test_a_429_on_the_document_is_waited_out(bot: RunningBot) -> None:
     assert not bot.api.faults["senddocument"]  # the 429 was really served, then retried
     [upload] = bot.api.documents_sent_to(709)
     assert json.loads(upload.content)["format"] == "skillstack-export/1"
+    assert bot.api.violations == []
+
+
+def baked_png(text: str) -> bytes:
+    """``tiny_png`` with ``text`` baked in, as an Open Badges 2.0 baker does (iTXt ``openbadges``)."""
+    png = tiny_png()
+    data = b"openbadges\x00\x00\x00\x00\x00" + text.encode()
+    itxt = len(data).to_bytes(4, "big") + b"iTXt" + data + zlib.crc32(b"iTXt" + data).to_bytes(4, "big")
+    end = png.rindex(b"\x00\x00\x00\x00IEND")
+    return png[:end] + itxt + png[end:]
+
+
+async def test_a_baked_badge_sent_as_a_document_is_verified(
+    bot: RunningBot, badge_server: BadgeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Document -> getFile -> download -> baked PNG -> hosted OB 2.0 assertion -> verified reply."""
+    verifier = BadgeVerifier(badge_server.fetcher(), ContextStore(None), clock=lambda: NOW)
+    monkeypatch.setattr(bot.dialogue, "_verifier", verifier)
+    url = host_badge(badge_server, "Spreadsheet Basics", "Some Academy")
+    await onboard(bot, 91)
+    png = baked_png(url)
+    replies = await bot._exchange(
+        91, lambda: bot.api.document(91, png, file_name="badge.png", mime_type="image/png")
+    )
+    assert any("✅ Verified: “Spreadsheet Basics” from Some Academy" in text for text in replies), replies
+    assert badge_server.requests[0] == "/assertions/1"
     assert bot.api.violations == []
