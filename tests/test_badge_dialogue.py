@@ -337,3 +337,38 @@ def test_a_badge_is_matched_to_a_course_of_the_same_provider_only(catalog: Catal
     assert match_course(catalog, matcher, course.title, issuer) == course.id
     assert match_course(catalog, matcher, course.title, None) == course.id
     assert match_course(catalog, matcher, course.title, "Example Corp") is None
+
+
+def test_the_same_badge_twice_is_one_record_and_nobody_else_can_reach_it(
+    learner: Learner_, dialogue: Dialogue, database: Database, badge_server: BadgeServer
+) -> None:
+    from core.badge_records import learner_badge
+
+    url = host_badge(badge_server, "Some Workshop", "Some Academy")
+    learner.say(url)
+    learner.say(url)
+    [badge] = stored_badges(database)
+    other = Learner_(dialogue, telegram_id=2)
+    other.onboard(ENGLISH_TYPED_ONBOARDING)
+    assert "No badges yet" in other.say("/badges")
+    with database.unit_of_work() as session:
+        owner = session.exec(select(Learner).where(Learner.telegram_id == 1)).one()
+        stranger = session.exec(select(Learner).where(Learner.telegram_id == 2)).one()
+        assert badge.id is not None
+        assert learner_badge(session, owner.id or 0, badge.id) is not None
+        assert learner_badge(session, stranger.id or 0, badge.id) is None
+
+
+def test_a_verifier_bug_fails_closed_and_the_learner_still_gets_an_answer(
+    learner: Learner_, database: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from core.badges import ob2
+
+    def broken(*_args: object) -> None:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(ob2, "verify_assertion_json", broken)
+    text = learner.say('{"@context": "https://w3id.org/openbadges/v2", "id": "https://x.example/a"}')
+    assert "couldn't verify" in text and "could not be processed" in text
+    assert stored_badges(database)[-1].status is BadgeStatus.UNVERIFIABLE
+    assert any("badge verification failed" in record.getMessage() for record in caplog.records)

@@ -31,8 +31,9 @@ def test_ordinary_text_is_not_a_badge(text: str) -> None:
     assert from_text(text) is None
 
 
-def test_oversized_text_is_not_a_badge() -> None:
+def test_oversized_or_absurdly_nested_text_is_not_a_badge() -> None:
     assert from_text('{"a": "' + "x" * (3 * 1024 * 1024) + '"}') is None
+    assert from_text('{"a":' * 3000 + "1" + "}" * 3000) is None
 
 
 def test_files() -> None:

@@ -47,7 +47,7 @@ def from_text(text: str) -> Evidence | None:
     if stripped.startswith("{"):
         try:
             document = json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested thousands deep: nobody's badge
             return None
         return Evidence(EvidenceKind.JSON, stripped) if isinstance(document, dict) else None
     if _COMPACT_JWS.match(stripped):

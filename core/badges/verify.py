@@ -64,6 +64,10 @@ class BadgeVerifier:
         except FetchError as exc:
             report = Report(format="unknown", source_url=evidence.source_url)
             report.add(Check.skipped("fetch", exc.reason))
+        except Exception:  # a verifier bug on hostile input fails closed: logged, never "verified"
+            log.exception("badge verification failed (%s)", evidence.kind.value)
+            report = Report(format="unknown", source_url=evidence.source_url)
+            report.add(Check.skipped("format", "this badge could not be processed"))
         for warning in run.fetch.warnings:
             report.add(Check.passed("fetch", warning, required=False))
         if report.source_url is None:
