@@ -12,7 +12,10 @@ the database is the only shared state, as it already is between bot processes.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
+import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Protocol
 
@@ -23,10 +26,15 @@ from core.dialogue.engine import Dialogue
 from core.dialogue.messages import Identity, Inbound, Reply
 from core.settings import Settings
 
+log = logging.getLogger(__name__)
+WARM_UP_TASK_SECONDS = 0.02
+WARM_UP_TIMEOUT_SECONDS = 60.0
 _worker_dialogue: Dialogue | None = None
 
 
 class DialogueRunner(Protocol):
+    async def start(self) -> None: ...
+
     async def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]: ...
 
     def close(self) -> None: ...
@@ -37,6 +45,9 @@ class ThreadRunner:
 
     def __init__(self, dialogue: Dialogue) -> None:
         self.dialogue = dialogue
+
+    async def start(self) -> None:
+        """Nothing to prepare: the dialogue is already built in this process."""
 
     async def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]:
         return await asyncio.to_thread(self.dialogue.handle, identity, inbound)
@@ -59,6 +70,12 @@ def _start_worker(settings: Settings) -> None:
     )
 
 
+def _worker_pid() -> int:
+    """A worker that answers has built its dialogue; the short wait spreads a batch over workers."""
+    time.sleep(WARM_UP_TASK_SECONDS)
+    return os.getpid()
+
+
 def _handle_in_worker(identity: Identity, inbound: Inbound) -> list[Reply]:
     assert _worker_dialogue is not None  # noqa: S101  (set by the pool's initializer)
     return _worker_dialogue.handle(identity, inbound)
@@ -68,12 +85,30 @@ class ProcessRunner:
     """The dialogue in ``processes`` worker processes (spawned, so nothing is shared by accident)."""
 
     def __init__(self, settings: Settings, processes: int) -> None:
+        self.processes = processes
+        self.worker_pids: set[int] = set()
         self.pool = ProcessPoolExecutor(
             max_workers=processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
             initargs=(settings,),
         )
+
+    async def start(self) -> None:
+        """Spawn every worker and wait until each has built its dialogue (about a second each).
+
+        The pool would otherwise spawn them on the first learner messages, which would then wait
+        for imports and the catalog.  Batches of short tasks go out until every worker has answered.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + WARM_UP_TIMEOUT_SECONDS
+        while len(self.worker_pids) < self.processes and loop.time() < deadline:
+            batch = [loop.run_in_executor(self.pool, _worker_pid) for _ in range(self.processes)]
+            self.worker_pids.update(await asyncio.gather(*batch))
+        if len(self.worker_pids) < self.processes:
+            log.warning(
+                "only %d of %d dialogue workers were ready at start-up", len(self.worker_pids), self.processes
+            )
 
     async def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]:
         return await asyncio.get_running_loop().run_in_executor(

@@ -20,6 +20,8 @@ async def test_process_workers_answer_and_share_the_database(tmp_path: Path) -> 
     runner = runner_for(settings, dialogue)
     assert isinstance(runner, ProcessRunner)
     try:
+        await runner.start()  # spawned and built before the first learner
+        assert len(runner.worker_pids) == 1
         replies = await runner.handle(Identity(telegram_id=77), Inbound.from_text("/start"))
         assert "Question 1 of 11" in replies[-1].text
         replies = await runner.handle(Identity(telegram_id=77), Inbound.from_text("data analyst"))
@@ -35,3 +37,16 @@ def test_zero_processes_means_threads(tmp_path: Path) -> None:
     settings = load_settings(dialogue_processes=0)
     dialogue = Dialogue(Database(f"sqlite:///{tmp_path / 'x.db'}"), load_catalog(SHIPPED_DATA_DIR))
     assert isinstance(runner_for(settings, dialogue), ThreadRunner)
+
+
+async def test_start_brings_up_every_worker(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'workers.db'}"
+    Database(url).upgrade()
+    settings = load_settings(database_url=url, dialogue_processes=2)
+    runner = ProcessRunner(settings, 2)
+    try:
+        await runner.start()
+        assert len(runner.worker_pids) == 2
+        assert all(Path(f"/proc/{pid}").exists() for pid in runner.worker_pids)
+    finally:
+        runner.close()

@@ -239,6 +239,7 @@ def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Applicati
     proactive = Proactive(settings, dialogue)
 
     async def started(app: Application) -> None:  # type: ignore[type-arg]
+        await channel.runner.start()
         await channel.set_commands(app)
         await proactive.start()
 
