@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from telegram import BotCommand, InputFile, KeyboardButton, Message, ReplyKeyboardMarkup, Update
-from telegram.constants import ChatType
+from telegram.constants import ChatAction, ChatType
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
@@ -30,6 +30,7 @@ from bot.telegram.request import ClientPoolRequest
 from bot.workers import DialogueRunner, build_dialogue, runner_for
 from core.catalog import Catalog
 from core.db import Database
+from core.dialogue.badges import evidence_of
 from core.dialogue.engine import Dialogue
 from core.dialogue.messages import Attachment, Identity, Inbound, InboundKind, Reply
 from core.i18n import LANGUAGES, normalize_language, t
@@ -134,12 +135,20 @@ class TelegramChannel:
         async with lock:
             if inbound.kind is InboundKind.FILE:
                 inbound = replace(inbound, attachment=await read_attachment(update.effective_message))
+            if evidence_of(inbound) is not None:  # checking a badge can take seconds: show "typing..."
+                await self._typing(context, chat.id)
             identity = Identity(telegram_id=user.id, language_code=user.language_code)
             replies = await self.runner.handle(identity, inbound)
             for reply in replies:
                 await self.send(context, chat.id, reply)
         if not lock.locked():
             self._locks.pop(user.id, None)
+
+    async def _typing(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+        try:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError as exc:  # only a courtesy: the answer still comes
+            log.info("chat action failed for chat %s: %s", chat_id, exc)
 
     async def _answer_callback(self, update: Update) -> None:
         try:

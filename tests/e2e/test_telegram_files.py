@@ -214,4 +214,5 @@ async def test_a_baked_badge_sent_as_a_document_is_verified(
     )
     assert any("✅ Verified: “Spreadsheet Basics” from Some Academy" in text for text in replies), replies
     assert badge_server.requests[0] == "/assertions/1"
+    assert methods(bot, "sendChatAction") == [{"chat_id": 91, "action": "typing"}]  # while it checks
     assert bot.api.violations == []
