@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -76,8 +77,18 @@ def record_verified(
     matched = match_course(catalog, matcher, report.badge_name, report.issuer_name)
     badge.course_id = course_hint or matched or badge.course_id  # "done" on a plan item names the course
     session.add(badge)
-    credit(session, catalog, profile, badge, now)
+    credit(session, catalog, profile, badge, now, declared=skills_named(matcher, report.skills))
     return badge
+
+
+def skills_named(matcher: Matcher, names: Sequence[str]) -> list[str]:
+    """Taxonomy skills for the tags and alignments a badge declares (confident matches only)."""
+    found: list[str] = []
+    for name in names:
+        skills = matcher.match(name, limit=1).skills
+        if skills and skills[0].score >= CONFIDENT_SCORE and skills[0].id not in found:
+            found.append(skills[0].id)
+    return found
 
 
 def record_self_reported(
@@ -116,17 +127,26 @@ def apply_report(badge: Badge, report: Report, *, evidence_text: str, now: dt.da
 
 
 def credit(
-    session: Session, catalog: Catalog, profile: LearnerProfile, badge: Badge, now: dt.datetime
+    session: Session,
+    catalog: Catalog,
+    profile: LearnerProfile,
+    badge: Badge,
+    now: dt.datetime,
+    *,
+    declared: Sequence[str] = (),
 ) -> None:
-    """A badge that is not invalid finishes its course in the plan and adds the course's skills."""
-    if badge.status is BadgeStatus.INVALID or badge.course_id not in catalog.courses:
+    """A badge that is not invalid finishes its course in the plan and adds the course's skills, or,
+    with no course, the ``declared`` skills (taxonomy ids from the badge's tags and alignments)."""
+    if badge.status is BadgeStatus.INVALID:
         badge.skills = []
         return
-    skills = list(catalog.courses[badge.course_id].skills)
-    badge.skills = skills
+    course = catalog.courses.get(badge.course_id or "")
+    badge.skills = list(course.skills) if course is not None else list(declared)
     held = list(profile.skills_held)
-    profile.skills_held = held + [skill for skill in skills if skill not in held]
+    profile.skills_held = held + [skill for skill in badge.skills if skill not in held]
     profile.updated_at = now
+    if course is None:
+        return
     plan = active_plan(session, profile.learner_id)
     for row in plan_items(session, plan) if plan is not None else []:
         if row.course_id == badge.course_id and row.status is not PlanItemStatus.DONE:

@@ -55,7 +55,14 @@ def first_plan_course(database: Database, catalog: Catalog) -> tuple[str, str, s
 
 
 def host_badge(
-    server: BadgeServer, name: str, issuer: str, *, number: int = 1, email: str = EMAIL, **extra: object
+    server: BadgeServer,
+    name: str,
+    issuer: str,
+    *,
+    number: int = 1,
+    email: str = EMAIL,
+    badge_class: dict[str, object] | None = None,
+    **extra: object,
 ) -> str:
     """An OB 2.0 hosted assertion (with its BadgeClass and issuer Profile); returns its URL."""
     issuer_url = server.route(
@@ -80,6 +87,7 @@ def host_badge(
             "image": server.https_url("/image.png"),
             "criteria": {"narrative": "Finish every module."},
             "issuer": issuer_url,
+            **(badge_class or {}),
         },
     )
     salt = "pepper"
@@ -372,3 +380,32 @@ def test_a_verifier_bug_fails_closed_and_the_learner_still_gets_an_answer(
     assert "couldn't verify" in text and "could not be processed" in text
     assert stored_badges(database)[-1].status is BadgeStatus.UNVERIFIABLE
     assert any("badge verification failed" in record.getMessage() for record in caplog.records)
+
+
+def test_a_badge_with_no_catalog_course_still_adds_the_skills_it_declares(
+    learner: Learner_, database: Database, badge_server: BadgeServer
+) -> None:
+    alignments = [{"targetName": "Data visualization", "targetUrl": "https://example.org/dataviz"}]
+    url = host_badge(
+        badge_server,
+        "Weekend Workshop",
+        "Some Academy",
+        badge_class={"tags": ["SQL", "Underwater basket weaving"], "alignment": alignments},
+    )
+    text = learner.say(url)
+    assert "matches no course in my catalog, but its skills (SQL and Data visualization)" in text
+    [badge] = stored_badges(database)
+    assert (badge.course_id, badge.skills) == (None, ["sql", "data-visualization"])
+    with database.unit_of_work() as session:
+        held = session.exec(select(LearnerProfile)).one().skills_held
+    assert {"sql", "data-visualization"} <= set(held)
+
+
+def test_declared_skills_come_from_tags_and_alignments_of_either_version() -> None:
+    from core.badges.report import declared_skills
+
+    ob3_achievement = {"tag": ["Python", " "], "alignment": [{"targetName": "SQL"}, {"targetUrl": "x"}]}
+    ob2_badge_class = {"tags": "Excel", "alignment": {"targetName": "Excel"}}
+    assert declared_skills(ob3_achievement) == ["Python", "SQL"]
+    assert declared_skills(ob2_badge_class) == ["Excel"]
+    assert declared_skills("not a badge") == []

@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from core.badges.fetcher import JSON_TYPES, FetchError
 from core.badges.recipient import hash_algorithm, identity_matches
-from core.badges.report import Check, Report
+from core.badges.report import Check, Report, declared_skills
 from core.badges.run import VerificationRun
 
 OB2_CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
@@ -343,6 +343,7 @@ def _badge_and_issuer(
         return None
     report.badge_name = badge["name"]
     report.badge_description = badge.get("description") if isinstance(badge.get("description"), str) else None
+    report.skills = declared_skills(badge)
     issuer_ref = badge.get("issuer")
     issuer_id = issuer_ref.get("id") if isinstance(issuer_ref, dict) else issuer_ref
     if not _is_http_url(issuer_id):

@@ -23,7 +23,7 @@ from core.badges.canonical import CanonicalizationError
 from core.badges.contexts import PINNED, ContextError
 from core.badges.data_integrity import CLOCK_SKEW, DateError, parse_datetime
 from core.badges.jsonld_safety import undefined_properties
-from core.badges.report import Check, Outcome, Report
+from core.badges.report import Check, Outcome, Report, declared_skills
 
 if TYPE_CHECKING:
     from core.badges.run import VerificationRun
@@ -81,6 +81,7 @@ def _describe(report: Report, credential: Mapping[str, Any]) -> None:
     achievement = _achievement(credential)
     report.badge_name = _text(achievement.get("name")) or _text(credential.get("name"))
     report.badge_description = _text(achievement.get("description")) or _text(credential.get("description"))
+    report.skills = declared_skills(achievement)
     report.issued = _date_or_none(credential, ("validFrom", "issuanceDate", "awardedDate"))
     report.expires = _date_or_none(credential, ("validUntil", "expirationDate"))
 

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+MAX_DECLARED_SKILLS = 20
+MAX_SKILL_NAME = 100
+
 
 class Outcome(StrEnum):
     PASSED = "passed"
@@ -66,6 +69,7 @@ class Report:
     issued: dt.datetime | None = None
     expires: dt.datetime | None = None
     source_url: str | None = None
+    skills: list[str] = field(default_factory=list)  # tags and alignment names the badge declares
     credential: Any = None  # the original badge document (dict) or token (str), kept for export
 
     def add(self, check: Check) -> Check:
@@ -106,6 +110,23 @@ class Report:
                 for check in self.checks
             ],
         }
+
+
+def declared_skills(badge: Any) -> list[str]:
+    """Skill names an OB 2.0 BadgeClass or OB 3.0 Achievement declares: its tags (``tags`` / ``tag``)
+    and the ``targetName`` of each alignment.  Display and matching only; nothing is trusted."""
+    if not isinstance(badge, dict):
+        return []
+    names: list[Any] = []
+    for key in ("tags", "tag"):
+        value = badge.get(key)
+        names.extend(value if isinstance(value, list) else [value])
+    alignments = badge.get("alignment")
+    for alignment in alignments if isinstance(alignments, list) else [alignments]:
+        if isinstance(alignment, dict):
+            names.append(alignment.get("targetName"))
+    found = [name.strip()[:MAX_SKILL_NAME] for name in names if isinstance(name, str) and name.strip()]
+    return list(dict.fromkeys(found))[:MAX_DECLARED_SKILLS]
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

@@ -117,15 +117,18 @@ class BadgeDesk:
         return ctx.text("badges.reason.nothing")
 
     def credit_text(self, ctx: Context, badge: Badge) -> str:
-        if badge.course_id not in self.dialogue.catalog.courses:
-            return ctx.text("badges.no_course")
         catalog = self.dialogue.catalog
-        skills = [catalog.skills[s].name.get(ctx.language) for s in badge.skills if s in catalog.skills]
-        return ctx.text(
-            "badges.credited",
-            course=catalog.courses[badge.course_id].title,
-            skills=join_list(skills, ctx.language) or "-",
+        skills = join_list(
+            [catalog.skills[s].name.get(ctx.language) for s in badge.skills if s in catalog.skills],
+            ctx.language,
         )
+        if badge.course_id in catalog.courses:
+            return ctx.text(
+                "badges.credited", course=catalog.courses[badge.course_id].title, skills=skills or "-"
+            )
+        if skills:
+            return ctx.text("badges.credited_skills", skills=skills)
+        return ctx.text("badges.no_course")
 
     # -- /badges --------------------------------------------------------------------------------
 
@@ -196,7 +199,8 @@ class BadgeDesk:
         report = self.dialogue.verifier.verify(evidence, ctx.profile.email)
         now = self.dialogue.clock()
         badge_records.apply_report(badge, report, evidence_text=badge.raw_evidence or "", now=now)
-        badge_records.credit(ctx.session, self.dialogue.catalog, ctx.profile, badge, now)
+        declared = badge_records.skills_named(self.dialogue.matcher, report.skills)
+        badge_records.credit(ctx.session, self.dialogue.catalog, ctx.profile, badge, now, declared=declared)
         return [Reply(self.outcome_text(ctx, badge, report))]
 
     # -- adding ---------------------------------------------------------------------------------
