@@ -87,12 +87,19 @@ class Report:
         return Status.VERIFIED
 
     @property
+    def deciding_check(self) -> Check | None:
+        """The check behind a status other than verified: the first failure, else the first required
+        skip (None when verified, or when there were no checks at all)."""
+        failed = [check for check in self.checks if check.result is Outcome.FAILED]
+        skipped = [check for check in self.checks if check.result is Outcome.SKIPPED and check.required]
+        return (failed or skipped or [None])[0]
+
+    @property
     def reason(self) -> str:
-        """The one line that explains the status: the first failure, else the first required skip."""
-        for outcome in (Outcome.FAILED, Outcome.SKIPPED):
-            for check in self.checks:
-                if check.result is outcome and (outcome is Outcome.FAILED or check.required):
-                    return f"{check.name}: {check.detail}"
+        """The one line that explains the status."""
+        check = self.deciding_check
+        if check is not None:
+            return f"{check.name}: {check.detail}"
         return "all checks passed" if self.checks else "nothing could be checked"
 
     def to_json(self) -> dict[str, Any]:

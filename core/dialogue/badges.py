@@ -17,7 +17,7 @@ from sqlmodel import delete
 
 from core import badge_records
 from core.badges.evidence import Evidence, EvidenceKind, from_file, from_text
-from core.badges.report import Outcome, Report
+from core.badges.report import Report
 from core.dialogue.messages import Attachment, Inbound, InboundKind, Reply
 from core.dialogue.steps import Context, Option, Question
 from core.i18n import join_list
@@ -109,12 +109,11 @@ class BadgeDesk:
 
     def reason_text(self, ctx: Context, report: Report) -> str:
         """The deciding check, named in the learner's language, with the verifier's detail."""
-        for outcome in (Outcome.FAILED, Outcome.SKIPPED):
-            for check in report.checks:
-                if check.result is outcome and (outcome is Outcome.FAILED or check.required):
-                    label = ctx.text(f"badges.check.{check.name if check.name in KNOWN_CHECKS else 'format'}")
-                    return ctx.text(f"badges.reason.{outcome.value}", check=label, detail=check.detail)
-        return ctx.text("badges.reason.nothing")
+        check = report.deciding_check
+        if check is None:
+            return ctx.text("badges.reason.nothing")
+        label = ctx.text(f"badges.check.{check.name if check.name in KNOWN_CHECKS else 'format'}")
+        return ctx.text(f"badges.reason.{check.result.value}", check=label, detail=check.detail)
 
     def credit_text(self, ctx: Context, badge: Badge) -> str:
         catalog = self.dialogue.catalog
