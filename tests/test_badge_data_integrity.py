@@ -20,12 +20,12 @@ import base58
 import pytest
 from nacl.signing import SigningKey
 
-from core.badges import data_integrity
+from core.badges import data_integrity, encoding
 from core.badges.contexts import ContextStore
 from core.badges.data_integrity import SUITES, ProofError, verify_proofs, verify_signature
 from core.badges.fetcher import Fetched, FetchError
 from core.badges.keys import VerificationKey, resolve_key
-from core.badges.report import Outcome
+from core.badges.report import Check, Outcome
 from core.badges.run import VerificationRun
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -334,3 +334,13 @@ def test_an_unknown_context_in_a_signed_document_is_never_fetched(
     check = verify_signature(signed, signed["proof"], key, make_run(contexts, fetch))
     assert (check.name, check.result) == ("context", Outcome.SKIPPED)
     assert fetch.requests == []
+
+
+def test_a_huge_proof_value_is_refused_before_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Base58 decoding is quadratic: a 100,000-character proofValue is never handed to the decoder."""
+    decoded: list[str] = []
+    monkeypatch.setattr(encoding.base58, "b58decode", lambda text: decoded.append(text) or b"")
+    with pytest.raises(data_integrity.ProofError) as raised:
+        data_integrity.decode_proof_value("z" + "2" * 100_000, "the proof")
+    assert decoded == []
+    assert raised.value.check == Check.failed("signature", "the proof has a proofValue that is not base58")

@@ -25,11 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-import base58
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from core.badges.canonical import CanonicalizationError, jcs, rdfc
 from core.badges.contexts import ContextError
+from core.badges.encoding import base58btc
 from core.badges.keys import KeyResolutionError, VerificationKey, resolve_key
 from core.badges.report import Check
 
@@ -96,8 +96,8 @@ def decode_proof_value(value: object, label: str) -> bytes:
     if not isinstance(value, str) or not value.startswith("z"):
         raise ProofError(Check.failed("signature", f"{label} has no base58btc (z...) proofValue"))
     try:
-        signature = base58.b58decode(value[1:])
-    except ValueError:
+        signature = base58btc(value)
+    except ValueError:  # not base58, or far too long to be a signature
         raise ProofError(Check.failed("signature", f"{label} has a proofValue that is not base58")) from None
     if len(signature) != ED25519_SIGNATURE_BYTES:
         raise ProofError(Check.failed("signature", f"{label} has a proofValue of the wrong length"))

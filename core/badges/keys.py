@@ -32,7 +32,6 @@ the badge is then *invalid*.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -40,7 +39,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, unquote
 
-import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
@@ -49,6 +47,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from nacl.exceptions import CryptoError
 from nacl.signing import VerifyKey
 
+from core.badges.encoding import MAX_BASE58_CHARS, base58_bytes, base58btc, base64url
 from core.badges.fetcher import JSON_TYPES, FetchError
 
 if TYPE_CHECKING:
@@ -65,7 +64,6 @@ _MULTICODECS: dict[bytes, tuple[AlgorithmFamily, int]] = {
     b"\xed\x01": ("Ed25519", 32),  # ed25519-pub
     b"\x80\x24": ("P-256", 33),  # p256-pub, compressed point
 }
-_MAX_ENCODED_KEY = 256  # base58 decoding is quadratic: refuse absurd inputs before decoding
 _MIN_RSA_BITS = 2048
 _PRIVATE_JWK_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
 _DID_WEB_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?")
@@ -151,10 +149,10 @@ def resolve_key(
 
 def _decode_multikey(value: Any) -> PublicKey:
     """A ``z``-multibase (base58btc) multicodec public key, as in did:key and ``publicKeyMultibase``."""
-    if not isinstance(value, str) or not value.startswith("z") or len(value) > _MAX_ENCODED_KEY:
+    if not isinstance(value, str) or not value.startswith("z") or len(value) > MAX_BASE58_CHARS:
         raise KeyResolutionError("the key is not a base58btc multibase value")
     try:
-        raw = base58.b58decode(value[1:])
+        raw = base58btc(value)
     except ValueError as exc:
         raise KeyResolutionError("the key is not valid base58") from exc
     for prefix, (family, size) in _MULTICODECS.items():
@@ -293,10 +291,10 @@ def _ed25519_2020_method(method: Mapping[str, Any]) -> PublicKey:
 
 def _ed25519_2018_method(method: Mapping[str, Any]) -> PublicKey:
     value = method.get("publicKeyBase58")
-    if not isinstance(value, str) or len(value) > _MAX_ENCODED_KEY:
+    if not isinstance(value, str) or len(value) > MAX_BASE58_CHARS:
         raise KeyResolutionError("the Ed25519VerificationKey2018 has no publicKeyBase58")
     try:
-        return _raw_key("Ed25519", base58.b58decode(value))
+        return _raw_key("Ed25519", base58_bytes(value))
     except ValueError as exc:
         raise KeyResolutionError("the publicKeyBase58 is not valid base58") from exc
 
@@ -336,7 +334,7 @@ def _b64url(value: Any) -> bytes:
     if not isinstance(value, str) or len(value) > 2048:
         raise KeyResolutionError("a JWK member is missing or too long")
     try:
-        return base64.b64decode(value + "=" * (-len(value) % 4), altchars=b"-_", validate=True)
+        return base64url(value)
     except binascii.Error as exc:
         raise KeyResolutionError("a JWK member is not base64url") from exc
 

@@ -19,7 +19,6 @@ Checking the status list credential's own proof is NOT done here (a caller may c
 
 from __future__ import annotations
 
-import base64
 import binascii
 import datetime as dt
 import re
@@ -28,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core.badges.encoding import base64url
 from core.badges.fetcher import JSON_TYPES, FetchError
 from core.badges.report import Check, Outcome
 
@@ -112,7 +112,7 @@ def decode_bitstring(encoded: Any, *, limit: int = MAX_BITSTRING_BYTES) -> bytes
         raise NotCheckable("the status list's encodedList is not GZIP'd base64url")
     text = encoded.removeprefix("u")
     try:
-        compressed = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+        compressed = base64url(text)
     except binascii.Error as error:
         raise NotCheckable("the status list's encodedList is not valid base64url") from error
     decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
