@@ -17,6 +17,7 @@ from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
 from core.badges import ob3, vc_jwt
 from core.badges.contexts import ContextStore
+from core.badges.json_values import issuer_id
 from core.badges.report import Outcome, Report, Status
 from tests.fakes.badge_server import BadgeServer
 from tests.test_badge_data_integrity import StaticSession, make_run
@@ -297,7 +298,7 @@ def _simple_jwt(shared_dir: Path) -> str:
 def test_1edtech_simple_jwt_folds_its_claims_into_the_credential(shared_dir: Path) -> None:
     read = vc_jwt.read_token(_simple_jwt(shared_dir))
     assert read.header == {"alg": "RS256", "typ": "JWT"}
-    assert vc_jwt.issuer_id_of(read.credential) == "https://example.edu/issuers/565049"
+    assert issuer_id(read.credential) == "https://example.edu/issuers/565049"
     assert read.credential["id"] == "http://example.edu/credentials/3732"
     assert read.credential["issuanceDate"] == "2010-01-01T00:00:00Z"
     assert read.credential["credentialSubject"]["id"] == "did:example:ebfeb1f712ebc6f1c276e12ec21"

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from core.badges.canonical import CanonicalizationError, jcs, rdfc
 from core.badges.contexts import ContextError
 from core.badges.encoding import base58btc
+from core.badges.json_values import as_list
 from core.badges.keys import KeyResolutionError, VerificationKey, resolve_key
 from core.badges.report import Check
 
@@ -121,7 +122,7 @@ def unsecured_document(
             raise ProofError(Check.failed("signature", f"{label} chains to a proof that is not there"))
         document["proof"] = chained
     if "@context" in proof:
-        own, declared = _as_list(proof["@context"]), _as_list(credential.get("@context"))
+        own, declared = as_list(proof["@context"]), as_list(credential.get("@context"))
         if declared[: len(own)] != own:
             raise ProofError(Check.failed("signature", f"{label} declares contexts the document does not"))
         document["@context"] = proof["@context"]
@@ -251,7 +252,3 @@ def parse_datetime(value: object, field: str) -> dt.datetime | None:
     except ValueError:
         raise DateError(f"{field} is not a valid date-time") from None
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
-def _as_list(value: object) -> list[object]:
-    return value if isinstance(value, list) else [value]

@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from core.badges.fetcher import JSON_TYPES, FetchError
+from core.badges.json_values import as_list, id_of
 from core.badges.recipient import hash_algorithm, identity_matches
 from core.badges.report import Check, Report, declared_skills
 from core.badges.run import VerificationRun
@@ -192,8 +193,8 @@ def _check_hosted_scope(assertion_url: str, issuer: dict[str, Any], report: Repo
     """The assertion id must be in the issuer's declared scope, or on the issuer id's own host."""
     policy = issuer.get("verification")
     policy = policy if isinstance(policy, dict) else {}
-    starts_with = [value for value in _list_of(policy.get("startsWith")) if isinstance(value, str)]
-    allowed = [value.lower() for value in _list_of(policy.get("allowedOrigins")) if isinstance(value, str)]
+    starts_with = [value for value in as_list(policy.get("startsWith")) if isinstance(value, str)]
+    allowed = [value.lower() for value in as_list(policy.get("allowedOrigins")) if isinstance(value, str)]
     host = _host(assertion_url)
     if not starts_with and not allowed:
         if host != _host(issuer["id"]):
@@ -272,7 +273,7 @@ def _verify_signature(
 def _listed_keys(issuer: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
     """Key id -> the key object when the issuer embeds it (its Profile was fetched from its id)."""
     listed: dict[str, dict[str, Any] | None] = {}
-    for entry in _list_of(issuer.get("publicKey")):
+    for entry in as_list(issuer.get("publicKey")):
         if isinstance(entry, str):
             listed[entry] = None
         elif isinstance(entry, dict) and isinstance(entry.get("id"), str):
@@ -317,7 +318,7 @@ def _check_revocation_list(
     if revocations is None:
         return
     identifiers = {("id", assertion.get("id")), ("uid", assertion.get("uid"))} - {("id", None), ("uid", None)}
-    for entry in _list_of(revocations.get("revokedAssertions")):
+    for entry in as_list(revocations.get("revokedAssertions")):
         if isinstance(entry, str):
             entry = {"id": entry}
         if isinstance(entry, dict) and any(entry.get(field) == value for field, value in identifiers):
@@ -338,21 +339,20 @@ def _badge_and_issuer(
         badge = _fetch_object(badge, "the BadgeClass", "fetch", run, report)
     if not isinstance(badge, dict):
         return None
-    if "BadgeClass" not in _list_of(badge.get("type")) or not isinstance(badge.get("name"), str):
+    if "BadgeClass" not in as_list(badge.get("type")) or not isinstance(badge.get("name"), str):
         report.add(Check.failed("properties", "the badge is not a BadgeClass with a name"))
         return None
     report.badge_name = badge["name"]
     report.badge_description = badge.get("description") if isinstance(badge.get("description"), str) else None
     report.skills = declared_skills(badge)
-    issuer_ref = badge.get("issuer")
-    issuer_id = issuer_ref.get("id") if isinstance(issuer_ref, dict) else issuer_ref
+    issuer_id = id_of(badge.get("issuer"))
     if not _is_http_url(issuer_id):
         report.add(Check.failed("issuer", "the BadgeClass does not name its issuer by an HTTP(S) id"))
         return None
     issuer = _fetch_object(issuer_id, "the issuer profile", "issuer", run, report, same_id=True)
     if issuer is None:
         return None
-    if not {"Issuer", "Profile"} & set(_list_of(issuer.get("type"))):
+    if not {"Issuer", "Profile"} & set(as_list(issuer.get("type"))):
         report.add(Check.failed("issuer", "the issuer document is not an Issuer Profile"))
         return None
     report.issuer_id = issuer_id
@@ -404,7 +404,7 @@ def _fetch_object(
 
 
 def _context_is_v2(document: dict[str, Any], report: Report) -> bool:
-    contexts = _list_of(document.get("@context"))
+    contexts = as_list(document.get("@context"))
     if any(context in OB2_CONTEXTS for context in contexts):
         return True
     version = _legacy_version(document, contexts)
@@ -431,7 +431,7 @@ def _legacy_version(document: dict[str, Any], contexts: list[Any]) -> str | None
 
 def _assertion_properties(assertion: dict[str, Any], report: Report) -> bool:
     problems = []
-    if "Assertion" not in _list_of(assertion.get("type")):
+    if "Assertion" not in as_list(assertion.get("type")):
         problems.append("type is not Assertion")
     if not isinstance(assertion.get("id"), str):
         problems.append("id is missing")
@@ -451,7 +451,7 @@ def _assertion_properties(assertion: dict[str, Any], report: Report) -> bool:
 
 def _verification_type(assertion: dict[str, Any]) -> str | None:
     verification = assertion.get("verification", assertion.get("verify"))
-    types = _list_of(verification.get("type")) if isinstance(verification, dict) else []
+    types = as_list(verification.get("type")) if isinstance(verification, dict) else []
     found = {_VERIFICATION_TYPES.get(str(value).lower()) for value in types} - {None}
     return found.pop() if len(found) == 1 else None
 
@@ -523,13 +523,6 @@ def _json_object(body: bytes | None) -> dict[str, Any] | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
-
-
-def _list_of(value: Any) -> list[Any]:
-    """JSON-LD "multiple values allowed": a scalar is a one-item list (the single-entry revocation case)."""
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def _reason(document: dict[str, Any] | None) -> str:

@@ -22,6 +22,7 @@ from core.badges import data_integrity, recipient, status, vc_jwt
 from core.badges.canonical import CanonicalizationError
 from core.badges.contexts import PINNED, ContextError
 from core.badges.data_integrity import CLOCK_SKEW, DateError, parse_datetime
+from core.badges.json_values import as_list, dicts, issuer_id, strings
 from core.badges.jsonld_safety import undefined_properties
 from core.badges.report import Check, Outcome, Report, declared_skills
 
@@ -67,8 +68,8 @@ def _format(credential: Mapping[str, Any], securing: str) -> str:
 
 
 def _is_open_badge(credential: Mapping[str, Any]) -> bool:
-    contexts = _as_list(credential.get("@context"))
-    return bool(OB3_TYPES & set(_strings(credential.get("type")))) or any(
+    contexts = as_list(credential.get("@context"))
+    return bool(OB3_TYPES & set(strings(credential.get("type")))) or any(
         isinstance(context, str) and context.startswith(OB3_CONTEXT_PREFIX) for context in contexts
     )
 
@@ -76,7 +77,7 @@ def _is_open_badge(credential: Mapping[str, Any]) -> bool:
 def _describe(report: Report, credential: Mapping[str, Any]) -> None:
     """What the badge says about itself, for display; nothing here is trusted by a check."""
     issuer = credential.get("issuer")
-    report.issuer_id = vc_jwt.issuer_id_of(credential)
+    report.issuer_id = issuer_id(credential)
     report.issuer_name = _text(issuer.get("name")) if isinstance(issuer, dict) else None
     achievement = _achievement(credential)
     report.badge_name = _text(achievement.get("name")) or _text(credential.get("name"))
@@ -101,7 +102,7 @@ def _document_checks(
         report.add(Check.failed("format", problem))
         return False
     report.add(Check.passed("format", f"a W3C Verifiable Credential ({_data_model(credential)})"))
-    unknown = [url for url in _strings(credential["@context"]) if url not in PINNED]
+    unknown = [url for url in strings(credential["@context"]) if url not in PINNED]
     if unknown:
         report.add(
             Check.skipped("context", f"the context {unknown[0]} is not known here and was not fetched")
@@ -143,7 +144,7 @@ def _list_signature_problem(status_list: Mapping[str, Any], issuer: str, run: Ve
 
 def _only_jcs_proofs(credential: Mapping[str, Any]) -> bool:
     """Every proof is eddsa-jcs-2022 (what it claims; the proof check holds it to that)."""
-    proofs = _dicts(credential.get("proof"))
+    proofs = dicts(credential.get("proof"))
     return bool(proofs) and all(
         proof.get("type") == "DataIntegrityProof" and proof.get("cryptosuite") == "eddsa-jcs-2022"
         for proof in proofs
@@ -151,14 +152,14 @@ def _only_jcs_proofs(credential: Mapping[str, Any]) -> bool:
 
 
 def _format_problem(credential: Mapping[str, Any]) -> str | None:
-    contexts = _as_list(credential.get("@context"))
+    contexts = as_list(credential.get("@context"))
     if not contexts or contexts[0] not in (V1_CONTEXT, V2_CONTEXT):
         return "the first @context is not the W3C Verifiable Credentials context"
     if not all(isinstance(context, str | dict) for context in contexts):
         return "an @context entry is neither a URL nor an object"
-    if "VerifiableCredential" not in _strings(credential.get("type")):
+    if "VerifiableCredential" not in strings(credential.get("type")):
         return "the credential is not typed VerifiableCredential"
-    if vc_jwt.issuer_id_of(credential) is None:
+    if issuer_id(credential) is None:
         return "the credential names no issuer id"
     if not isinstance(credential.get("credentialSubject"), dict | list):
         return "the credential has no credentialSubject"
@@ -168,7 +169,7 @@ def _format_problem(credential: Mapping[str, Any]) -> str | None:
 
 
 def _data_model(credential: Mapping[str, Any]) -> str:
-    return "VCDM 2.0" if _as_list(credential.get("@context"))[0] == V2_CONTEXT else "VCDM 1.1"
+    return "VCDM 2.0" if as_list(credential.get("@context"))[0] == V2_CONTEXT else "VCDM 1.1"
 
 
 def _claim_checks(report: Report, credential: Mapping[str, Any], run: VerificationRun) -> None:
@@ -208,8 +209,8 @@ def _recipient_check(report: Report, credential: Mapping[str, Any], email: str |
     """The learner's email against the subject's hashed or plain email IdentityObjects."""
     identities = [
         identity
-        for subject in _dicts(credential.get("credentialSubject"))
-        for identity in _dicts(subject.get("identifier"))
+        for subject in dicts(credential.get("credentialSubject"))
+        for identity in dicts(subject.get("identifier"))
         if identity.get("identityType") == "emailAddress" and isinstance(identity.get("identityHash"), str)
     ]
     if email is None:
@@ -239,7 +240,7 @@ def _first(credential: Mapping[str, Any], names: tuple[str, ...]) -> tuple[objec
 
 
 def _achievement(credential: Mapping[str, Any]) -> Mapping[str, Any]:
-    for subject in _dicts(credential.get("credentialSubject")):
+    for subject in dicts(credential.get("credentialSubject")):
         achievement = subject.get("achievement")
         if isinstance(achievement, dict):
             return achievement
@@ -263,15 +264,3 @@ def _day(moment: dt.datetime) -> str:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
-
-
-def _as_list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
-
-
-def _strings(value: object) -> list[str]:
-    return [item for item in _as_list(value) if isinstance(item, str)]
-
-
-def _dicts(value: object) -> list[dict[str, Any]]:
-    return [item for item in _as_list(value) if isinstance(item, dict)]

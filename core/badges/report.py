@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from core.badges.json_values import dicts, strings
+
 MAX_DECLARED_SKILLS = 20
 MAX_SKILL_NAME = 100
 
@@ -124,15 +126,9 @@ def declared_skills(badge: Any) -> list[str]:
     and the ``targetName`` of each alignment.  Display and matching only; nothing is trusted."""
     if not isinstance(badge, dict):
         return []
-    names: list[Any] = []
-    for key in ("tags", "tag"):
-        value = badge.get(key)
-        names.extend(value if isinstance(value, list) else [value])
-    alignments = badge.get("alignment")
-    for alignment in alignments if isinstance(alignments, list) else [alignments]:
-        if isinstance(alignment, dict):
-            names.append(alignment.get("targetName"))
-    found = [name.strip()[:MAX_SKILL_NAME] for name in names if isinstance(name, str) and name.strip()]
+    names = [*strings(badge.get("tags")), *strings(badge.get("tag"))]
+    names += strings([alignment.get("targetName") for alignment in dicts(badge.get("alignment"))])
+    found = [name.strip()[:MAX_SKILL_NAME] for name in names if name.strip()]
     return list(dict.fromkeys(found))[:MAX_DECLARED_SKILLS]
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.badges.encoding import base64url
 from core.badges.fetcher import JSON_TYPES, FetchError
+from core.badges.json_values import as_list, id_of
 from core.badges.report import Check, Outcome
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def check_status(
     it does not verify (None when it does): a list whose signature fails proves nothing, so the
     revocation is then not checkable.  An unsigned list is used, and the detail says so.
     """
-    entries = _as_list(credential.get("credentialStatus"))
+    entries = as_list(credential.get("credentialStatus"))
     if not entries:
         return Check.skipped(NAME, NO_STATUS, required=False)
     context = _Context(credential, fetch, now or dt.datetime.now(dt.UTC), verify_list)
@@ -153,7 +154,7 @@ class _Context:
         verify_list: ListVerifier | None,
     ) -> None:
         self.credential = credential
-        self.issuer = _id_of(credential.get("issuer"))
+        self.issuer = id_of(credential.get("issuer"))
         self.fetch = fetch
         self.now = now
         self.verify_list = verify_list
@@ -166,7 +167,7 @@ class _Context:
         validity (``message``...); raises :class:`NotCheckable`."""
         if not isinstance(entry, Mapping):
             raise NotCheckable("a credentialStatus entry is not an object")
-        kinds = [kind for kind in _as_list(entry.get("type")) if isinstance(kind, str)]
+        kinds = [kind for kind in as_list(entry.get("type")) if isinstance(kind, str)]
         if "1EdTechRevocationList" in kinds:
             return self._revocation_list(entry)
         for kind in kinds:
@@ -186,15 +187,15 @@ class _Context:
         index = _index(entry.get("statusListIndex"))
         url = entry.get("statusListCredential")
         document = self._document(url)
-        if form.credential_type not in _as_list(document.get("type")):
+        if form.credential_type not in as_list(document.get("type")):
             raise NotCheckable(f"the status list is not a {form.credential_type}")
         self._require_issuer(document)
         self._require_current(document)
         source = self._list_source(str(url), document)
         subject = document.get("credentialSubject")
-        if not isinstance(subject, Mapping) or form.subject_type not in _as_list(subject.get("type")):
+        if not isinstance(subject, Mapping) or form.subject_type not in as_list(subject.get("type")):
             raise NotCheckable(f"the status list has no {form.subject_type} subject")
-        if purpose not in _as_list(subject.get("statusPurpose")):
+        if purpose not in as_list(subject.get("statusPurpose")):
             raise NotCheckable(f"the status list is not for {purpose}")
         key = str(url)
         if key not in self.bitstrings:
@@ -250,7 +251,7 @@ class _Context:
         return "the issuer's signed status list"
 
     def _require_issuer(self, document: Mapping[str, Any]) -> None:
-        if self.issuer is None or _id_of(document.get("issuer")) != self.issuer:
+        if self.issuer is None or id_of(document.get("issuer")) != self.issuer:
             raise NotCheckable("the status list is not published by the credential's issuer")
 
     def _require_current(self, document: Mapping[str, Any]) -> None:
@@ -297,16 +298,3 @@ def _reason(value: Any) -> str:
         return ""
     text = _EMAIL.sub("[address]", " ".join(value.split()))
     return ": " + (text if len(text) <= 120 else text[:119] + "…")
-
-
-def _id_of(value: Any) -> str | None:
-    """An issuer given as a string or as an object with an ``id``."""
-    if isinstance(value, Mapping):
-        value = value.get("id")
-    return value if isinstance(value, str) and value else None
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from core.badges.data_integrity import DateError, key_resolution_check, parse_datetime
+from core.badges.json_values import as_list, issuer_id
 from core.badges.keys import KeyResolutionError, VerificationKey, resolve_key
 from core.badges.report import Check
 
@@ -85,21 +86,15 @@ def verify_signature(token: Token, issuer_id: str, run: VerificationRun) -> list
     ]
 
 
-def issuer_id_of(credential: Mapping[str, Any]) -> str | None:
-    issuer = credential.get("issuer")
-    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    return issuer_id if isinstance(issuer_id, str) and issuer_id else None
-
-
 def credential_from_claims(payload: Mapping[str, Any]) -> dict[str, Any]:
     """The credential with the registered claims folded in (see the module docstring)."""
     source = payload.get("vc", payload)
     if not isinstance(source, dict) or "@context" not in source:
         raise TokenError(Check.failed("format", "the token carries no credential"))
     credential = {key: value for key, value in source.items() if key not in REGISTERED_CLAIMS}
-    v2 = V2_CONTEXT in _as_list(credential.get("@context"))
+    v2 = V2_CONTEXT in as_list(credential.get("@context"))
     issued, expires = ("validFrom", "validUntil") if v2 else ("issuanceDate", "expirationDate")
-    _fold(credential, "issuer", payload.get("iss"), issuer_id_of(credential), "iss")
+    _fold(credential, "issuer", payload.get("iss"), issuer_id(credential), "iss")
     _fold(credential, "id", payload.get("jti"), credential.get("id"), "jti")
     _fold(credential, issued, _claim_time(payload, "nbf"), credential.get(issued), "nbf")
     _fold(credential, expires, _claim_time(payload, "exp"), credential.get(expires), "exp")
@@ -203,7 +198,3 @@ def _signature_check(token: str, alg: str, key: VerificationKey) -> Check:
     except jwt.PyJWTError as error:
         return Check.failed("signature", f"the {alg} signature could not be checked ({type(error).__name__})")
     return Check.passed("signature", f"the {alg} signature is valid")
-
-
-def _as_list(value: object) -> list[object]:
-    return value if isinstance(value, list) else [value]

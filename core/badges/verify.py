@@ -29,6 +29,7 @@ from core.badges import baked, ob2, ob3, platforms
 from core.badges.contexts import ContextStore
 from core.badges.evidence import Evidence, EvidenceKind, from_text
 from core.badges.fetcher import JSON_TYPES, FetchError, FetchPolicy, SafeFetcher
+from core.badges.json_values import strings
 from core.badges.report import Check, Report
 from core.badges.run import VerificationRun
 from core.settings import SHIPPED_DATA_DIR
@@ -140,12 +141,8 @@ def _unrecognised(detail: str) -> Report:
 
 
 def _is_credential(document: dict[str, Any]) -> bool:
-    types = document.get("type", [])
-    types = [types] if isinstance(types, str) else types
-    contexts = document.get("@context", [])
-    contexts = [contexts] if isinstance(contexts, str) else contexts
-    return (isinstance(types, list) and VC_TYPE in types) or (
-        isinstance(contexts, list) and any(context in VC_CONTEXTS for context in contexts)
+    return VC_TYPE in strings(document.get("type")) or any(
+        context in VC_CONTEXTS for context in strings(document.get("@context"))
     )
 
 

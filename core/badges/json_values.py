@@ -1,0 +1,34 @@
+"""Reading JSON-LD-shaped values: a property may hold one value or a list of them, and an issuer
+may be a bare id or an object with an ``id``.  One reading for every verifier, so an assertion with
+a single ``revokedAssertions`` entry or a one-context ``@context`` is read the same everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def as_list(value: object) -> list[Any]:
+    """A list as it is; None as no values; anything else as a one-item list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def strings(value: object) -> list[str]:
+    return [item for item in as_list(value) if isinstance(item, str)]
+
+
+def dicts(value: object) -> list[dict[str, Any]]:
+    return [item for item in as_list(value) if isinstance(item, dict)]
+
+
+def id_of(value: object) -> str | None:
+    """The id of a node given as a string or as an object with an ``id`` (None when absent or empty)."""
+    if isinstance(value, Mapping):
+        value = value.get("id")
+    return value if isinstance(value, str) and value else None
+
+
+def issuer_id(credential: Mapping[str, Any]) -> str | None:
+    return id_of(credential.get("issuer"))
