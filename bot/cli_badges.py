@@ -18,14 +18,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core.badges.contexts import ContextStore
-from core.badges.evidence import Evidence, from_file, from_text
+from core.badges.evidence import MAX_FILE_BYTES, Evidence, from_file, from_text
 from core.badges.report import Outcome, Status
 from core.badges.verify import BadgeVerifier
 from core.settings import Settings
 
 EXIT_FOR_STATUS = {Status.VERIFIED: 0, Status.INVALID: 1, Status.UNVERIFIABLE: 3}
 EXIT_NOT_A_BADGE = 1
-MAX_INPUT_BYTES = 5 * 1024 * 1024
 MARKS = {Outcome.PASSED: "✓", Outcome.FAILED: "✗", Outcome.SKIPPED: "–"}
 
 
@@ -60,15 +59,19 @@ def evidence_from_argument(argument: str) -> Evidence | None:
     """A path to a file, or the text itself (link, JSON, JWS)."""
     path = Path(argument).expanduser()
     if len(argument) < 4096 and path.is_file():
-        data = path.read_bytes()[: MAX_INPUT_BYTES + 1]
-        return from_file(data, path.name) if len(data) <= MAX_INPUT_BYTES else None
+        with path.open("rb") as handle:  # never more than the limit into memory
+            data = handle.read(MAX_FILE_BYTES + 1)
+        return from_file(data, path.name) if len(data) <= MAX_FILE_BYTES else None
     return from_text(argument)
 
 
 def run_verify(settings: Settings, args: argparse.Namespace) -> int:
     evidence = evidence_from_argument(args.badge)
     if evidence is None:
-        print("not a badge: give a link, a JSON or JWS badge, or a baked PNG/SVG image (at most 5 MB)")
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        print(
+            f"not a badge: give a link, a JSON or JWS badge, or a baked PNG/SVG image (at most {limit} MiB)"
+        )
         return EXIT_NOT_A_BADGE
     verifier = BadgeVerifier.for_data_dir(settings.data_dir, test_hosts=settings.fetch_test_hosts)
     try:

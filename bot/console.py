@@ -19,11 +19,11 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from core.badges.evidence import MAX_FILE_BYTES
 from core.dialogue.engine import Dialogue
 from core.dialogue.messages import Attachment, Button, Identity, Inbound, InboundKind, Reply
 
 WIDTH = 88
-MAX_FILE_BYTES = 5 * 1024 * 1024  # as on Telegram: bigger files are not read
 SENDABLE_SUFFIXES = frozenset({".png", ".svg", ".json", ".jws", ".jwt", ".txt"})
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit"})
 

@@ -28,6 +28,7 @@ from bot.telegram.proactive import Proactive
 from bot.telegram.render import message_parts, valid_payload
 from bot.telegram.request import ClientPoolRequest
 from bot.workers import DialogueRunner, build_dialogue, runner_for
+from core.badges.evidence import MAX_FILE_BYTES  # a bigger file is answered without downloading it
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.badges import evidence_of
@@ -56,7 +57,6 @@ COMMANDS = (
 CONCURRENT_UPDATES = 64
 SEND_ATTEMPTS = 3
 MAX_RETRY_WAIT = 30.0
-MAX_FILE_BYTES = 5 * 1024 * 1024  # badges are small; a bigger file is answered without downloading it
 
 
 def to_inbound(update: Update) -> Inbound | None:

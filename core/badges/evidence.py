@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.badges.baked import MAX_IMAGE_BYTES, PNG_SIGNATURE
+
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # a pasted credential; larger ones are not badges
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_FILE_BYTES = MAX_IMAGE_BYTES  # a badge file, image or text: what every channel reads at most
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}$")
 _TRAILING_PUNCTUATION = ".,;:!?)]}»”’"

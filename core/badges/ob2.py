@@ -32,6 +32,9 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
+from core.badges.data_integrity import (
+    CLOCK_SKEW,  # an issuer's clock slightly ahead is not "issued in the future"
+)
 from core.badges.fetcher import JSON_TYPES, FetchError
 from core.badges.json_values import as_list, id_of
 from core.badges.recipient import hash_algorithm, identity_matches
@@ -44,7 +47,6 @@ HOSTED = "hosted"
 SIGNED = "signed"
 _VERIFICATION_TYPES = {"hostedbadge": HOSTED, "hosted": HOSTED, "signedbadge": SIGNED, "signed": SIGNED}
 EMAIL_TYPES = ("email", "schema:email", "http://schema.org/email", "https://schema.org/email")
-CLOCK_SKEW = dt.timedelta(minutes=5)  # an issuer's clock slightly ahead is not "issued in the future"
 MAX_REASON = 200
 MIN_RSA_BITS = 2048
 

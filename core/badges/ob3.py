@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.badges import data_integrity, recipient, status, vc_jwt
 from core.badges.canonical import CanonicalizationError
-from core.badges.contexts import PINNED, ContextError
+from core.badges.contexts import OB_V3P0, PINNED, VC_V1, VC_V2, ContextError
 from core.badges.data_integrity import CLOCK_SKEW, DateError, parse_datetime
 from core.badges.json_values import as_list, dicts, issuer_id, strings
 from core.badges.jsonld_safety import undefined_properties
@@ -29,9 +29,6 @@ from core.badges.report import Check, Outcome, Report, declared_skills
 if TYPE_CHECKING:
     from core.badges.run import VerificationRun
 
-V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/"
 OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"})
 SHOWN_PATHS = 5  # undefined properties named in the detail; more are counted
 
@@ -70,7 +67,7 @@ def _format(credential: Mapping[str, Any], securing: str) -> str:
 def _is_open_badge(credential: Mapping[str, Any]) -> bool:
     contexts = as_list(credential.get("@context"))
     return bool(OB3_TYPES & set(strings(credential.get("type")))) or any(
-        isinstance(context, str) and context.startswith(OB3_CONTEXT_PREFIX) for context in contexts
+        isinstance(context, str) and context.startswith(OB_V3P0) for context in contexts
     )
 
 
@@ -153,7 +150,7 @@ def _only_jcs_proofs(credential: Mapping[str, Any]) -> bool:
 
 def _format_problem(credential: Mapping[str, Any]) -> str | None:
     contexts = as_list(credential.get("@context"))
-    if not contexts or contexts[0] not in (V1_CONTEXT, V2_CONTEXT):
+    if not contexts or contexts[0] not in (VC_V1, VC_V2):
         return "the first @context is not the W3C Verifiable Credentials context"
     if not all(isinstance(context, str | dict) for context in contexts):
         return "an @context entry is neither a URL nor an object"
@@ -163,13 +160,13 @@ def _format_problem(credential: Mapping[str, Any]) -> str | None:
         return "the credential names no issuer id"
     if not isinstance(credential.get("credentialSubject"), dict | list):
         return "the credential has no credentialSubject"
-    if contexts[0] == V1_CONTEXT and "issuanceDate" not in credential:
+    if contexts[0] == VC_V1 and "issuanceDate" not in credential:
         return "a VCDM 1.1 credential must state its issuanceDate"
     return None
 
 
 def _data_model(credential: Mapping[str, Any]) -> str:
-    return "VCDM 2.0" if as_list(credential.get("@context"))[0] == V2_CONTEXT else "VCDM 1.1"
+    return "VCDM 2.0" if as_list(credential.get("@context"))[0] == VC_V2 else "VCDM 1.1"
 
 
 def _claim_checks(report: Report, credential: Mapping[str, Any], run: VerificationRun) -> None:

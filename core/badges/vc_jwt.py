@@ -28,6 +28,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from core.badges.contexts import VC_V2
 from core.badges.data_integrity import DateError, key_resolution_check, parse_datetime
 from core.badges.json_values import as_list, issuer_id
 from core.badges.keys import KeyResolutionError, VerificationKey, resolve_key
@@ -36,7 +37,6 @@ from core.badges.report import Check
 if TYPE_CHECKING:
     from core.badges.run import VerificationRun
 
-V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 REGISTERED_CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti")
 
 
@@ -92,7 +92,7 @@ def credential_from_claims(payload: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(source, dict) or "@context" not in source:
         raise TokenError(Check.failed("format", "the token carries no credential"))
     credential = {key: value for key, value in source.items() if key not in REGISTERED_CLAIMS}
-    v2 = V2_CONTEXT in as_list(credential.get("@context"))
+    v2 = VC_V2 in as_list(credential.get("@context"))
     issued, expires = ("validFrom", "validUntil") if v2 else ("issuanceDate", "expirationDate")
     _fold(credential, "issuer", payload.get("iss"), issuer_id(credential), "iss")
     _fold(credential, "id", payload.get("jti"), credential.get("id"), "jti")

@@ -26,7 +26,7 @@ from typing import Any
 import jwt
 
 from core.badges import baked, ob2, ob3, platforms
-from core.badges.contexts import ContextStore
+from core.badges.contexts import VC_V1, VC_V2, ContextStore
 from core.badges.evidence import Evidence, EvidenceKind, from_text
 from core.badges.fetcher import JSON_TYPES, FetchError, FetchPolicy, SafeFetcher
 from core.badges.json_values import strings
@@ -37,7 +37,7 @@ from core.settings import SHIPPED_DATA_DIR
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 VC_TYPE = "VerifiableCredential"
-VC_CONTEXTS = ("https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2")
+VC_CONTEXTS = (VC_V1, VC_V2)
 
 
 class BadgeVerifier:
