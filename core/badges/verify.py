@@ -23,9 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jwt
-
-from core.badges import baked, ob2, ob3, platforms
+from core.badges import baked, ob2, ob3, platforms, vc_jwt
 from core.badges.contexts import VC_V1, VC_V2, ContextStore
 from core.badges.evidence import Evidence, EvidenceKind, from_text
 from core.badges.fetcher import JSON_TYPES, FetchError, FetchPolicy, SafeFetcher
@@ -156,8 +154,6 @@ def _json_or_none(body: bytes) -> Any:
 def _unverified_payload(token: str) -> dict[str, Any] | None:
     """The payload of a compact JWS, only to choose a verifier (nothing is trusted from it)."""
     try:
-        parts = jwt.api_jws.PyJWS().decode_complete(token, options={"verify_signature": False})
-        payload = json.loads(parts["payload"])
-    except (jwt.PyJWTError, ValueError):
+        return vc_jwt.unverified_parts(token)[1]
+    except vc_jwt.TokenError:
         return None
-    return payload if isinstance(payload, dict) else None
