@@ -13,7 +13,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, delete, select
 
 from core.badge_records import learner_badges
 from core.models import (
@@ -65,8 +65,14 @@ def export_learner(session: Session, learner: Learner, now: dt.datetime) -> byte
 
 
 def forget_learner(session: Session, learner: Learner) -> None:
-    """Delete the learner and, through the cascades, everything that refers to them."""
-    session.delete(learner)
+    """Delete the learner and, through the cascades, everything that refers to them.
+
+    The delete runs in SQL, after this message's pending changes, and the session then forgets
+    every object it holds: the cascade removed their rows, so nothing of theirs is written back.
+    """
+    session.flush()
+    session.exec(delete(Learner).where(col(Learner.id) == learner.id))  # type: ignore[call-overload]
+    session.expunge_all()
 
 
 def linkedin_link(badge: Badge) -> str | None:

@@ -49,7 +49,6 @@ JSON_TYPES = (
     "application/did+ld+json",
 )
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-IMAGE_TYPES = ("image/png", "image/svg+xml")
 
 Resolver = Callable[[str, int], list[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

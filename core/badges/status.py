@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core.badges.data_integrity import DateError, parse_datetime
 from core.badges.encoding import base64url
 from core.badges.fetcher import JSON_TYPES, FetchError
 from core.badges.json_values import as_list, id_of
@@ -256,16 +257,11 @@ class _Context:
 
     def _require_current(self, document: Mapping[str, Any]) -> None:
         for field in ("validUntil", "expirationDate"):
-            value = document.get(field)
-            if value is None:
-                continue
             try:
-                until = dt.datetime.fromisoformat(str(value))
-            except ValueError:
+                until = parse_datetime(document.get(field), field)
+            except DateError:
                 raise NotCheckable(f"the status list's {field} is not a date") from None
-            if until.tzinfo is None:
-                until = until.replace(tzinfo=dt.UTC)
-            if until < self.now:
+            if until is not None and until < self.now:
                 raise NotCheckable("the status list has expired")
 
 

@@ -13,16 +13,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from sqlmodel import delete
-
 from core import badge_records
 from core.badges.evidence import Evidence, EvidenceKind, from_file, from_text
 from core.badges.report import Report
 from core.dialogue.messages import Attachment, Inbound, InboundKind, Reply
 from core.dialogue.steps import Context, Option, Question
 from core.i18n import join_list
-from core.models import Badge, BadgeSource, BadgeStatus, Learner
-from core.portfolio import export_learner, linkedin_link
+from core.models import Badge, BadgeSource, BadgeStatus
+from core.portfolio import export_learner, forget_learner, linkedin_link
 
 if TYPE_CHECKING:
     from core.dialogue.engine import Dialogue
@@ -261,9 +259,7 @@ class BadgeDesk:
         ctx.state.reset()
         if answer != "yes":
             return [Reply(ctx.text("forget.kept"))]
-        ctx.session.flush()
-        ctx.session.exec(delete(Learner).where(Learner.id == ctx.learner.id))  # type: ignore[call-overload]
-        ctx.session.expunge_all()  # the cascade removed their rows: nothing of theirs is written back
+        forget_learner(ctx.session, ctx.learner)
         return [Reply(ctx.text("forget.done"))]
 
 
