@@ -144,6 +144,7 @@ def test_a_pasted_link_is_verified_recorded_and_credited(
     assert badge.course_id == course_id
     assert badge.verification_report["recipient_match"] is True
     assert badge.verification_report["credential"]["id"] == url
+    assert badge_server.requests.count("/assertions/1") == 1  # read once to sort it, and verified from that
     with database.unit_of_work() as session:
         rows = session.exec(select(PlanItem).where(PlanItem.course_id == course_id)).all()
         assert rows and all(row.status is PlanItemStatus.DONE for row in rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.badges import ob2
-from core.badges.platforms import resolve, verify_platform_link
+from core.badges.platforms import PlatformLink, resolve, verify_issuer_page
 from core.badges.report import Outcome, Status
 from tests.fakes.badge_server import BadgeServer
 from tests.test_badge_ob2 import OB2_CONTEXT, Net
@@ -162,8 +162,9 @@ def test_other_links_are_no_platform(url: str) -> None:
 
 
 def test_open_badges_platform_links_are_left_to_the_caller(net: Net) -> None:
-    assert verify_platform_link(f"https://www.credly.com/badges/{CREDLY_UUID}", net.run()) is None
-    assert verify_platform_link("https://example.org/badge.json", net.run()) is None
+    credly = resolve(f"https://www.credly.com/badges/{CREDLY_UUID}")
+    assert credly is not None and credly.kind == "open-badges"  # its JSON is verified, not its page
+    assert resolve("https://example.org/badge.json") is None
     assert net.fetched() == []
 
 
@@ -205,7 +206,7 @@ def test_a_credly_link_verifies_through_its_open_badges_json(net: Net) -> None:
 
 def test_coursera_page_found_is_unverifiable_not_verified(net: Net) -> None:
     net.serve(COURSERA, HTML, content_type="text/html")
-    report = verify_platform_link(COURSERA, net.run())
+    report = verify_issuer_page(_issuer_page(COURSERA), net.run())
     assert report is not None
     assert report.format == "issuer-page"
     assert report.status is Status.UNVERIFIABLE
@@ -221,14 +222,14 @@ def test_redirect_within_the_issuers_site_to_the_certificate_is_fine(net: Net) -
     short = "https://www.coursera.org/verify/ABCD1234EFGH"
     net.redirect(short, COURSERA)
     net.serve(COURSERA, HTML, content_type="text/html")
-    report = verify_platform_link(short, net.run())
+    report = verify_issuer_page(_issuer_page(short), net.run())
     assert report is not None
     assert [check.result for check in report.checks] == [Outcome.PASSED, Outcome.SKIPPED]
 
 
 def test_missing_certificate_page_is_invalid(net: Net) -> None:
     net.serve(COURSERA, "gone", status=404, content_type="text/html")
-    report = verify_platform_link(COURSERA, net.run())
+    report = verify_issuer_page(_issuer_page(COURSERA), net.run())
     assert report is not None
     assert report.status is Status.INVALID
     assert report.reason == "issuer: no such certificate page on coursera.org (HTTP 404)"
@@ -242,7 +243,7 @@ def test_redirect_off_the_issuers_domain_is_invalid(net: Net) -> None:
         HTML,
         content_type="text/html",
     )
-    report = verify_platform_link(edx, net.run())
+    report = verify_issuer_page(_issuer_page(edx), net.run())
     assert report is not None
     assert report.status is Status.INVALID
     assert report.reason == "issuer: the certificate link leads away from edx.org, to edx.org.evil.example"
@@ -252,7 +253,7 @@ def test_redirect_to_a_sign_in_page_is_unverifiable(net: Net) -> None:
     linkedin = "https://www.linkedin.com/learning/certificates/" + "ab" * 32
     net.redirect(linkedin, "https://www.linkedin.com/authwall")
     net.serve("https://www.linkedin.com/authwall", HTML, content_type="text/html")
-    report = verify_platform_link(linkedin, net.run())
+    report = verify_issuer_page(_issuer_page(linkedin), net.run())
     assert report is not None
     assert report.status is Status.UNVERIFIABLE
     assert report.reason.startswith("issuer: linkedin.com showed another page")
@@ -273,7 +274,13 @@ def test_pages_that_cannot_be_checked_are_unverifiable(
     net: Net, status: int, content_type: str, reason: str
 ) -> None:
     net.serve(COURSERA, "{}", status=status, content_type=content_type)
-    report = verify_platform_link(COURSERA, net.run())
+    report = verify_issuer_page(_issuer_page(COURSERA), net.run())
     assert report is not None
     assert report.status is Status.UNVERIFIABLE
     assert report.reason.startswith(reason)
+
+
+def _issuer_page(url: str) -> PlatformLink:
+    link = resolve(url)
+    assert link is not None and link.kind == "issuer-page"
+    return link

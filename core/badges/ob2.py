@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from core.badges.data_integrity import (
     CLOCK_SKEW,  # an issuer's clock slightly ahead is not "issued in the future"
 )
-from core.badges.fetcher import JSON_TYPES, FetchError
+from core.badges.fetcher import JSON_TYPES, Fetched, FetchError
 from core.badges.json_values import as_list, id_of
 from core.badges.recipient import hash_algorithm, identity_matches
 from core.badges.report import Check, Report, declared_skills
@@ -54,10 +54,11 @@ MIN_RSA_BITS = 2048
 # --- entry points ----------------------------------------------------------------------------------
 
 
-def verify_hosted(url: str, run: VerificationRun) -> Report:
-    """Verify the hosted assertion at ``url`` (a link the learner gave, or a platform's JSON URL)."""
+def verify_hosted(url: str, run: VerificationRun, fetched: Fetched | None = None) -> Report:
+    """Verify the hosted assertion at ``url`` (a link the learner gave, or a platform's JSON URL);
+    ``fetched`` is its answer when the caller already downloaded it (to tell OB 2.0 from 3.0)."""
     report = Report(format="ob2-hosted", source_url=url)
-    document = _fetch_assertion(url, run, report)
+    document = _fetch_assertion(url, run, report, fetched)
     if document is None:
         return report
     report.credential = document
@@ -157,13 +158,16 @@ def _verify_hosted_document(
     _check_recipient(assertion, run, report)
 
 
-def _fetch_assertion(url: str, run: VerificationRun, report: Report) -> dict[str, Any] | None:
+def _fetch_assertion(
+    url: str, run: VerificationRun, report: Report, fetched: Fetched | None = None
+) -> dict[str, Any] | None:
     """The assertion at ``url``; HTTP 410 is revocation, 404 a failure, anything else unverifiable."""
-    try:
-        fetched = run.fetch.get(url, accept=JSON_TYPES, allow_http=True)
-    except FetchError as exc:
-        report.add(Check.skipped("fetch", f"the assertion could not be fetched: {exc.reason}"))
-        return None
+    if fetched is None:
+        try:
+            fetched = run.fetch.get(url, accept=JSON_TYPES, allow_http=True)
+        except FetchError as exc:
+            report.add(Check.skipped("fetch", f"the assertion could not be fetched: {exc.reason}"))
+            return None
     if fetched.status == 410:
         body = _json_object(fetched.body)
         report.add(

@@ -110,14 +110,12 @@ def resolve(url: str) -> PlatformLink | None:
     return None
 
 
-def verify_platform_link(url: str, run: VerificationRun) -> Report | None:
-    """The issuer-page check for certificate links; None when ``url`` is not one.
+def verify_issuer_page(link: PlatformLink, run: VerificationRun) -> Report:
+    """The issuer-page check for a certificate link (``link.kind == "issuer-page"``).
 
     Open Badges platform links are not verified here: the caller verifies their ``json_url``.
     """
-    link = resolve(url)
-    if link is None or link.kind != "issuer-page":
-        return None
+    url = link.url
     report = Report(format="issuer-page", issuer_name=link.platform, source_url=url)
     domain = link.issuer_domains[0]
     try:

@@ -88,16 +88,14 @@ class BadgeVerifier:
     def _verify_link(self, url: str, run: VerificationRun) -> Report:
         link = platforms.resolve(url)
         if link is not None and link.kind == "issuer-page":
-            report = platforms.verify_platform_link(url, run)
-            if report is not None:
-                return report
+            return platforms.verify_issuer_page(link, run)
         target = link.json_url if link is not None and link.json_url else url
         fetched = run.fetch.get(target, accept=JSON_TYPES, allow_http=True)
         document = _json_or_none(fetched.body) if 200 <= fetched.status < 300 else None
         if isinstance(document, dict) and _is_credential(document):
             report = ob3.verify_credential(document, run)
         else:  # OB 2.0 hosted (410 and 404 answers included: the OB 2.0 verifier reads them)
-            report = ob2.verify_hosted(target, run)
+            report = ob2.verify_hosted(target, run, fetched)
         report.source_url = url
         return report
 
