@@ -135,7 +135,8 @@ class TelegramChannel:
         async with lock:
             if inbound.kind is InboundKind.FILE:
                 inbound = replace(inbound, attachment=await read_attachment(update.effective_message))
-            if evidence_of(inbound) is not None:  # checking a badge can take seconds: show "typing..."
+            # checking a badge can take seconds: "typing..." (any file is taken for a badge, unparsed here)
+            if inbound.kind is InboundKind.FILE or evidence_of(inbound) is not None:
                 await self._typing(context, chat.id)
             identity = Identity(telegram_id=user.id, language_code=user.language_code)
             replies = await self.runner.handle(identity, inbound)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from core.badges.baked import MAX_IMAGE_BYTES, PNG_SIGNATURE
 
@@ -35,6 +36,7 @@ class Evidence:
     text: str = ""  # URL, JSON text or compact token
     data: bytes = b""  # IMAGE: the file
     filename: str = ""
+    document: dict[str, Any] | None = field(default=None, compare=False, repr=False)  # JSON, parsed
 
     @property
     def source_url(self) -> str | None:
@@ -51,7 +53,9 @@ def from_text(text: str) -> Evidence | None:
             document = json.loads(stripped)
         except (ValueError, RecursionError):  # nested thousands deep: nobody's badge
             return None
-        return Evidence(EvidenceKind.JSON, stripped) if isinstance(document, dict) else None
+        return (
+            Evidence(EvidenceKind.JSON, stripped, document=document) if isinstance(document, dict) else None
+        )
     if _COMPACT_JWS.match(stripped):
         return Evidence(EvidenceKind.JWS, stripped)
     link = _URL.search(stripped)

@@ -80,7 +80,8 @@ class BadgeVerifier:
         if evidence.kind is EvidenceKind.URL:
             return self._verify_link(evidence.text, run)
         if evidence.kind is EvidenceKind.JSON:
-            return self._verify_document(json.loads(evidence.text), run)
+            assert evidence.document is not None  # noqa: S101  (from_text keeps what it parsed)
+            return self._verify_document(evidence.document, run)
         if evidence.kind is EvidenceKind.JWS:
             return self._verify_token(evidence.text, run)
         return self._verify_image(evidence.data, run)
@@ -99,9 +100,7 @@ class BadgeVerifier:
         report.source_url = url
         return report
 
-    def _verify_document(self, document: Any, run: VerificationRun) -> Report:
-        if not isinstance(document, dict):
-            return _unrecognised("the JSON is not an object")
+    def _verify_document(self, document: dict[str, Any], run: VerificationRun) -> Report:
         if _is_credential(document):
             return ob3.verify_credential(document, run)
         return ob2.verify_assertion_json(document, run)

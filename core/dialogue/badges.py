@@ -210,9 +210,9 @@ class BadgeDesk:
         ctx.state.reset()
         return [Reply(ctx.text("cancel.done"))]
 
-    def on_add(self, ctx: Context, inbound: Inbound) -> list[Reply]:
-        """In the add flow: a badge to verify, or the name of a course finished ("by hand")."""
-        evidence = evidence_of(inbound)
+    def on_add(self, ctx: Context, inbound: Inbound, evidence: Evidence | None) -> list[Reply]:
+        """In the add flow: a badge to verify (``evidence``, sorted by the caller), or the name of a
+        course finished ("by hand")."""
         if evidence is not None:
             ctx.state.reset()
             return self.record(ctx, evidence)

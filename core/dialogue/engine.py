@@ -233,7 +233,7 @@ class Dialogue:
         if state.flow == "checkin" and inbound.kind is InboundKind.TEXT:
             return self.checkins.on_text(ctx, inbound.text)
         if state.flow == "badge":
-            return self.badges.on_add(ctx, inbound)
+            return self.badges.on_add(ctx, inbound, evidence)
         if state.flow == "menu" and inbound.kind is InboundKind.TEXT:
             chosen = self.typed_choice(ctx, inbound.text)
             if chosen is not None:
