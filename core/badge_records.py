@@ -22,7 +22,7 @@ from core.badges.report import Report, Status
 from core.catalog import Catalog
 from core.matching import CONFIDENT_SCORE, Matcher
 from core.models import Badge, BadgeSource, BadgeStatus, LearnerProfile, PlanItemStatus
-from core.plan_store import active_plan, plan_items
+from core.plan_store import active_plan, set_course_status
 from core.text import fold
 
 MATCH_CANDIDATES = 5
@@ -73,12 +73,29 @@ def record_verified(
     badge = _same_badge(session, profile.learner_id, evidence_text) or Badge(
         learner_id=profile.learner_id, source=source
     )
-    apply_report(badge, report, evidence_text=evidence_text, now=now)
     matched = match_course(catalog, matcher, report.badge_name, report.issuer_name)
     badge.course_id = course_hint or matched or badge.course_id  # "done" on a plan item names the course
     session.add(badge)
-    credit(session, catalog, profile, badge, now, declared=skills_named(matcher, report.skills))
+    update_from_report(
+        session, catalog, matcher, profile, badge, report, evidence_text=evidence_text, now=now
+    )
     return badge
+
+
+def update_from_report(
+    session: Session,
+    catalog: Catalog,
+    matcher: Matcher,
+    profile: LearnerProfile,
+    badge: Badge,
+    report: Report,
+    *,
+    evidence_text: str,
+    now: dt.datetime,
+) -> None:
+    """What a verification found, onto the row and into the plan (recording and re-checks alike)."""
+    _apply_report(badge, report, evidence_text=evidence_text, now=now)
+    credit(session, catalog, profile, badge, now, declared=skills_named(matcher, report.skills))
 
 
 def skills_named(matcher: Matcher, names: Sequence[str]) -> list[str]:
@@ -111,8 +128,8 @@ def record_self_reported(
     return badge
 
 
-def apply_report(badge: Badge, report: Report, *, evidence_text: str, now: dt.datetime) -> None:
-    """Copy what the verifier found onto the row (also used by re-checks)."""
+def _apply_report(badge: Badge, report: Report, *, evidence_text: str, now: dt.datetime) -> None:
+    """Copy what the verifier found onto the row."""
     badge.status = STATUS_OF_REPORT[report.status]
     badge.format = report.format[:40]
     badge.name = (report.badge_name or badge.name or "")[:300] or None
@@ -148,9 +165,8 @@ def credit(
     if course is None:
         return
     plan = active_plan(session, profile.learner_id)
-    for row in plan_items(session, plan) if plan is not None else []:
-        if row.course_id == badge.course_id and row.status is not PlanItemStatus.DONE:
-            row.status, row.progress_percent, row.updated_at = PlanItemStatus.DONE, 100, now
+    if plan is not None:
+        set_course_status(session, plan, course.id, PlanItemStatus.DONE, 100, now, skip_done=True)
 
 
 def learner_badges(session: Session, learner_id: int) -> list[Badge]:

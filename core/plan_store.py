@@ -158,6 +158,23 @@ def plan_items(session: Session, plan: Plan) -> list[PlanItem]:
     return list(session.exec(query.order_by(col(PlanItem.month), col(PlanItem.position))))
 
 
+def set_course_status(
+    session: Session,
+    plan: Plan,
+    course_id: str,
+    status: PlanItemStatus,
+    percent: int,
+    now: dt.datetime,
+    *,
+    skip_done: bool = False,
+) -> None:
+    """Update every part of a course in the plan (a long course spans months); ``skip_done``
+    leaves parts already done as they are (a badge for a course the learner already reported)."""
+    for row in plan_items(session, plan):
+        if row.course_id == course_id and not (skip_done and row.status is PlanItemStatus.DONE):
+            row.status, row.progress_percent, row.updated_at = status, percent, now
+
+
 def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
     """The stored plan as a :class:`PlanResult` (courses no longer in the catalog are left out)."""
     summary = plan.summary

@@ -194,10 +194,16 @@ class BadgeDesk:
         if evidence is None:  # recorded by hand: there is nothing to check
             return [Reply(ctx.text("badges.nothing_to_check"))]
         report = self.dialogue.verifier.verify(evidence, ctx.profile.email)
-        now = self.dialogue.clock()
-        badge_records.apply_report(badge, report, evidence_text=badge.raw_evidence or "", now=now)
-        declared = badge_records.skills_named(self.dialogue.matcher, report.skills)
-        badge_records.credit(ctx.session, self.dialogue.catalog, ctx.profile, badge, now, declared=declared)
+        badge_records.update_from_report(
+            ctx.session,
+            self.dialogue.catalog,
+            self.dialogue.matcher,
+            ctx.profile,
+            badge,
+            report,
+            evidence_text=badge.raw_evidence or "",
+            now=self.dialogue.clock(),
+        )
         return [Reply(self.outcome_text(ctx, badge, report))]
 
     # -- adding ---------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from core.models import (
     ReminderSchedule,
 )
 from core.outbox import enqueue
-from core.plan_store import active_plan, plan_items
+from core.plan_store import active_plan, plan_items, set_course_status
 from core.schedule import service
 from core.schedule.times import snooze_until
 
@@ -242,11 +242,9 @@ class CheckIns:
         return replies + self.next_item(ctx)
 
     def set_status(self, ctx: Context, item: PlanItem, status: PlanItemStatus, percent: int) -> None:
-        """Update every part of the course in the plan (a long course spans months)."""
-        for row in plan_items(ctx.session, self.plan_of(ctx, item)):
-            if row.course_id == item.course_id:
-                row.status, row.progress_percent = status, percent
-                row.updated_at = self.dialogue.clock()
+        set_course_status(
+            ctx.session, self.plan_of(ctx, item), item.course_id, status, percent, self.dialogue.clock()
+        )
 
     def plan_of(self, ctx: Context, item: PlanItem) -> Plan:
         plan = ctx.session.get(Plan, item.plan_id)
