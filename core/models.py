@@ -24,6 +24,7 @@ from sqlmodel import Field, SQLModel
 
 from core.catalog.schema import Level
 from core.db_types import JSONDocument, UTCDateTime, enum_type, utc_now
+from core.schedule.times import DEFAULT_QUIET_END, DEFAULT_QUIET_START
 
 
 class LearnerStatus(StrEnum):
@@ -224,8 +225,8 @@ class ReminderSchedule(SQLModel, table=True):
     next_due_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     every_weeks: int = Field(default=1, ge=1, le=4)  # the learner's choice: 1 = weekly, 2, 4
     gentle: bool = Field(default=False)  # after unanswered messages: softer words, half as often
-    quiet_start: dt.time = Field(default=dt.time(22, 0))
-    quiet_end: dt.time = Field(default=dt.time(7, 0))
+    quiet_start: dt.time = Field(default=DEFAULT_QUIET_START)
+    quiet_end: dt.time = Field(default=DEFAULT_QUIET_END)
     paused: bool = Field(default=False)
     snoozed_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     unanswered: int = Field(default=0, ge=0)  # proactive messages in a row without an answer

@@ -27,6 +27,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.telegram.proactive import Proactive
 from bot.telegram.render import message_parts, valid_payload
 from bot.telegram.request import ClientPoolRequest
+from bot.telegram.sender import retry_after_seconds
 from bot.workers import DialogueRunner, build_dialogue, runner_for
 from core.badges.evidence import MAX_FILE_BYTES  # a bigger file is answered without downloading it
 from core.catalog import Catalog
@@ -230,12 +231,7 @@ async def _with_retries(send: Callable[[], Awaitable[object]]) -> None:
         except RetryAfter as exc:
             if attempt == SEND_ATTEMPTS:
                 raise
-            wait = (
-                exc.retry_after
-                if isinstance(exc.retry_after, int | float)
-                else exc.retry_after.total_seconds()
-            )
-            await asyncio.sleep(min(float(wait), MAX_RETRY_WAIT))
+            await asyncio.sleep(min(retry_after_seconds(exc), MAX_RETRY_WAIT))
         except NetworkError:
             if attempt == SEND_ATTEMPTS:
                 raise

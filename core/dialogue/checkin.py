@@ -124,7 +124,7 @@ class CheckIns:
         items = open_items(ctx.session, plan, max(month, 1) if early else month) if plan is not None else []
         check_in = CheckIn(
             learner_id=ctx.learner.id or 0,
-            kind=CheckInKind.NUDGE if kind == "nudge" else CheckInKind(kind),
+            kind=CheckInKind(kind),
             due_at=now,
         )
         ctx.session.add(check_in)

@@ -81,19 +81,20 @@ def next_slot(
     profile: LearnerProfile,
     plan: Plan | None,
     after: dt.datetime,
-) -> tuple[dt.datetime, str] | None:
-    """The next instant after ``after`` something is due for this learner, and what (checkin/review)."""
+) -> dt.datetime | None:
+    """The next instant after ``after`` something (a check-in or a review) is due for this learner.
+
+    What is due is read when it comes (``_slot_kind_at``): a plan change in between can alter it."""
     if profile.checkin_weekday is None or profile.checkin_time is None:
         return None
     zone = ZoneInfo(learner.timezone)
     every = schedule.every_weeks * (2 if schedule.gentle else 1)
     when = next_weekly(after, zone, profile.checkin_weekday, profile.checkin_time, every)
-    kind = "checkin"
     review = next_review(schedule, plan, zone, profile.checkin_time)
     if review is not None:
         review = max(review, after + dt.timedelta(seconds=1))
         if review.astimezone(zone).date() <= when.astimezone(zone).date():
-            when, kind = review, "review"
+            when = review
     if schedule.snoozed_until is not None and schedule.snoozed_until > after:
         when = schedule.snoozed_until
     when = out_of_quiet_hours(when, zone, schedule.quiet_start, schedule.quiet_end)
@@ -106,7 +107,7 @@ def next_slot(
                 schedule.quiet_start,
                 schedule.quiet_end,
             )
-    return when, kind
+    return when
 
 
 def next_review(
@@ -144,8 +145,7 @@ def refresh(
         schedule.reviewed_month = plan_months_started(
             plan, ZoneInfo(learner.timezone), profile.checkin_time, now
         )
-    slot = None if schedule.paused else next_slot(schedule, learner, profile, plan, now)
-    schedule.next_due_at = slot[0] if slot else None
+    schedule.next_due_at = None if schedule.paused else next_slot(schedule, learner, profile, plan, now)
     schedule.updated_at = now
     return schedule
 
@@ -311,8 +311,7 @@ def tick(session: Session, now: dt.datetime, compose: Compose, limit: int = TICK
             result.paused += 1
         else:
             schedule.gentle = kind == "nudge"
-            slot = next_slot(schedule, learner, profile, plan, now)
-            schedule.next_due_at = slot[0] if slot else None
+            schedule.next_due_at = next_slot(schedule, learner, profile, plan, now)
         result.sent += 1
     return result
 
@@ -328,8 +327,9 @@ def answered(session: Session, learner_id: int, now: dt.datetime) -> None:
         learner = session.get(Learner, learner_id)
         profile = session.get(LearnerProfile, learner_id)
         if learner is not None and profile is not None and not schedule.paused:
-            slot = next_slot(schedule, learner, profile, active_plan(session, learner_id), now)
-            schedule.next_due_at = slot[0] if slot else None
+            schedule.next_due_at = next_slot(
+                schedule, learner, profile, active_plan(session, learner_id), now
+            )
 
 
 def set_paused(

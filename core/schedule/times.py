@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from core.planner.packing import add_months
+
 DEFAULT_QUIET_START = dt.time(22, 0)
 DEFAULT_QUIET_END = dt.time(7, 0)
 
@@ -72,5 +74,4 @@ def snooze_until(now: dt.datetime, zone: ZoneInfo, choice: str, time: dt.time) -
 
 def plan_month_start(plan_start: dt.date, month: int, zone: ZoneInfo, time: dt.time) -> dt.datetime:
     """The first day of plan month ``month`` (1-based) at the check-in time, local."""
-    total = plan_start.year * 12 + plan_start.month - 1 + month - 1
-    return at_local(dt.date(total // 12, total % 12 + 1, 1), time, zone)
+    return at_local(add_months(plan_start.replace(day=1), month - 1), time, zone)
