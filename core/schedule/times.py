@@ -74,4 +74,4 @@ def snooze_until(now: dt.datetime, zone: ZoneInfo, choice: str, time: dt.time) -
 
 def plan_month_start(plan_start: dt.date, month: int, zone: ZoneInfo, time: dt.time) -> dt.datetime:
     """The first day of plan month ``month`` (1-based) at the check-in time, local."""
-    return at_local(add_months(plan_start.replace(day=1), month - 1), time, zone)
+    return at_local(add_months(plan_start, month - 1), time, zone)
