@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from core.models import (
     Learner,
@@ -196,9 +197,7 @@ def due_at(session: Session, at: dt.datetime) -> list[DueItem]:
     A learner whose due time has come but who is in quiet hours at ``at`` is not due yet.
     """
     query = (
-        select(ReminderSchedule, Learner, LearnerProfile)
-        .join(Learner, col(Learner.id) == ReminderSchedule.learner_id)
-        .join(LearnerProfile, col(LearnerProfile.learner_id) == ReminderSchedule.learner_id)
+        _with_learner_and_profile()
         .where(
             col(ReminderSchedule.paused).is_(False),
             col(ReminderSchedule.next_due_at) <= at,
@@ -208,12 +207,10 @@ def due_at(session: Session, at: dt.datetime) -> list[DueItem]:
     )
     items = []
     for schedule, learner, profile in session.exec(query):
-        zone = ZoneInfo(learner.timezone)
-        if in_quiet_hours(at, zone, schedule.quiet_start, schedule.quiet_end):
+        due = _what_is_due(session, schedule, learner, profile, at)
+        if due is None:
             continue
-        plan = active_plan(session, schedule.learner_id)
-        slot_kind = _slot_kind_at(schedule, plan, zone, profile)
-        kind = sending_kind(schedule, slot_kind)
+        kind, slot_kind, zone = due.kind, due.slot_kind, due.zone
         assert schedule.next_due_at is not None  # noqa: S101  (filtered above)
         items.append(
             DueItem(
@@ -226,6 +223,36 @@ def due_at(session: Session, at: dt.datetime) -> list[DueItem]:
             )
         )
     return items
+
+
+def _with_learner_and_profile() -> Select[tuple[ReminderSchedule, Learner, LearnerProfile]]:
+    """Schedules with their learner and profile: one query, for the dry run and the tick alike."""
+    return (
+        select(ReminderSchedule, Learner, LearnerProfile)
+        .join(Learner, col(Learner.id) == ReminderSchedule.learner_id)
+        .join(LearnerProfile, col(LearnerProfile.learner_id) == ReminderSchedule.learner_id)
+    )
+
+
+@dataclass(frozen=True)
+class _Due:
+    zone: ZoneInfo
+    plan: Plan | None
+    slot_kind: str  # what the slot is: "checkin" or "review"
+    kind: str  # what is sent: the slot's kind, "nudge" or "pause"
+
+
+def _what_is_due(
+    session: Session, schedule: ReminderSchedule, learner: Learner, profile: LearnerProfile, at: dt.datetime
+) -> _Due | None:
+    """What a due learner is sent at ``at``; None inside their quiet hours (the dry run and the tick
+    read it the same way, so ``reminders due`` predicts the tick)."""
+    zone = ZoneInfo(learner.timezone)
+    if in_quiet_hours(at, zone, schedule.quiet_start, schedule.quiet_end):
+        return None
+    plan = active_plan(session, schedule.learner_id)
+    slot_kind = _slot_kind_at(schedule, plan, zone, profile)
+    return _Due(zone, plan, slot_kind, sending_kind(schedule, slot_kind))
 
 
 def _slot_kind_at(
@@ -243,8 +270,11 @@ def _slot_kind_at(
 Compose = Callable[[Session, Learner, LearnerProfile, str, dt.datetime], bool]
 
 
-def claim_due(session: Session, now: dt.datetime, limit: int = TICK_BATCH) -> list[int]:
-    """Mark up to ``limit`` due schedules as this transaction's (see the module docstring)."""
+def claim_due(
+    session: Session, now: dt.datetime, limit: int = TICK_BATCH
+) -> list[tuple[ReminderSchedule, Learner, LearnerProfile]]:
+    """Mark up to ``limit`` due schedules as this transaction's (see the module docstring), and
+    read them back with their learners and profiles in one query."""
     token = uuid.uuid4().hex
     due = (
         select(ReminderSchedule.learner_id)
@@ -258,7 +288,7 @@ def claim_due(session: Session, now: dt.datetime, limit: int = TICK_BATCH) -> li
         .where(col(ReminderSchedule.learner_id).in_(due.scalar_subquery()))
         .values(claim_token=token)
     )
-    query = select(ReminderSchedule.learner_id).where(ReminderSchedule.claim_token == token)
+    query = _with_learner_and_profile().where(ReminderSchedule.claim_token == token)
     return list(session.exec(query))
 
 
@@ -279,39 +309,33 @@ def tick(session: Session, now: dt.datetime, compose: Compose, limit: int = TICK
     result = TickResult()
     claimed = claim_due(session, now, limit)
     result.claimed = len(claimed)
-    for learner_id in claimed:
-        schedule = session.get(ReminderSchedule, learner_id)
-        learner = session.get(Learner, learner_id)
-        profile = session.get(LearnerProfile, learner_id)
-        assert schedule is not None and learner is not None and profile is not None  # noqa: S101
+    for schedule, learner, profile in claimed:
         schedule.claim_token = None
         schedule.updated_at = now
         if learner.status is not LearnerStatus.ACTIVE or learner.telegram_id is None:
             schedule.next_due_at = None  # blocked: a later /start sets a new schedule
             continue
-        zone = ZoneInfo(learner.timezone)
-        if in_quiet_hours(now, zone, schedule.quiet_start, schedule.quiet_end):
+        due = _what_is_due(session, schedule, learner, profile, now)
+        if due is None:
+            zone = ZoneInfo(learner.timezone)
             schedule.next_due_at = out_of_quiet_hours(now, zone, schedule.quiet_start, schedule.quiet_end)
             result.postponed += 1
             continue
-        plan = active_plan(session, learner_id)
-        slot_kind = _slot_kind_at(schedule, plan, zone, profile)
-        kind = sending_kind(schedule, slot_kind)
-        if not compose(session, learner, profile, kind, now):
+        if not compose(session, learner, profile, due.kind, now):
             schedule.next_due_at = now + BUSY_POSTPONE
             result.postponed += 1
             continue
         schedule.unanswered = _unanswered_after_send(schedule)
         schedule.last_sent_at = now
         schedule.snoozed_until = None
-        if slot_kind == "review":
+        if due.slot_kind == "review":
             schedule.reviewed_month += 1
-        if kind == "pause":
+        if due.kind == "pause":
             schedule.paused, schedule.next_due_at = True, None
             result.paused += 1
         else:
-            schedule.gentle = kind == "nudge"
-            schedule.next_due_at = next_slot(schedule, learner, profile, plan, now)
+            schedule.gentle = due.kind == "nudge"
+            schedule.next_due_at = next_slot(schedule, learner, profile, due.plan, now)
         result.sent += 1
     return result
 
