@@ -4,6 +4,7 @@ a single ``revokedAssertions`` entry or a one-context ``@context`` is read the s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,3 +33,12 @@ def id_of(value: object) -> str | None:
 
 def issuer_id(credential: Mapping[str, Any]) -> str | None:
     return id_of(credential.get("issuer"))
+
+
+def json_object(body: bytes | None) -> dict[str, Any] | None:
+    """``body`` parsed, when it is a JSON object (None for anything else, empty included)."""
+    try:
+        value = json.loads(body) if body else None
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

@@ -24,7 +24,6 @@ no JSON-LD context): they come back ``unverifiable`` with the reason "legacy Ope
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,7 +35,7 @@ from core.badges.data_integrity import (
     CLOCK_SKEW,  # an issuer's clock slightly ahead is not "issued in the future"
 )
 from core.badges.fetcher import JSON_TYPES, Fetched, FetchError
-from core.badges.json_values import as_list, id_of
+from core.badges.json_values import as_list, id_of, json_object
 from core.badges.recipient import hash_algorithm, identity_matches
 from core.badges.report import Check, Report, declared_skills
 from core.badges.run import VerificationRun
@@ -169,7 +168,7 @@ def _fetch_assertion(
             report.add(Check.skipped("fetch", f"the assertion could not be fetched: {exc.reason}"))
             return None
     if fetched.status == 410:
-        body = _json_object(fetched.body)
+        body = json_object(fetched.body)
         report.add(
             Check.failed(
                 "revocation", "the issuer has revoked this assertion (HTTP 410 Gone)" + _reason(body)
@@ -187,7 +186,7 @@ def _fetch_assertion(
             Check.failed("origin", f"the assertion URL redirected to another site ({_host(fetched.url)})")
         )
         return None
-    document = _json_object(fetched.body)
+    document = json_object(fetched.body)
     if document is None:
         report.add(Check.failed("format", f"the assertion at {_host(url)} is not a JSON object"))
         return None
@@ -236,7 +235,7 @@ def _signed_payload(token: str, report: Report) -> dict[str, Any] | None:
     if "crit" in header or header.get("b64") is False:
         report.add(Check.failed("format", "the JWS uses header extensions Open Badges does not define"))
         return None
-    assertion = _json_object(parts["payload"])
+    assertion = json_object(parts["payload"])
     if assertion is None:
         report.add(Check.failed("format", "the JWS payload is not a JSON object"))
     return assertion
@@ -399,7 +398,7 @@ def _fetch_object(
     if _off_site(url, fetched.url):
         report.add(Check.failed(check, f"{what} URL redirected to another site ({_host(fetched.url)})"))
         return None
-    document = _json_object(fetched.body)
+    document = json_object(fetched.body)
     if document is None:
         report.add(Check.failed(check, f"{what} at {_host(url)} is not a JSON object"))
         return None
@@ -521,14 +520,6 @@ def _parse_datetime(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
-def _json_object(body: bytes | None) -> dict[str, Any] | None:
-    try:
-        value = json.loads(body) if body else None
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def _reason(document: dict[str, Any] | None) -> str:

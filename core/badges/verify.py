@@ -17,7 +17,6 @@ Every failure to fetch or parse becomes a check in the report, never an exceptio
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +26,7 @@ from core.badges import baked, ob2, ob3, platforms, vc_jwt
 from core.badges.contexts import VC_V1, VC_V2, ContextStore
 from core.badges.evidence import Evidence, EvidenceKind, from_text
 from core.badges.fetcher import JSON_TYPES, FetchError, FetchPolicy, SafeFetcher
-from core.badges.json_values import strings
+from core.badges.json_values import json_object, strings
 from core.badges.report import Check, Report
 from core.badges.run import VerificationRun
 from core.settings import SHIPPED_DATA_DIR
@@ -92,8 +91,8 @@ class BadgeVerifier:
             return platforms.verify_issuer_page(link, run)
         target = link.json_url if link is not None and link.json_url else url
         fetched = run.fetch.get(target, accept=JSON_TYPES, allow_http=True)
-        document = _json_or_none(fetched.body) if 200 <= fetched.status < 300 else None
-        if isinstance(document, dict) and _is_credential(document):
+        document = json_object(fetched.body) if 200 <= fetched.status < 300 else None
+        if document is not None and _is_credential(document):
             report = ob3.verify_credential(document, run)
         else:  # OB 2.0 hosted (410 and 404 answers included: the OB 2.0 verifier reads them)
             report = ob2.verify_hosted(target, run, fetched)
@@ -139,13 +138,6 @@ def _is_credential(document: dict[str, Any]) -> bool:
     return VC_TYPE in strings(document.get("type")) or any(
         context in VC_CONTEXTS for context in strings(document.get("@context"))
     )
-
-
-def _json_or_none(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
 
 
 def _unverified_payload(token: str) -> dict[str, Any] | None:
