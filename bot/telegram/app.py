@@ -26,7 +26,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.telegram.proactive import Proactive
 from bot.telegram.render import message_parts, valid_payload
-from bot.telegram.request import ClientPoolRequest
+from bot.telegram.request import AiohttpRequest
 from bot.telegram.sender import retry_after_seconds
 from bot.workers import DialogueRunner, build_dialogue, runner_for
 from core.badges.evidence import MAX_FILE_BYTES  # a bigger file is answered without downloading it
@@ -258,10 +258,11 @@ def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Applicati
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .concurrent_updates(CONCURRENT_UPDATES)
-        .request(ClientPoolRequest(settings.telegram_connections))
+        .request(AiohttpRequest(settings.telegram_connections))
+        .get_updates_request(AiohttpRequest(1))  # long polling: one call at a time
         .post_init(started)
         .post_stop(stopping)
-        .post_shutdown(_closing(channel))
+        .post_shutdown(_closing(channel, proactive))
         .build()
     )
     application.add_handler(TypeHandler(Update, channel.on_update))
@@ -269,11 +270,18 @@ def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Applicati
     return application, channel
 
 
-def _closing(channel: TelegramChannel) -> Callable[[Application], Awaitable[None]]:  # type: ignore[type-arg]
-    """PTB's post_shutdown hook: stop the dialogue workers with the bot."""
+def _closing(channel: TelegramChannel, proactive: Proactive) -> Callable[[Application], Awaitable[None]]:  # type: ignore[type-arg]
+    """PTB's post_shutdown hook: stop the dialogue workers with the bot, and close every connection.
 
-    async def close(_application: Application) -> None:  # type: ignore[type-arg]
+    PTB runs it even when start-up failed (say, the Bot API was unreachable), but then skips
+    closing the bot's own connections because the application never finished initializing; both
+    shutdowns below do nothing for what is already closed.
+    """
+
+    async def close(application: Application) -> None:  # type: ignore[type-arg]
         channel.runner.close()
+        await proactive.stop()
+        await application.bot.shutdown()
 
     return close
 

@@ -61,7 +61,7 @@ from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.telegram.render import OutgoingPart, message_parts
-from bot.telegram.request import ClientPoolRequest
+from bot.telegram.request import AiohttpRequest
 from core import outbox
 from core.db import Database
 from core.db_types import utc_now
@@ -480,7 +480,7 @@ def build_sender(
         settings.telegram_bot_token.get_secret_value(),
         base_url=settings.telegram_base_url,
         base_file_url=settings.telegram_base_file_url,
-        request=ClientPoolRequest(concurrency),
+        request=AiohttpRequest(concurrency),
     )
     return OutboxSender(
         bot,

@@ -24,7 +24,7 @@ import httpx
 from sqlmodel import select
 from telegram import Bot
 
-from bot.telegram.request import ClientPoolRequest
+from bot.telegram.request import AiohttpRequest
 from bot.telegram.sender import OutboxSender
 from core import outbox
 from core.db import Database
@@ -46,7 +46,7 @@ FAST = {  # no pacing unless a test asks for it; quick retries
 
 def sender_for(url: str, database: Database, *, read_timeout: float = 5.0, **options: Any) -> OutboxSender:
     concurrency = options.pop("concurrency", 8)
-    bot = Bot(TOKEN, base_url=f"{url}/bot", request=ClientPoolRequest(concurrency, read_timeout=read_timeout))
+    bot = Bot(TOKEN, base_url=f"{url}/bot", request=AiohttpRequest(concurrency, read_timeout=read_timeout))
     return OutboxSender(bot, database, concurrency=concurrency, **(FAST | options))
 
 

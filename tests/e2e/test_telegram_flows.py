@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import re
+import warnings
 
 import pytest
 
@@ -105,10 +107,14 @@ def test_an_unreachable_bot_api_stops_start_up_with_one_line(tmp_path, monkeypat
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-Ew")
     monkeypatch.setenv("SKILLSTACK_TELEGRAM_API_URL", "http://127.0.0.1:9")  # nothing listens there
     monkeypatch.setenv("SKILLSTACK_DIALOGUE_PROCESSES", "0")
-    assert main(["run"]) == 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(["run"]) == 1
+        gc.collect()  # an HTTP session left open warns when it is collected
     err = capsys.readouterr().err
     assert "cannot reach the Bot API at http://127.0.0.1:9" in err
     assert "AAEhBOweik6ad9r" not in err
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
 
 
 async def test_a_failing_command_menu_is_logged_not_fatal(
