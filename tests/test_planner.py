@@ -19,6 +19,7 @@ from core.planner import (
     plan_months,
     replan,
 )
+from core.planner.packing import Packer, Work, lay_out, month_capacities
 from core.settings import SHIPPED_DATA_DIR
 from tests.catalog_factory import catalog_of, course, skill
 
@@ -155,6 +156,34 @@ def test_one_subscription_covers_every_course_on_its_platform_that_month() -> No
     )
     assert result.months[0].cost == 49
     assert sorted(item.cost for item in result.months[0].items) == [0, 49]
+
+
+def test_extending_a_packer_equals_laying_out_the_whole_sequence_and_leaves_it_unchanged() -> None:
+    """The planner checks candidates by extending its selection's calendar: that must be exact."""
+    rng = random.Random(5)
+    costs = [("free", 0), ("one-off", 29), ("subscription", 49), ("subscription", 39)]
+    courses = []
+    for index in range(12):
+        cost, amount = rng.choice(costs)
+        hours = rng.choice([1.5, 4, 9, 20, 33])
+        platform = rng.choice(["Coursera", "edX"])
+        courses.append(course(f"c{index}", [f"s{index}"], hours, cost=cost, amount=amount, platform=platform))
+    catalog = catalog_of(courses)
+    capacities = month_capacities(dt.date(2027, 1, 1), 6, 4)
+    price = lambda c: c.cost.amount  # noqa: E731
+    for _ in range(200):
+        first, second = rng.sample(courses, 3), rng.sample(courses, 2)
+        work = [Work(catalog.courses[c.id], catalog.courses[c.id].hours) for c in first + second]
+        budget = Decimal(rng.choice([0, 30, 60, 100]))
+        prefix = Packer.empty(capacities, budget, price).extended(work[:3])
+        whole = lay_out(work, capacities, budget, price)
+        if prefix is None:
+            assert whole is None
+            continue
+        before = (repr(prefix.layout), repr(prefix.subscriptions), prefix.month, prefix.left)
+        extended = prefix.extended(work[3:])
+        assert (extended.layout if extended is not None else None) == whole
+        assert (repr(prefix.layout), repr(prefix.subscriptions), prefix.month, prefix.left) == before
 
 
 def test_prices_are_converted_to_the_learners_currency() -> None:

@@ -46,7 +46,7 @@ from decimal import Decimal
 
 from core.catalog import Catalog
 from core.catalog.schema import CostModel, Course, CredentialKind, Recognition, SkillKind
-from core.planner.packing import Layout, Work, add_months, lay_out, month_capacities
+from core.planner.packing import Layout, Packer, Work, add_months, lay_out, month_capacities
 from core.planner.types import (
     Move,
     PlanMonth,
@@ -74,8 +74,13 @@ FREE_BONUS = 1.03
 
 @dataclass
 class _Selection:
-    """A growing plan: courses in pick order, what they cover and what each must follow."""
+    """A growing plan: courses in pick order, their calendar, what they cover and what each must follow.
 
+    ``packer`` is the calendar of ``order``; None once nothing more can fit (pinned courses that
+    overflow the horizon).
+    """
+
+    packer: Packer | None
     order: list[str] = field(default_factory=list)
     covered: set[str] = field(default_factory=set)
     after: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -85,6 +90,7 @@ class _Selection:
 
     def copy(self) -> _Selection:
         return _Selection(
+            self.packer,  # never changed in place: accepting a block replaces it
             list(self.order),
             set(self.covered),
             defaultdict(set, {k: set(v) for k, v in self.after.items()}),
@@ -272,7 +278,15 @@ class _Planner:
     def lay_out(self, sequence: Sequence[str]) -> Layout | None:
         return lay_out(self.work(sequence), self.capacities, self.request.monthly_budget, self.price)
 
-    def accept(self, selection: _Selection, block: list[str], after: Mapping[str, set[str]]) -> None:
+    def placed(self, selection: _Selection, block: Sequence[str]) -> Packer | None:
+        """``selection``'s calendar with ``block`` after it; None when the block does not fit."""
+        return None if selection.packer is None else selection.packer.extended(self.work(block))
+
+    def accept(
+        self, selection: _Selection, block: list[str], after: Mapping[str, set[str]], packer: Packer | None
+    ) -> None:
+        """Add ``block`` (laid out as ``packer``, from :meth:`placed`) to ``selection``."""
+        selection.packer = packer
         selection.order.extend(block)
         selection.blocks.append(block)
         for cid in block:
@@ -287,18 +301,20 @@ class _Planner:
 
     def start_selection(self, keep: Sequence[str]) -> tuple[_Selection, list[str]]:
         """Pinned in-progress courses, then kept courses that still fit; returns what was dropped."""
-        selection = _Selection(covered=set(self.held))
+        empty = Packer.empty(self.capacities, self.request.monthly_budget, self.price)
+        selection = _Selection(empty, covered=set(self.held))
         for cid in self.pinned:
-            self.accept(selection, [cid], {})
+            self.accept(selection, [cid], {}, self.placed(selection, [cid]))
         dropped = []
         for cid in keep:
             if cid in selection.order or cid in self.done or cid in self.skipped:
                 continue
             found = self.closure(cid, selection) if self.eligible(cid) else None
-            if found is None or self.lay_out([*selection.order, *found[0]]) is None:
+            packer = None if found is None else self.placed(selection, found[0])
+            if found is None or packer is None:
                 dropped.append(cid)
                 continue
-            self.accept(selection, found[0], found[1])
+            self.accept(selection, found[0], found[1], packer)
         return selection, dropped
 
     # -- greedy ------------------------------------------------------------------------------
@@ -355,10 +371,11 @@ class _Planner:
                 heapq.heappush(heap, (-score, cid))
                 continue
             block_hours = sum(self.hours_of(c) for c in block)
-            if block_hours > room + 1e-6 or self.lay_out([*selection.order, *block]) is None:
+            packer = None if block_hours > room + 1e-6 else self.placed(selection, block)
+            if packer is None:
                 depends.pop(cid, None)
                 continue  # hours and money only get scarcer: it will never fit
-            self.accept(selection, block, after)
+            self.accept(selection, block, after, packer)
             room -= block_hours
             self.refresh(selection, block, heap, depends)
         return selection
@@ -393,9 +410,10 @@ class _Planner:
                 continue
             seeded = base.copy()
             _, block, after = evaluated
-            if self.lay_out([*seeded.order, *block]) is None:
+            packer = self.placed(seeded, block)
+            if packer is None:
                 continue
-            self.accept(seeded, block, after)
+            self.accept(seeded, block, after, packer)
             seeded_heap = list(heap)
             seeded_depends = dict(depends)
             self.refresh(seeded, block, seeded_heap, seeded_depends)
@@ -467,9 +485,8 @@ class _Planner:
         sequence = self.ordered(selection, fixed, rank)
         layout = self.lay_out(sequence)
         if layout is None:
-            in_pick_order = self.lay_out(selection.order)
-            assert in_pick_order is not None  # noqa: S101  (every pick was laid out before acceptance)
-            return selection.order, in_pick_order
+            assert selection.packer is not None  # noqa: S101  (every pick was laid out before acceptance)
+            return selection.order, selection.packer.layout
         if not any(self.catalog.skills[s].kind is not SkillKind.HARD for s in self.targets):
             return sequence, layout
         for window_start in range(0, self.request.months, MIX_EVERY_MONTHS):
