@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import bindparam
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import Select
 
 from core.db_types import utc_now
 from core.dialogue.messages import Identity
@@ -23,6 +28,21 @@ def _new_learner(session: Session, identity: Identity, default_timezone: str) ->
     return learner
 
 
+def _joined_by(key: InstrumentedAttribute[Any]) -> Select[tuple[Learner, LearnerProfile, Conversation]]:
+    """Learner, profile and conversation for one value of ``key``, a bound parameter named "key"."""
+    return (
+        select(Learner, LearnerProfile, Conversation)
+        .outerjoin(LearnerProfile, LearnerProfile.learner_id == Learner.id)  # type: ignore[arg-type]
+        .outerjoin(Conversation, Conversation.learner_id == Learner.id)  # type: ignore[arg-type]
+        .where(key == bindparam("key"))
+    )
+
+
+# built once: making the statement took about 50 us of each message's CPU
+_BY_TELEGRAM_ID = _joined_by(Learner.telegram_id)  # type: ignore[arg-type]
+_BY_LOCAL_KEY = _joined_by(Learner.local_key)  # type: ignore[arg-type]
+
+
 def load_for_message(
     session: Session, identity: Identity, default_timezone: str
 ) -> tuple[Learner, LearnerProfile, Conversation]:
@@ -31,15 +51,9 @@ def load_for_message(
     Every message needs all three, so one joined SELECT replaces three round trips.
     """
     if identity.telegram_id is not None:
-        condition = Learner.telegram_id == identity.telegram_id
+        query = _BY_TELEGRAM_ID.params(key=identity.telegram_id)
     else:
-        condition = Learner.local_key == identity.local_key
-    query = (
-        select(Learner, LearnerProfile, Conversation)
-        .outerjoin(LearnerProfile, LearnerProfile.learner_id == Learner.id)  # type: ignore[arg-type]
-        .outerjoin(Conversation, Conversation.learner_id == Learner.id)  # type: ignore[arg-type]
-        .where(condition)
-    )
+        query = _BY_LOCAL_KEY.params(key=identity.local_key)
     row = session.exec(query).first()
     if row is None:
         learner, profile, conversation = _new_learner(session, identity, default_timezone), None, None

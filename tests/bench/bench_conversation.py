@@ -8,8 +8,11 @@ Each learner goes through onboarding (12 messages, /start to a plan).  Two phase
 - latency: learners start spread over one pause and pause ``THINK_SECONDS`` after each answer,
   like people reading it (200 learners then offer about 60 updates a second); latency = from
   pushing an update to the bot's first message in reply (p50, p99).
-Baseline in the same run, same server and workload: a bare python-telegram-bot echo bot.  The
-SkillStack bot runs on SQLite, and on PostgreSQL when SKILLSTACK_TEST_POSTGRES_URL is set.
+Baseline in the same run, same server and workload: a bare python-telegram-bot echo bot, measured
+before and after the SkillStack runs (this machine's speed drifts within minutes; the ratio is
+against the mean of the two).  For reference, the same echo bot on SkillStack's Bot API client
+(:class:`bot.telegram.request.AiohttpRequest`) is measured once too.  The SkillStack bot runs on
+SQLite, and on PostgreSQL when SKILLSTACK_TEST_POSTGRES_URL is set.
 Needs ../shared/telegram/api.json (the fake server checks every call against it).
 """
 
@@ -27,6 +30,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.telegram.app import build_application
 from bot.telegram.render import message_parts
+from bot.telegram.request import AiohttpRequest
 from core.catalog import Catalog, load_catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
@@ -246,12 +251,17 @@ def measure(name: str, make_application: Factory, replies: list[int]) -> dict[st
     }
 
 
-def echo_application(url: str) -> Application:  # type: ignore[type-arg]
+def echo_application(url: str, *, skillstack_client: bool = False) -> Application:  # type: ignore[type-arg]
+    """The bare echo bot; ``skillstack_client``: on SkillStack's Bot API client instead of PTB's."""
+
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_chat is not None and update.effective_message is not None
         await context.bot.send_message(update.effective_chat.id, update.effective_message.text or "?")
 
-    application = Application.builder().token(TOKEN).base_url(f"{url}/bot").concurrent_updates(64).build()
+    builder = Application.builder().token(TOKEN).base_url(f"{url}/bot").concurrent_updates(64)
+    if skillstack_client:
+        builder = builder.request(AiohttpRequest(32)).get_updates_request(AiohttpRequest(1))
+    application = builder.build()
     application.add_handler(MessageHandler(filters.ALL, echo))
     return application
 
@@ -292,12 +302,22 @@ def main() -> None:
         return
     catalog = load_catalog(SHIPPED_DATA_DIR)
     replies = expected_replies(catalog)
-    echo = measure("ptb-echo", echo_application, [1] * len(SCRIPT))
-    results = [echo, run_skillstack("skillstack-sqlite", sqlite_database, catalog, replies)]
+    one_each = [1] * len(SCRIPT)
+    echo_before = measure("ptb-echo", echo_application, one_each)
+    skillstack = [run_skillstack("skillstack-sqlite", sqlite_database, catalog, replies)]
     if os.environ.get("SKILLSTACK_TEST_POSTGRES_URL"):
-        results.append(run_skillstack("skillstack-postgresql", postgres_database, catalog, replies))
-    for result in results[1:]:
-        result["rate_vs_echo"] = round(result["updates_per_second"] / echo["updates_per_second"], 2)
+        skillstack.append(run_skillstack("skillstack-postgresql", postgres_database, catalog, replies))
+    echo_after = measure("ptb-echo-after", echo_application, one_each)
+    same_client = measure(
+        "ptb-echo-on-skillstack-client", partial(echo_application, skillstack_client=True), one_each
+    )
+    echo_rate = (echo_before["updates_per_second"] + echo_after["updates_per_second"]) / 2
+    for result in skillstack:
+        result["rate_vs_echo"] = round(result["updates_per_second"] / echo_rate, 2)
+        result["rate_vs_echo_on_skillstack_client"] = round(
+            result["updates_per_second"] / same_client["updates_per_second"], 2
+        )
+    results = [echo_before, *skillstack, echo_after, same_client]
     print(
         json.dumps(
             {
@@ -306,6 +326,7 @@ def main() -> None:
                 "messages_each": len(SCRIPT),
                 "think_seconds": THINK_SECONDS,
                 "targets": {"updates_per_second": 300, "rate_vs_echo": 0.5, "p99_ms": 150},
+                "echo_updates_per_second": round(echo_rate, 1),
                 "results": results,
             }
         )
