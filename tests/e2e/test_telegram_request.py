@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
 from bot.telegram.request import AiohttpRequest
-from tests.fakes.fake_bot_api import FakeBotApi, Fault, SpecChecker
-
-TOKEN = "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-Ew"
-
-
-@pytest.fixture
-async def api(shared_dir: Path) -> AsyncIterator[tuple[FakeBotApi, str]]:
-    server = FakeBotApi(SpecChecker.load(shared_dir / "telegram" / "api.json"))
-    url = server.start()
-    yield server, url
-    server.stop()
+from tests.e2e.conftest import TOKEN
+from tests.fakes.fake_bot_api import FakeBotApi, Fault
 
 
-async def test_concurrent_sends_share_a_fixed_set_of_connections(api: tuple[FakeBotApi, str]) -> None:
-    server, url = api
+async def test_concurrent_sends_share_a_fixed_set_of_connections(fake_api: tuple[FakeBotApi, str]) -> None:
+    server, url = fake_api
     server.inject("sendMessage", *[Fault(200, "", delay=0.05) for _ in range(6)])  # slow: calls overlap
     async with Bot(TOKEN, base_url=f"{url}/bot", request=AiohttpRequest(3)) as bot:
         await asyncio.gather(*(bot.send_message(chat_id, f"hello {chat_id}") for chat_id in range(1, 41)))
@@ -36,8 +25,8 @@ async def test_concurrent_sends_share_a_fixed_set_of_connections(api: tuple[Fake
     assert server.violations == []
 
 
-async def test_a_slow_answer_is_ptbs_timed_out(api: tuple[FakeBotApi, str]) -> None:
-    server, url = api
+async def test_a_slow_answer_is_ptbs_timed_out(fake_api: tuple[FakeBotApi, str]) -> None:
+    server, url = fake_api
     server.inject("sendMessage", Fault(200, "", delay=1.0))
     async with Bot(TOKEN, base_url=f"{url}/bot", request=AiohttpRequest(2, read_timeout=0.2)) as bot:
         with pytest.raises(TimedOut):
@@ -46,9 +35,9 @@ async def test_a_slow_answer_is_ptbs_timed_out(api: tuple[FakeBotApi, str]) -> N
     assert "again" in [call.params["text"] for call in server.calls if call.method == "sendMessage"]
 
 
-async def test_a_call_can_set_its_own_read_timeout(api: tuple[FakeBotApi, str]) -> None:
+async def test_a_call_can_set_its_own_read_timeout(fake_api: tuple[FakeBotApi, str]) -> None:
     """As PTB does for long polling: the call's timeout wins over the client's default."""
-    server, url = api
+    server, url = fake_api
     server.inject("sendMessage", Fault(200, "", delay=0.4))
     async with Bot(TOKEN, base_url=f"{url}/bot", request=AiohttpRequest(1, read_timeout=0.1)) as bot:
         message = await bot.send_message(1, "patient", read_timeout=2.0)
