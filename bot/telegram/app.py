@@ -249,9 +249,6 @@ def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Applicati
         await channel.set_commands(app)
         await proactive.start()
 
-    async def stopping(_app: Application) -> None:  # type: ignore[type-arg]
-        await proactive.stop()
-
     application = (
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -261,7 +258,6 @@ def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Applicati
         .request(AiohttpRequest(settings.telegram_connections))
         .get_updates_request(AiohttpRequest(1))  # long polling: one call at a time
         .post_init(started)
-        .post_stop(stopping)
         .post_shutdown(_closing(channel, proactive))
         .build()
     )
@@ -271,16 +267,17 @@ def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Applicati
 
 
 def _closing(channel: TelegramChannel, proactive: Proactive) -> Callable[[Application], Awaitable[None]]:  # type: ignore[type-arg]
-    """PTB's post_shutdown hook: stop the dialogue workers with the bot, and close every connection.
+    """PTB's post_shutdown hook: stop reminders and delivery, the dialogue workers, every connection.
 
-    PTB runs it even when start-up failed (say, the Bot API was unreachable), but then skips
-    closing the bot's own connections because the application never finished initializing; both
-    shutdowns below do nothing for what is already closed.
+    The one place for all of it: PTB runs this hook after every run, including one whose start-up
+    failed (say, the Bot API was unreachable).  It then skips closing the bot's own connections,
+    because the application never finished initializing; each stop below does nothing for what
+    is already stopped or never started.
     """
 
     async def close(application: Application) -> None:  # type: ignore[type-arg]
-        channel.runner.close()
         await proactive.stop()
+        channel.runner.close()
         await application.bot.shutdown()
 
     return close
