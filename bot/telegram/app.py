@@ -19,13 +19,14 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from telegram import BotCommand, InputFile, KeyboardButton, Message, ReplyKeyboardMarkup, Update
+from telegram import BotCommand, InputFile, Message, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
+from bot.telegram.outgoing import send_text
 from bot.telegram.proactive import Proactive
-from bot.telegram.render import message_parts, valid_payload
+from bot.telegram.render import Markup, message_parts, valid_payload
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.sender import retry_after_seconds
 from bot.workers import DialogueRunner, build_dialogue, runner_for
@@ -176,22 +177,20 @@ class TelegramChannel:
         for part in message_parts(reply):
             await self._send_message(context, chat_id, part.text, part.markup)
         if reply.location_button:  # a reply keyboard cannot share a message with inline buttons
-            keyboard = ReplyKeyboardMarkup(
-                [[KeyboardButton(reply.location_button, request_location=True)]],
-                one_time_keyboard=True,
-                resize_keyboard=True,
-            )
+            keyboard = {
+                "keyboard": [[{"text": reply.location_button, "request_location": True}]],
+                "one_time_keyboard": True,
+                "resize_keyboard": True,
+            }
             await self._send_message(context, chat_id, reply.location_button, keyboard)
         if reply.attachment is not None:  # after the text, which says what the file is
             upload = InputFile(reply.attachment.content, filename=reply.attachment.filename)
             await _with_retries(lambda: context.bot.send_document(chat_id, upload))
 
     async def _send_message(
-        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, markup: object
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, markup: Markup | None
     ) -> None:
-        await _with_retries(
-            lambda: context.bot.send_message(chat_id, text, reply_markup=markup)  # type: ignore[arg-type]
-        )
+        await _with_retries(lambda: send_text(context.bot, chat_id, text, markup))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure with the update id; tell the user something went wrong, briefly."""

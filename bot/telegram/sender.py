@@ -60,6 +60,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.telegram.outgoing import send_text
 from bot.telegram.render import OutgoingPart, message_parts
 from bot.telegram.request import AiohttpRequest
 from core import outbox
@@ -360,7 +361,7 @@ class OutboxSender:
             try:
                 for part in job.parts:
                     await self._limiter.acquire()
-                    await self.bot.send_message(chat_id, part.text, reply_markup=part.markup)
+                    await send_text(self.bot, chat_id, part.text, part.markup)
                     sent += 1
             except TelegramError as exc:
                 error = exc
