@@ -12,10 +12,12 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from core.catalog import Catalog
 from core.catalog.schema import CourseFormat, Goal, Level
+from core.db_types import utc_now
 from core.models import LearnerProfile, Plan, PlanItem, PlanItemStatus, PlanStatus
 from core.planner.packing import add_months
 from core.planner.types import (
@@ -85,12 +87,21 @@ def _request_from_summary(data: dict[str, Any]) -> PlanRequest:
     )
 
 
-def save_plan(session: Session, learner_id: int, goal_id: str, result: PlanResult) -> Plan:
-    """Store ``result`` as the learner's active plan; earlier plans become superseded."""
-    for old in session.exec(
-        select(Plan).where(Plan.learner_id == learner_id, Plan.status == PlanStatus.ACTIVE)
-    ):
-        old.status = PlanStatus.SUPERSEDED
+def save_plan(
+    session: Session, learner_id: int, goal_id: str, result: PlanResult, previous: Plan | None
+) -> Plan:
+    """Store ``result`` as the learner's active plan; ``previous`` (their active plan, as the caller
+    just read it: None when there is none) and any other active one become superseded.
+
+    One UPDATE supersedes them (plans loaded in the session follow it), and the items go in as one
+    multi-row INSERT: a plan is a dozen rows, which as ORM objects cost more CPU than planning it.
+    """
+    if previous is not None:
+        session.execute(
+            update(Plan)
+            .where(col(Plan.learner_id) == learner_id, col(Plan.status) == PlanStatus.ACTIVE)
+            .values(status=PlanStatus.SUPERSEDED)
+        )
     request = result.request
     plan = Plan(
         learner_id=learner_id,
@@ -123,28 +134,33 @@ def save_plan(session: Session, learner_id: int, goal_id: str, result: PlanResul
     session.add(plan)
     session.flush()
     assert plan.id is not None  # noqa: S101  (flushed above)
-    for month in result.months:
-        for position, item in enumerate(month.items):
-            in_progress = item.in_progress_percent is not None
-            session.add(
-                PlanItem(
-                    plan_id=plan.id,
-                    course_id=item.course.id,
-                    month=month.index,
-                    part=item.part,
-                    parts=item.parts,
-                    position=position,
-                    status=PlanItemStatus.IN_PROGRESS if in_progress else PlanItemStatus.PLANNED,
-                    progress_percent=item.in_progress_percent or 0,
-                    details={
-                        "hours": item.hours,
-                        "cost": str(item.cost),
-                        "new_skills": list(item.new_skills),
-                        "reason": asdict(item.reason),
-                    },
-                )
-            )
-    session.flush()
+    now = utc_now()
+    rows = [
+        {
+            "plan_id": plan.id,
+            "course_id": item.course.id,
+            "month": month.index,
+            "part": item.part,
+            "parts": item.parts,
+            "position": position,
+            "status": PlanItemStatus.PLANNED
+            if item.in_progress_percent is None
+            else PlanItemStatus.IN_PROGRESS,
+            "progress_percent": item.in_progress_percent or 0,
+            "reason": "",
+            "details": {
+                "hours": item.hours,
+                "cost": str(item.cost),
+                "new_skills": list(item.new_skills),
+                "reason": asdict(item.reason),
+            },
+            "updated_at": now,
+        }
+        for month in result.months
+        for position, item in enumerate(month.items)
+    ]
+    if rows:
+        session.execute(insert(PlanItem), rows)
     return plan
 
 

@@ -369,8 +369,10 @@ class Dialogue:
             result = plan_months(self.catalog, request)
         else:
             result = replan(self.catalog, request, starting_months(ctx.session, previous))
-        save_plan(ctx.session, ctx.learner.id, goal.id, result)
-        schedule.refresh(ctx.session, ctx.learner, ctx.profile, self.clock())  # reviews follow the plan
+        saved = save_plan(ctx.session, ctx.learner.id, goal.id, result, previous)
+        schedule.refresh_for_plan(
+            ctx.session, ctx.learner, ctx.profile, saved, self.clock()
+        )  # reviews follow it
         return result
 
     def show_plan(self, ctx: Context, result: PlanResult) -> list[Reply]:

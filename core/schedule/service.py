@@ -137,17 +137,31 @@ def refresh(
     """
     if learner.id is None or learner.telegram_id is None:
         return None
+    return refresh_for_plan(session, learner, profile, active_plan(session, learner.id), now)
+
+
+def refresh_for_plan(
+    session: Session, learner: Learner, profile: LearnerProfile, plan: Plan | None, now: dt.datetime
+) -> ReminderSchedule | None:
+    """:func:`refresh` when the caller has the learner's active ``plan`` at hand (it just saved it).
+
+    A new schedule joins the session with its times set, so it is one INSERT (adding it first
+    let the next query flush it, and the times followed as an UPDATE).
+    """
+    if learner.id is None or learner.telegram_id is None:
+        return None
     schedule = session.get(ReminderSchedule, learner.id)
+    is_new = schedule is None
     if schedule is None:
         schedule = ReminderSchedule(learner_id=learner.id)
-        session.add(schedule)
-    plan = active_plan(session, learner.id)
     if plan is not None and profile.checkin_time is not None:
         schedule.reviewed_month = plan_months_started(
             plan, ZoneInfo(learner.timezone), profile.checkin_time, now
         )
     schedule.next_due_at = None if schedule.paused else next_slot(schedule, learner, profile, plan, now)
     schedule.updated_at = now
+    if is_new:
+        session.add(schedule)
     return schedule
 
 
