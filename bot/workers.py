@@ -12,6 +12,7 @@ the database is the only shared state, as it already is between bot processes.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -68,6 +69,19 @@ def _start_worker(settings: Settings) -> None:
     _worker_dialogue = build_dialogue(
         settings, Database(settings.sqlalchemy_url), load_catalog(settings.catalog_dir)
     )
+    keep_startup_objects_out_of_gc()
+
+
+def keep_startup_objects_out_of_gc() -> None:
+    """Move everything built so far (the catalog, the matcher's indexes, modules) out of the GC's reach.
+
+    They live as long as the process, but the cyclic garbage collector's oldest generation scans
+    them again on every full collection: about 105 ms for a worker's 170,000 objects on this
+    machine, paid inside a learner's message (and on SQLite while holding the write lock, so the
+    other worker waited too).  ``gc.freeze`` leaves full collections only the objects made since.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _worker_pid() -> int:

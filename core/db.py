@@ -10,8 +10,9 @@ SQLAlchemy then invalidates the pool, and :meth:`Database.transaction` runs the 
 a fresh connection.  The failed attempt was rolled back, so running it again is safe.
 
 SQLite is tuned for a bot that is read often and written in small bursts: WAL (readers do not
-block the writer), foreign keys on (SQLite ships them off), and a busy timeout so two processes
-wait for each other instead of failing.  PostgreSQL goes through the same code.
+block the writer), foreign keys on (SQLite ships them off), writers queued on a file lock
+(:mod:`core.sqlite_writer`: no busy-handler sleeps between the dialogue's worker processes), and a
+busy timeout for any other writer.  PostgreSQL goes through the same code.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
+
+from core.sqlite_writer import serialize_writers
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,6 +60,8 @@ def create_database_engine(url: URL | str) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _tune_sqlite)
+        if url.database and url.database != ":memory:":
+            serialize_writers(engine, Path(url.database))
         return engine
     return create_engine(url)
 

@@ -29,7 +29,7 @@ from bot.telegram.proactive import Proactive
 from bot.telegram.render import Markup, message_parts, valid_payload
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.sender import retry_after_seconds
-from bot.workers import DialogueRunner, build_dialogue, runner_for
+from bot.workers import DialogueRunner, build_dialogue, keep_startup_objects_out_of_gc, runner_for
 from core.badges.evidence import MAX_FILE_BYTES  # a bigger file is answered without downloading it
 from core.catalog import Catalog
 from core.db import Database
@@ -119,6 +119,11 @@ class TelegramChannel:
     def __init__(self, runner: DialogueRunner) -> None:
         self.runner = runner
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def start(self) -> None:
+        """Before the first update: every dialogue worker up, and start-up's objects out of the GC."""
+        await self.runner.start()
+        keep_startup_objects_out_of_gc()
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
@@ -244,7 +249,7 @@ def build_application(settings: Settings, dialogue: Dialogue) -> tuple[Applicati
     proactive = Proactive(settings, dialogue)
 
     async def started(app: Application) -> None:  # type: ignore[type-arg]
-        await channel.runner.start()
+        await channel.start()
         await channel.set_commands(app)
         await proactive.start()
 

@@ -1,0 +1,82 @@
+"""SQLite writers queue on a file lock: the second waits for the first's commit, readers never wait."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from core.db import Database
+from core.sqlite_writer import lock_path
+
+HOLD_SECONDS = 0.3
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Database:
+    db = Database(f"sqlite:///{tmp_path}/writers.db")
+    with db.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER)"))
+        connection.execute(text("INSERT INTO counter VALUES (1, 0)"))
+    yield db
+    db.dispose()
+
+
+def lock_is_free(path: Path) -> bool:
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return True
+    finally:
+        os.close(fd)
+
+
+def test_a_write_holds_the_lock_until_commit_and_a_read_does_not(database: Database, tmp_path: Path) -> None:
+    path = lock_path(tmp_path / "writers.db")
+    with database.unit_of_work() as session:
+        session.execute(text("SELECT n FROM counter"))
+        assert lock_is_free(path)  # reading takes nothing
+        session.execute(text("UPDATE counter SET n = n + 1"))
+        assert not lock_is_free(path)  # from the first write...
+    assert lock_is_free(path)  # ...to the commit
+    with pytest.raises(RuntimeError), database.unit_of_work() as session:
+        session.execute(text("UPDATE counter SET n = n + 1"))
+        raise RuntimeError("rolled back")
+    assert lock_is_free(path)  # a rollback lets go too
+    with database.unit_of_work() as session:
+        assert session.execute(text("SELECT n FROM counter")).scalar() == 1
+
+
+def test_a_second_writer_waits_for_the_first_and_a_reader_does_not(database: Database) -> None:
+    first_wrote = threading.Event()
+    finished: dict[str, float] = {}
+
+    def slow_writer() -> None:
+        with database.unit_of_work() as session:
+            session.execute(text("UPDATE counter SET n = n + 1"))
+            first_wrote.set()
+            time.sleep(HOLD_SECONDS)
+        finished["first"] = time.monotonic()
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    assert first_wrote.wait(5)
+    with database.unit_of_work() as session:  # WAL: a reader goes ahead while the writer holds on
+        assert session.execute(text("SELECT n FROM counter")).scalar() == 0
+    assert "first" not in finished
+    with database.unit_of_work() as session:
+        session.execute(text("UPDATE counter SET n = n + 10"))
+        finished["second"] = time.monotonic()
+    thread.join()
+    assert finished["second"] >= finished["first"]  # queued behind the first, not failed
+    with database.unit_of_work() as session:
+        assert session.execute(text("SELECT n FROM counter")).scalar() == 11
