@@ -7,18 +7,32 @@ the dialogue compete for one core; worker processes give the dialogue cores of i
 worker builds its own :class:`~core.dialogue.engine.Dialogue` from the settings (its own database
 connections, its own copy of the catalog); per-learner ordering stays with the channel's locks, and
 the database is the only shared state, as it already is between bot processes.
+
+Each worker is reached through its own socket pair, read and written by the event loop itself: a
+call is one pickled frame to the worker with the fewest calls in flight, the answer one frame
+back.  ``ProcessPoolExecutor`` did the same through two helper threads in the bot (its queue
+feeder and its manager), woken for every call, which competed with the event loop for the GIL and
+the two cores.  A worker that dies fails only the calls it had (the channel apologises for those)
+and is replaced; a broken ``ProcessPoolExecutor`` refused every later call.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import itertools
 import logging
 import multiprocessing
 import os
-import time
-from concurrent.futures import ProcessPoolExecutor
-from typing import Protocol
+import pickle
+import signal
+import socket
+import struct
+import traceback
+from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
+from typing import Any, BinaryIO, Protocol
 
 from core.badges.verify import BadgeVerifier
 from core.catalog import Catalog, load_catalog
@@ -28,9 +42,9 @@ from core.dialogue.messages import Identity, Inbound, Reply
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
-WARM_UP_TASK_SECONDS = 0.02
-WARM_UP_TIMEOUT_SECONDS = 60.0
-_worker_dialogue: Dialogue | None = None
+START_TIMEOUT_SECONDS = 60.0  # spawning, imports and the catalog: about a second each here
+STOP_TIMEOUT_SECONDS = 5.0
+_LENGTH = struct.Struct("!I")  # a frame: its length, then a pickle
 
 
 class DialogueRunner(Protocol):
@@ -39,6 +53,10 @@ class DialogueRunner(Protocol):
     async def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]: ...
 
     def close(self) -> None: ...
+
+
+class WorkerDied(RuntimeError):
+    """The worker process handling a call ended before answering it."""
 
 
 class ThreadRunner:
@@ -63,15 +81,6 @@ def build_dialogue(settings: Settings, database: Database, catalog: Catalog) -> 
     return Dialogue(database, catalog, default_timezone=settings.default_timezone, verifier=verifier)
 
 
-def _start_worker(settings: Settings) -> None:
-    global _worker_dialogue
-
-    _worker_dialogue = build_dialogue(
-        settings, Database(settings.sqlalchemy_url), load_catalog(settings.catalog_dir)
-    )
-    keep_startup_objects_out_of_gc()
-
-
 def keep_startup_objects_out_of_gc() -> None:
     """Move everything built so far (the catalog, the matcher's indexes, modules) out of the GC's reach.
 
@@ -84,53 +93,182 @@ def keep_startup_objects_out_of_gc() -> None:
     gc.freeze()
 
 
-def _worker_pid() -> int:
-    """A worker that answers has built its dialogue; the short wait spreads a batch over workers."""
-    time.sleep(WARM_UP_TASK_SECONDS)
-    return os.getpid()
+def _frame(message: object) -> bytes:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _LENGTH.pack(len(payload)) + payload
 
 
-def _handle_in_worker(identity: Identity, inbound: Inbound) -> list[Reply]:
-    assert _worker_dialogue is not None  # noqa: S101  (set by the pool's initializer)
-    return _worker_dialogue.handle(identity, inbound)
+def _read_frame(stream: BinaryIO) -> Any:
+    """The next message on a worker's blocking stream; None when the bot closed its end."""
+    header = stream.read(_LENGTH.size)
+    if len(header) < _LENGTH.size:
+        return None
+    (length,) = _LENGTH.unpack(header)
+    return pickle.loads(stream.read(length))  # noqa: S301  (our own bot process wrote it)
+
+
+def _portable(error: BaseException) -> BaseException:
+    """``error`` as it can cross to the bot, with the worker's traceback as a note (for the bot's log).
+
+    Itself when it survives pickling with its notes; else a RuntimeError naming it.  Many
+    exceptions pickle but cannot be rebuilt, or lose their notes on the way (SQLAlchemy's do).
+    """
+    note = f"in dialogue worker {os.getpid()}:\n{''.join(traceback.format_exception(error))}"
+    error.add_note(note)
+    try:
+        rebuilt = pickle.loads(pickle.dumps(error))  # noqa: S301  (our own bytes, just made)
+    except Exception:  # noqa: BLE001  (any exception that cannot cross is described instead)
+        rebuilt = None
+    if getattr(rebuilt, "__notes__", None) == error.__notes__:
+        return error
+    plain = RuntimeError(f"{type(error).__name__}: {error}")
+    plain.add_note(note)
+    return plain
+
+
+def _serve(connection: socket.socket, settings: Settings) -> None:
+    """A worker process: build the dialogue, say so, then answer calls until the bot hangs up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the bot stops us
+    dialogue = build_dialogue(settings, Database(settings.sqlalchemy_url), load_catalog(settings.catalog_dir))
+    keep_startup_objects_out_of_gc()
+    with connection, connection.makefile("rwb") as stream:
+        stream.write(_frame(os.getpid()))
+        stream.flush()
+        while (call := _read_frame(stream)) is not None:
+            call_id, identity, inbound = call
+            try:
+                answer: tuple[int, bool, object] = (call_id, True, dialogue.handle(identity, inbound))
+            except Exception as exc:  # noqa: BLE001  (the bot's error handler logs and apologises)
+                answer = (call_id, False, _portable(exc))
+            stream.write(_frame(answer))
+            stream.flush()
+        dialogue.database.dispose()
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    pid: int
+    pending: dict[int, asyncio.Future[list[Reply]]] = field(default_factory=dict)
+    listener: asyncio.Task[None] | None = None
 
 
 class ProcessRunner:
     """The dialogue in ``processes`` worker processes (spawned, so nothing is shared by accident)."""
 
     def __init__(self, settings: Settings, processes: int) -> None:
+        self.settings = settings
         self.processes = processes
-        self.worker_pids: set[int] = set()
-        self.pool = ProcessPoolExecutor(
-            max_workers=processes,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
-            initargs=(settings,),
-        )
+        self.workers: list[_Worker] = []
+        self._context = multiprocessing.get_context("spawn")
+        self._calls = itertools.count()
+        self._closing = False
+
+    @property
+    def worker_pids(self) -> set[int]:
+        return {worker.pid for worker in self.workers}
 
     async def start(self) -> None:
-        """Spawn every worker and wait until each has built its dialogue (about a second each).
+        """Spawn every worker and wait until each has built its dialogue.
 
-        The pool would otherwise spawn them on the first learner messages, which would then wait
-        for imports and the catalog.  Batches of short tasks go out until every worker has answered.
+        Otherwise the first learners would wait for imports and the catalog.  A worker that does
+        not come up is logged; the bot runs on the others.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + WARM_UP_TIMEOUT_SECONDS
-        while len(self.worker_pids) < self.processes and loop.time() < deadline:
-            batch = [loop.run_in_executor(self.pool, _worker_pid) for _ in range(self.processes)]
-            self.worker_pids.update(await asyncio.gather(*batch))
-        if len(self.worker_pids) < self.processes:
-            log.warning(
-                "only %d of %d dialogue workers were ready at start-up", len(self.worker_pids), self.processes
-            )
+        results = await asyncio.gather(
+            *(self._spawn() for _ in range(self.processes - len(self.workers))), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                log.error("a dialogue worker did not start: %s: %s", type(result).__name__, result)
+        if len(self.workers) < self.processes:
+            log.warning("only %d of %d dialogue workers are running", len(self.workers), self.processes)
+
+    async def _spawn(self) -> None:
+        ours, theirs = socket.socketpair()
+        process = self._context.Process(target=_serve, args=(theirs, self.settings), daemon=True)
+        try:
+            process.start()
+        finally:
+            theirs.close()
+        reader, writer = await asyncio.open_unix_connection(sock=ours)
+        try:
+            pid = pickle.loads(await self._read(reader, START_TIMEOUT_SECONDS))  # noqa: S301  (our worker)
+        except BaseException:
+            writer.close()
+            process.kill()
+            raise
+        worker = _Worker(process, reader, writer, pid)
+        worker.listener = asyncio.create_task(self._listen(worker), name=f"dialogue worker {pid}")
+        self.workers.append(worker)
+
+    @staticmethod
+    async def _read(reader: asyncio.StreamReader, timeout: float | None = None) -> bytes:
+        async with asyncio.timeout(timeout):
+            (length,) = _LENGTH.unpack(await reader.readexactly(_LENGTH.size))
+            return await reader.readexactly(length)
+
+    async def _listen(self, worker: _Worker) -> None:
+        """Hand each answer to its caller; when the worker is gone, fail its calls and replace it."""
+        try:
+            while True:
+                call_id, ok, value = pickle.loads(await self._read(worker.reader))  # noqa: S301  (our worker)
+                future = worker.pending.pop(call_id, None)
+                if future is None or future.done():  # the caller gave up meanwhile
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            self._retire(worker)
+        if not self._closing:
+            await asyncio.to_thread(worker.process.join, STOP_TIMEOUT_SECONDS)
+            code = worker.process.exitcode
+            log.error("dialogue worker %s ended (exit code %s); starting another", worker.pid, code)
+            await self.start()
+
+    def _retire(self, worker: _Worker) -> None:
+        """No more calls to ``worker``; the calls it still had fail."""
+        if worker in self.workers:
+            self.workers.remove(worker)
+        for future in worker.pending.values():
+            if not future.done():
+                future.set_exception(WorkerDied(f"dialogue worker {worker.pid} ended before answering"))
+        worker.pending.clear()
+        worker.writer.close()
 
     async def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]:
-        return await asyncio.get_running_loop().run_in_executor(
-            self.pool, _handle_in_worker, identity, inbound
-        )
+        if not self.workers:
+            raise WorkerDied("no dialogue worker is running")
+        worker = min(self.workers, key=lambda candidate: len(candidate.pending))
+        call_id = next(self._calls)
+        future: asyncio.Future[list[Reply]] = asyncio.get_running_loop().create_future()
+        worker.pending[call_id] = future
+        worker.writer.write(_frame((call_id, identity, inbound)))
+        await worker.writer.drain()  # a large attachment waits for the worker to read it
+        return await future
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """Hang up on every worker (each finishes its call and exits), then wait for them."""
+        self._closing = True
+        workers = list(self.workers)
+        for worker in workers:
+            sock = worker.writer.get_extra_info("socket")
+            with contextlib.suppress(OSError):  # at once, even if the event loop runs no more
+                sock.shutdown(socket.SHUT_RDWR)
+            if worker.listener is not None:
+                worker.listener.cancel()
+            self._retire(worker)
+        for worker in workers:
+            worker.process.join(timeout=STOP_TIMEOUT_SECONDS)
+            if worker.process.is_alive():
+                log.warning("dialogue worker %s did not stop; killing it", worker.pid)
+                worker.process.kill()
+                worker.process.join()
 
 
 def runner_for(settings: Settings, dialogue: Dialogue) -> DialogueRunner:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 from pathlib import Path
+
+import pytest
 
 from bot.workers import ProcessRunner, ThreadRunner, runner_for
 from core.catalog import load_catalog
@@ -50,3 +55,41 @@ async def test_start_brings_up_every_worker(tmp_path: Path) -> None:
         assert all(Path(f"/proc/{pid}").exists() for pid in runner.worker_pids)
     finally:
         runner.close()
+
+
+async def test_a_failure_in_a_worker_reaches_the_caller_with_the_workers_traceback(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'no-schema.db'}"  # never migrated: the dialogue's first query fails
+    runner = ProcessRunner(load_settings(database_url=url, dialogue_processes=1), 1)
+    try:
+        await runner.start()
+        (pid,) = runner.worker_pids
+        for text in ("/start", "/help"):  # the worker survives a failure and serves the next call
+            with pytest.raises(Exception, match="no such table") as raised:
+                await runner.handle(Identity(telegram_id=5), Inbound.from_text(text))
+            notes = "\n".join(raised.value.__notes__)
+            assert f"in dialogue worker {pid}" in notes
+            assert "load_for_message" in notes  # where it failed, inside the worker
+        assert runner.worker_pids == {pid}
+    finally:
+        runner.close()
+
+
+async def test_a_worker_that_dies_is_replaced_and_the_bot_keeps_answering(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'workers.db'}"
+    Database(url).upgrade()
+    runner = ProcessRunner(load_settings(database_url=url, dialogue_processes=2), 2)
+    try:
+        await runner.start()
+        victim = min(runner.worker_pids)
+        os.kill(victim, signal.SIGKILL)
+        for _ in range(200):  # the replacement takes about a second to build its dialogue
+            if len(runner.worker_pids) == 2 and victim not in runner.worker_pids:
+                break
+            await asyncio.sleep(0.05)
+        assert len(runner.worker_pids) == 2 and victim not in runner.worker_pids
+        for user in range(10, 14):  # every worker answers, the new one included
+            replies = await runner.handle(Identity(telegram_id=user), Inbound.from_text("/start"))
+            assert "Question 1 of 11" in replies[-1].text
+    finally:
+        runner.close()
+    assert not any(Path(f"/proc/{pid}").exists() for pid in runner.worker_pids)
