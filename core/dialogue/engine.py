@@ -358,17 +358,24 @@ class Dialogue:
         exclude: frozenset[str] = frozenset(),
         fresh: bool = False,
     ) -> PlanResult:
-        """Plan (or re-plan) from the profile, store it, and return it."""
+        """Plan (or re-plan) from the profile, store it, and return it.
+
+        Reading the old plan and planning happen before this message's first write (the answer just
+        given is not flushed for them: they read plans, not the profile).  On SQLite the first write
+        takes the database's one write lock until commit, and planning under it kept the other
+        dialogue worker waiting: onboarding's last answers, which arrive together, queued in turn.
+        """
         goal = self.catalog.goals[ctx.profile.goal_id or ""]
         assert ctx.learner.id is not None  # noqa: S101  (flushed on creation)
-        previous = active_plan(ctx.session, ctx.learner.id)
-        progress = progress_of(ctx.session, previous) if previous is not None else {}
-        request = request_from_profile(ctx.profile, goal, self.plan_start(ctx), progress)
-        request = replace(request, keep=keep, exclude_courses=exclude)
-        if previous is None or fresh:
-            result = plan_months(self.catalog, request)
-        else:
-            result = replan(self.catalog, request, starting_months(ctx.session, previous))
+        with ctx.session.no_autoflush:
+            previous = active_plan(ctx.session, ctx.learner.id)
+            progress = progress_of(ctx.session, previous) if previous is not None else {}
+            request = request_from_profile(ctx.profile, goal, self.plan_start(ctx), progress)
+            request = replace(request, keep=keep, exclude_courses=exclude)
+            if previous is None or fresh:
+                result = plan_months(self.catalog, request)
+            else:
+                result = replan(self.catalog, request, starting_months(ctx.session, previous))
         saved = save_plan(ctx.session, ctx.learner.id, goal.id, result, previous)
         schedule.refresh_for_plan(
             ctx.session, ctx.learner, ctx.profile, saved, self.clock()
