@@ -2,17 +2,19 @@
 
 Prints one JSON object.  The Telegram side (the fake Bot API server and the 200 learners) runs in
 a separate process, so the bot under test has a core of its own, as it would in production.
-Each learner goes through onboarding (12 messages, /start to a plan).  Two phases per bot:
+Each learner goes through onboarding (12 messages, /start to a plan).  Two kinds of run:
 - throughput: every learner sends its next message as soon as the previous one is answered
   (closed loop, 200 at once); updates per second = all updates / wall time;
 - latency: learners start spread over one pause and pause ``THINK_SECONDS`` after each answer,
   like people reading it (200 learners then offer about 60 updates a second); latency = from
   pushing an update to the bot's first message in reply (p50, p99).
-Baseline in the same run, same server and workload: a bare python-telegram-bot echo bot, measured
-before and after the SkillStack runs (this machine's speed drifts within minutes; the ratio is
-against the mean of the two).  For reference, the same echo bot on SkillStack's Bot API client
-(:class:`bot.telegram.request.AiohttpRequest`) is measured once too.  The SkillStack bot runs on
-SQLite, and on PostgreSQL when SKILLSTACK_TEST_POSTGRES_URL is set.
+Baseline in the same run, same server and workload: a bare python-telegram-bot echo bot.  This
+machine's speed drifts by half within minutes, so throughput is measured in ``ROUNDS`` rounds,
+each running the echo bot, SkillStack on SQLite and SkillStack on PostgreSQL (when
+SKILLSTACK_TEST_POSTGRES_URL is set) one after the other, every run with a fresh bot and a fresh
+database; a bot's figure is its median over the rounds, and its ratio to the echo bot the median
+of the rounds' ratios.  Latency is one run per bot, after the rounds.  For reference, the echo bot
+on SkillStack's Bot API client (:class:`bot.telegram.request.AiohttpRequest`) runs once too.
 Needs ../shared/telegram/api.json (the fake server checks every call against it).
 """
 
@@ -51,6 +53,7 @@ from tests.bench.scratch_databases import postgres_database, sqlite_database
 from tests.fakes.fake_bot_api import FakeBotApi, SpecChecker
 
 LEARNERS = int(os.environ.get("BENCH_LEARNERS", "200"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 THINK_SECONDS = 3.0  # a quick reader: see a question, tap or type an answer
 PROCESSES = int(os.environ.get("BENCH_DIALOGUE_PROCESSES", "2"))  # SKILLSTACK_DIALOGUE_PROCESSES for the bot
 TOKEN = "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-Ew"
@@ -72,6 +75,7 @@ SCRIPT = [
 SPEC = Path(__file__).resolve().parents[3] / "shared" / "telegram" / "api.json"
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
 Factory = Callable[[str], Application]  # type: ignore[type-arg]
+Run = Callable[[list[int], float], dict[str, Any]]  # (replies expected per step, think seconds) -> result
 
 
 def expected_replies(catalog: Catalog) -> list[int]:
@@ -195,12 +199,13 @@ def telegram_side(connection: Connection, replies_per_step: list[int]) -> None:
         api.stop()
 
 
-async def run_phases(
+async def run_phase(
     application: Application,  # type: ignore[type-arg]
     connection: Connection,
     telegram_pid: int,
+    think: float,
 ) -> dict[str, Any]:
-    """Both phases; each result also says how much CPU the bot (with its workers) used per update."""
+    """One run; the result also says how much CPU the bot (with its workers) used per update."""
     loop = asyncio.get_running_loop()
     async with application:
         warm_up = application.bot_data.get(WARM_UP)
@@ -212,45 +217,33 @@ async def run_phases(
             poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
         )
         try:
-            results = {}
-            for phase, think in (("throughput", 0.0), ("latency", THINK_SECONDS)):
-                cpu, main_cpu = tree_cpu_seconds(os.getpid(), exclude=telegram_pid), own_cpu_seconds()
-                connection.send(think)
-                result = await loop.run_in_executor(None, connection.recv)
-                updates = max(1, result["updates"])
-                bot_ms = (tree_cpu_seconds(os.getpid(), exclude=telegram_pid) - cpu) * 1000 / updates
-                main_ms = (own_cpu_seconds() - main_cpu) * 1000 / updates
-                results[phase] = {
-                    **result,
-                    "bot_cpu_ms_per_update": round(bot_ms, 2),
-                    "bot_event_loop_cpu_ms_per_update": round(main_ms, 2),
-                }
-            return results
+            cpu, main_cpu = tree_cpu_seconds(os.getpid(), exclude=telegram_pid), own_cpu_seconds()
+            connection.send(think)
+            result = await loop.run_in_executor(None, connection.recv)
+            updates = max(1, result["updates"])
+            bot_ms = (tree_cpu_seconds(os.getpid(), exclude=telegram_pid) - cpu) * 1000 / updates
+            main_ms = (own_cpu_seconds() - main_cpu) * 1000 / updates
+            return {
+                **result,
+                "bot_cpu_ms_per_update": round(bot_ms, 2),
+                "bot_event_loop_cpu_ms_per_update": round(main_ms, 2),
+            }
         finally:
             await application.updater.stop()
             await application.stop()
 
 
-def measure(name: str, make_application: Factory, replies: list[int]) -> dict[str, Any]:
+def measure(make_application: Factory, replies: list[int], think: float) -> dict[str, Any]:
+    """One run of a fresh bot against a fresh Telegram side."""
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
     process = context.Process(target=telegram_side, args=(child, replies))
     process.start()
     try:
-        phases = asyncio.run(run_phases(make_application(parent.recv()), parent, process.pid))
+        return asyncio.run(run_phase(make_application(parent.recv()), parent, process.pid, think))
     finally:
         parent.send(None)
         process.join(timeout=30)
-    throughput, latency = phases["throughput"], phases["latency"]
-    return {
-        "bot": name,
-        "updates_per_second": throughput["updates_per_second"],
-        "p50_ms": latency["p50_ms"],
-        "p99_ms": latency["p99_ms"],
-        "spec_violations": latency["spec_violations"],
-        "throughput_phase": throughput,
-        "latency_phase": latency,
-    }
 
 
 def echo_application(url: str, *, skillstack_client: bool = False) -> Application:  # type: ignore[type-arg]
@@ -283,19 +276,40 @@ def skillstack_factory(database: Database, catalog: Catalog) -> Factory:
     return make
 
 
-def run_skillstack(
-    name: str,
-    make_database: Callable[[], tuple[Database, Callable[[], None]]],
-    catalog: Catalog,
-    replies: list[int],
-) -> dict[str, Any]:
-    database, cleanup = make_database()
-    try:
-        database.upgrade()
-        return measure(name, skillstack_factory(database, catalog), replies)
-    finally:
-        database.dispose()
-        cleanup()
+def skillstack_run(make_database: Callable[[], tuple[Database, Callable[[], None]]], catalog: Catalog) -> Run:
+    """One SkillStack run on a fresh database from ``make_database``."""
+
+    def run(replies: list[int], think: float) -> dict[str, Any]:
+        database, cleanup = make_database()
+        try:
+            database.upgrade()
+            return measure(skillstack_factory(database, catalog), replies, think)
+        finally:
+            database.dispose()
+            cleanup()
+
+    return run
+
+
+def summary(name: str, throughput: list[dict[str, Any]], latency: dict[str, Any]) -> dict[str, Any]:
+    """A bot's medians over the rounds, with every round's figures."""
+    return {
+        "bot": name,
+        "updates_per_second": round(statistics.median(r["updates_per_second"] for r in throughput), 1),
+        "updates_per_second_by_round": [r["updates_per_second"] for r in throughput],
+        "bot_cpu_ms_per_update": round(statistics.median(r["bot_cpu_ms_per_update"] for r in throughput), 2),
+        "bot_event_loop_cpu_ms_per_update": round(
+            statistics.median(r["bot_event_loop_cpu_ms_per_update"] for r in throughput), 2
+        ),
+        "telegram_side_cpu_ms_per_update": round(
+            statistics.median(r["telegram_side_cpu_ms_per_update"] for r in throughput), 2
+        ),
+        "p50_ms": latency["p50_ms"],
+        "p99_ms": latency["p99_ms"],
+        "complete": all(r["complete"] for r in [*throughput, latency]),
+        "spec_violations": max(r["spec_violations"] for r in [*throughput, latency]),
+        "latency_run": latency,
+    }
 
 
 def main() -> None:
@@ -305,21 +319,26 @@ def main() -> None:
     catalog = load_catalog(SHIPPED_DATA_DIR)
     replies = expected_replies(catalog)
     one_each = [1] * len(SCRIPT)
-    echo_before = measure("ptb-echo", echo_application, one_each)
-    skillstack = [run_skillstack("skillstack-sqlite", sqlite_database, catalog, replies)]
+    bots: dict[str, tuple[Run, list[int]]] = {
+        "ptb-echo": (partial(measure, echo_application), one_each),
+        "skillstack-sqlite": (skillstack_run(sqlite_database, catalog), replies),
+    }
     if os.environ.get("SKILLSTACK_TEST_POSTGRES_URL"):
-        skillstack.append(run_skillstack("skillstack-postgresql", postgres_database, catalog, replies))
-    echo_after = measure("ptb-echo-after", echo_application, one_each)
-    same_client = measure(
-        "ptb-echo-on-skillstack-client", partial(echo_application, skillstack_client=True), one_each
-    )
-    echo_rate = (echo_before["updates_per_second"] + echo_after["updates_per_second"]) / 2
-    for result in skillstack:
-        result["rate_vs_echo"] = round(result["updates_per_second"] / echo_rate, 2)
+        bots["skillstack-postgresql"] = (skillstack_run(postgres_database, catalog), replies)
+    rounds: list[dict[str, dict[str, Any]]] = [
+        {name: run(expected, 0.0) for name, (run, expected) in bots.items()} for _ in range(ROUNDS)
+    ]
+    latency = {name: run(expected, THINK_SECONDS) for name, (run, expected) in bots.items()}
+    same_client = measure(partial(echo_application, skillstack_client=True), one_each, 0.0)
+    results = [summary(name, [r[name] for r in rounds], latency[name]) for name in bots]
+    for result in results[1:]:
+        name = result["bot"]
+        ratios = [r[name]["updates_per_second"] / r["ptb-echo"]["updates_per_second"] for r in rounds]
+        result["rate_vs_echo"] = round(statistics.median(ratios), 2)
+        result["rate_vs_echo_by_round"] = [round(ratio, 2) for ratio in ratios]
         result["rate_vs_echo_on_skillstack_client"] = round(
             result["updates_per_second"] / same_client["updates_per_second"], 2
         )
-    results = [echo_before, *skillstack, echo_after, same_client]
     print(
         json.dumps(
             {
@@ -327,9 +346,10 @@ def main() -> None:
                 "learners": LEARNERS,
                 "messages_each": len(SCRIPT),
                 "think_seconds": THINK_SECONDS,
+                "rounds": ROUNDS,
                 "targets": {"updates_per_second": 300, "rate_vs_echo": 0.5, "p99_ms": 150},
-                "echo_updates_per_second": round(echo_rate, 1),
                 "results": results,
+                "echo_on_skillstack_client": same_client,
             }
         )
     )
