@@ -61,7 +61,7 @@ def create_database_engine(url: URL | str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _tune_sqlite)
         if url.database and url.database != ":memory:":
-            serialize_writers(engine, Path(url.database))
+            serialize_writers(engine, Path(url.database), SQLITE_BUSY_TIMEOUT_MS / 1000)
         return engine
     return create_engine(url)
 

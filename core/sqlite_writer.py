@@ -8,23 +8,29 @@ the conversation benchmark's p99 reply latency on SQLite rose from about 40 to 2
 
 So every connection takes an exclusive ``flock`` on a lock file beside the database before its
 first write statement, and gives it up when the connection goes back to the pool (after its
-COMMIT or ROLLBACK).  A waiting writer blocks in the kernel and wakes the moment the lock is
-free.  Reads take nothing (WAL readers never wait), so concurrency between reading transactions
-is unchanged.  Every writer that goes through :func:`serialize_writers` takes the file lock before
-SQLite's, so two of them never wait on each other's SQLite lock; a foreign writer (the sqlite3
-shell) is still met by the busy timeout.
+COMMIT or ROLLBACK).  A waiting writer tries again every :data:`POLL_SECONDS`, so it goes on
+within half a millisecond of the lock coming free; after the busy timeout it fails with SQLite's
+own "database is locked", as it would have before (a hang would be worse, say for a transaction
+opened inside another on the same thread).  Reads take nothing (WAL readers never wait), so
+concurrency between reading transactions is unchanged.  Every writer that goes through
+:func:`serialize_writers` takes the file lock before SQLite's, so two of them never wait on each
+other's SQLite lock; a foreign writer (the sqlite3 shell) is still met by SQLite's busy timeout.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event
+from sqlalchemy.exc import OperationalError
 
 READ_ONLY_STATEMENTS = ("SELECT", "PRAGMA")  # statements that never take SQLite's write lock
+POLL_SECONDS = 0.0005
 _FD = "writer_lock_fd"  # pool record info: this connection's open lock file
 _HELD = "writer_lock_held"
 
@@ -33,8 +39,25 @@ def lock_path(database: Path) -> Path:
     return database.with_name(f"{database.name}-writer.lock")
 
 
-def serialize_writers(engine: Engine, database: Path) -> None:
-    """Make ``engine``'s connections to the SQLite file ``database`` write one at a time."""
+def _wait_for(fd: int, timeout: float, statement: str) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                locked = sqlite3.OperationalError("database is locked")
+                raise OperationalError(statement, None, locked) from None
+            time.sleep(POLL_SECONDS)
+        else:
+            return
+
+
+def serialize_writers(engine: Engine, database: Path, timeout: float) -> None:
+    """Make ``engine``'s connections to the SQLite file ``database`` write one at a time.
+
+    ``timeout``: how long a writer waits for another, in seconds, before "database is locked".
+    """
     path = lock_path(database)
 
     @event.listens_for(engine, "connect")
@@ -46,7 +69,7 @@ def serialize_writers(engine: Engine, database: Path) -> None:
         info = connection.info  # the pooled DBAPI connection's, as the pool events see it
         if info.get(_HELD) or statement.lstrip()[:6].upper() in READ_ONLY_STATEMENTS:
             return
-        fcntl.flock(info[_FD], fcntl.LOCK_EX)
+        _wait_for(info[_FD], timeout, statement)
         info[_HELD] = True
 
     @event.listens_for(engine, "checkin")

@@ -9,10 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from core.db import Database
-from core.sqlite_writer import lock_path
+from core.sqlite_writer import lock_path, serialize_writers
 
 HOLD_SECONDS = 0.3
 
@@ -80,3 +81,19 @@ def test_a_second_writer_waits_for_the_first_and_a_reader_does_not(database: Dat
     assert finished["second"] >= finished["first"]  # queued behind the first, not failed
     with database.unit_of_work() as session:
         assert session.execute(text("SELECT n FROM counter")).scalar() == 11
+
+
+def test_a_writer_waiting_too_long_gets_database_is_locked(tmp_path: Path) -> None:
+    """A transaction nested in another on the same thread fails as SQLite would, instead of hanging."""
+    path = tmp_path / "nested.db"
+    engine = create_engine(f"sqlite:///{path}")
+    serialize_writers(engine, path, timeout=0.2)
+    with engine.begin() as outer:
+        outer.execute(text("CREATE TABLE t (n INTEGER)"))
+        started = time.monotonic()
+        with pytest.raises(OperationalError, match="database is locked"), engine.begin() as inner:
+            inner.execute(text("INSERT INTO t VALUES (1)"))
+        assert 0.2 <= time.monotonic() - started < 2
+    with engine.begin() as later:  # the outer commit let go: the next writer goes ahead
+        later.execute(text("INSERT INTO t VALUES (2)"))
+    engine.dispose()
