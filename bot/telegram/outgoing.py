@@ -2,8 +2,8 @@
 
 PTB's ``Bot.send_message`` takes its keyboard as ``InlineKeyboardMarkup`` objects, turns them back
 into dicts, and parses Telegram's answer into a ``Message`` with every nested object, an answer
-nothing here reads.  In the conversation benchmark those two steps were about a quarter of the
-event loop's CPU per update.  Here the parameters are plain JSON (the keyboard as
+nothing here reads.  In a CPU profile of the bot's event loop under the conversation benchmark,
+those two steps were about a quarter of it.  Here the parameters are plain JSON (the keyboard as
 :func:`bot.telegram.render.keyboard` builds it) and the answer is left as JSON.
 
 The call still goes through ``bot.request`` (:class:`bot.telegram.request.AiohttpRequest`) and

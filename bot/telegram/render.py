@@ -7,7 +7,7 @@ before it reaches the core (which then checks it was really issued).
 
 Keyboards are the Bot API's JSON (``{"inline_keyboard": [[{"text", "callback_data"}]]}``), not
 PTB's ``InlineKeyboardMarkup``: building those objects only to turn them back into dicts was about
-a sixth of the event loop's CPU per reply (:mod:`bot.telegram.outgoing` sends them).
+a sixth of the event loop's CPU in a profile under load (:mod:`bot.telegram.outgoing` sends them).
 """
 
 from __future__ import annotations

@@ -377,9 +377,8 @@ class Dialogue:
             else:
                 result = replan(self.catalog, request, starting_months(ctx.session, previous))
         saved = save_plan(ctx.session, ctx.learner.id, goal.id, result, previous)
-        schedule.refresh_for_plan(
-            ctx.session, ctx.learner, ctx.profile, saved, self.clock()
-        )  # reviews follow it
+        # monthly reviews follow the plan
+        schedule.refresh_for_plan(ctx.session, ctx.learner, ctx.profile, saved, self.clock())
         return result
 
     def show_plan(self, ctx: Context, result: PlanResult) -> list[Reply]:
