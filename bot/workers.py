@@ -249,7 +249,11 @@ class ProcessRunner:
         future: asyncio.Future[list[Reply]] = asyncio.get_running_loop().create_future()
         worker.pending[call_id] = future
         worker.writer.write(_frame((call_id, identity, inbound)))
-        await worker.writer.drain()  # a large attachment waits for the worker to read it
+        try:
+            await worker.writer.drain()  # a large attachment waits for the worker to read it
+        except ConnectionError as exc:  # it died meanwhile: its listener fails the other calls
+            worker.pending.pop(call_id, None)
+            raise WorkerDied(f"dialogue worker {worker.pid} ended before answering") from exc
         return await future
 
     def close(self) -> None:
