@@ -26,13 +26,14 @@ import logging
 import multiprocessing
 import os
 import pickle
+import select
 import signal
 import socket
 import struct
 import traceback
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
 
 from core.badges.verify import BadgeVerifier
 from core.catalog import Catalog, load_catalog
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 60.0  # spawning, imports and the catalog: about a second each here
 STOP_TIMEOUT_SECONDS = 5.0
 _LENGTH = struct.Struct("!I")  # a frame: its length, then a pickle
+READ_BYTES = 1 << 16
+GROUP_LIMIT = 8  # calls answered in one transaction at most (on PostgreSQL): each waits for the group
 
 
 class DialogueRunner(Protocol):
@@ -98,13 +101,46 @@ def _frame(message: object) -> bytes:
     return _LENGTH.pack(len(payload)) + payload
 
 
-def _read_frame(stream: BinaryIO) -> Any:
-    """The next message on a worker's blocking stream; None when the bot closed its end."""
-    header = stream.read(_LENGTH.size)
-    if len(header) < _LENGTH.size:
-        return None
-    (length,) = _LENGTH.unpack(header)
-    return pickle.loads(stream.read(length))  # noqa: S301  (our own bot process wrote it)
+class _Calls:
+    """The bot's calls as they arrive on a worker's socket: the next one, or those already there."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self._connection = connection
+        self._buffer = bytearray()
+
+    def next(self) -> Any:
+        """The next call, waiting for it; None when the bot has hung up."""
+        while (call := self._take()) is None:
+            if not self._receive():
+                return None
+        return call
+
+    def waiting(self, limit: int) -> list[Any]:
+        """Up to ``limit`` more calls that have already arrived; never waits."""
+        calls: list[Any] = []
+        while len(calls) < limit:
+            call = self._take()
+            if call is not None:
+                calls.append(call)
+            elif not select.select([self._connection], [], [], 0)[0] or not self._receive():
+                break
+        return calls
+
+    def _receive(self) -> bool:
+        chunk = self._connection.recv(READ_BYTES)
+        self._buffer += chunk
+        return bool(chunk)
+
+    def _take(self) -> Any:
+        if len(self._buffer) < _LENGTH.size:
+            return None
+        (length,) = _LENGTH.unpack_from(self._buffer)
+        end = _LENGTH.size + length
+        if len(self._buffer) < end:
+            return None
+        payload = bytes(self._buffer[_LENGTH.size : end])
+        del self._buffer[:end]
+        return pickle.loads(payload)  # noqa: S301  (our own bot process wrote it)
 
 
 def _portable(error: BaseException) -> BaseException:
@@ -127,21 +163,30 @@ def _portable(error: BaseException) -> BaseException:
 
 
 def _serve(connection: socket.socket, settings: Settings) -> None:
-    """A worker process: build the dialogue, say so, then answer calls until the bot hangs up."""
+    """A worker process: build the dialogue, say so, then answer calls until the bot hangs up.
+
+    Calls that arrived while the worker was busy are answered together, in one transaction
+    (:meth:`Dialogue.handle_together`), except on SQLite, whose single writer would then hold its
+    lock for the whole group while the other worker waits.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the bot stops us
     dialogue = build_dialogue(settings, Database(settings.sqlalchemy_url), load_catalog(settings.catalog_dir))
     keep_startup_objects_out_of_gc()
-    with connection, connection.makefile("rwb") as stream:
-        stream.write(_frame(os.getpid()))
-        stream.flush()
-        while (call := _read_frame(stream)) is not None:
-            call_id, identity, inbound = call
-            try:
-                answer: tuple[int, bool, object] = (call_id, True, dialogue.handle(identity, inbound))
-            except Exception as exc:  # noqa: BLE001  (the bot's error handler logs and apologises)
-                answer = (call_id, False, _portable(exc))
-            stream.write(_frame(answer))
-            stream.flush()
+    together = 1 if dialogue.database.single_writer else GROUP_LIMIT
+    with connection:
+        connection.sendall(_frame(os.getpid()))
+        calls = _Calls(connection)
+        while (first := calls.next()) is not None:
+            group = [first, *calls.waiting(together - 1)]
+            answers = dialogue.handle_together([(identity, inbound) for _, identity, inbound in group])
+            connection.sendall(
+                b"".join(
+                    _frame((call_id, False, _portable(answer)))
+                    if isinstance(answer, Exception)
+                    else _frame((call_id, True, answer))
+                    for (call_id, _, _), answer in zip(group, answers, strict=True)
+                )
+            )
         dialogue.database.dispose()
 
 

@@ -79,6 +79,7 @@ class Database:
 
     def __init__(self, url: URL | str) -> None:
         self.url = make_url(url)
+        self.single_writer = self.url.get_backend_name() == "sqlite"  # one writing transaction at a time
         self.engine = create_database_engine(self.url)
         self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
 

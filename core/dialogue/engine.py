@@ -17,7 +17,9 @@ Routing, top to bottom:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
@@ -61,7 +63,9 @@ from core.planner import PlanResult, ProgressState, alternatives, plan_months, r
 from core.planner.packing import add_months
 from core.schedule import service as schedule
 
+log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
+_SHARED_TRANSACTION: ContextVar[bool] = ContextVar("shared_transaction", default=False)
 LESS_HOURS = 0.75
 MORE_HOURS = 1.25
 MIN_HOURS, MAX_HOURS = 1.0, 60.0
@@ -71,6 +75,10 @@ PLAN_ACTIONS = ("swap", "less", "more", "regenerate")
 
 def _payload(version: int, index: int) -> str:
     return f"{version}.{index}"
+
+
+class HandleAlone(Exception):
+    """A message in a group needs a transaction of its own: the group is handled one by one."""
 
 
 def merge_plain(replies: list[Reply]) -> list[Reply]:
@@ -150,7 +158,13 @@ class Dialogue:
 
     @property
     def verifier(self) -> BadgeVerifier:
-        """The badge verifier; without one given, a default with contexts cached in memory only."""
+        """The badge verifier; without one given, a default with contexts cached in memory only.
+
+        Not inside a shared transaction: checking a badge fetches over the network for seconds,
+        and the group's other learners would wait for it (see :meth:`handle_together`).
+        """
+        if _SHARED_TRANSACTION.get():
+            raise HandleAlone("a badge is checked in a transaction of its own")
         if self._verifier is None:
             self._verifier = BadgeVerifier.for_data_dir(None, clock=self.clock)
         return self._verifier
@@ -159,16 +173,50 @@ class Dialogue:
 
     def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]:
         """Everything that one message from one learner causes, in one transaction."""
+        return self.database.transaction(lambda session: self._answer(session, identity, inbound))
 
-        def work(session: Session) -> list[Reply]:
-            learner, profile, conversation = load_for_message(session, identity, self.default_timezone)
-            ctx = self.context(session, learner, profile, conversation)
-            replies = self.route(ctx, inbound)
-            conversation.state = ctx.state.model_dump(mode="json")
-            conversation.updated_at = utc_now()
-            return merge_plain(replies)
+    def handle_together(self, messages: Sequence[tuple[Identity, Inbound]]) -> list[list[Reply] | Exception]:
+        """Messages of different learners in one transaction: one BEGIN and one COMMIT for all of them.
 
-        return self.database.transaction(work)
+        A busy worker on PostgreSQL has several learners waiting; their messages are independent
+        (a learner has one message in flight at a time), and each transaction's BEGIN and COMMIT is
+        two of a simple answer's five round trips.  If any message fails, none of the group is kept
+        and each is handled again alone, so one learner's failure costs the others only time; the
+        answer for each is its replies, or the exception it raised alone.
+        """
+        if len(messages) > 1:
+            shared = _SHARED_TRANSACTION.set(True)
+            try:
+                return list(
+                    self.database.transaction(
+                        lambda session: [
+                            self._answer(session, identity, inbound) for identity, inbound in messages
+                        ]
+                    )
+                )
+            except HandleAlone:
+                pass
+            except Exception:  # whatever it was, each message gets its own try below
+                log.warning(
+                    "a group of %d messages failed; handling each alone", len(messages), exc_info=True
+                )
+            finally:
+                _SHARED_TRANSACTION.reset(shared)
+        return [self._alone(identity, inbound) for identity, inbound in messages]
+
+    def _alone(self, identity: Identity, inbound: Inbound) -> list[Reply] | Exception:
+        try:
+            return self.handle(identity, inbound)
+        except Exception as exc:  # noqa: BLE001  (returned to the caller, who logs and apologises)
+            return exc
+
+    def _answer(self, session: Session, identity: Identity, inbound: Inbound) -> list[Reply]:
+        learner, profile, conversation = load_for_message(session, identity, self.default_timezone)
+        ctx = self.context(session, learner, profile, conversation)
+        replies = self.route(ctx, inbound)
+        conversation.state = ctx.state.model_dump(mode="json")
+        conversation.updated_at = utc_now()
+        return merge_plain(replies)
 
     def context(
         self, session: Session, learner: Learner, profile: LearnerProfile, conversation: Conversation
