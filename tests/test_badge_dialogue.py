@@ -18,8 +18,9 @@ from core.badges.contexts import ContextStore
 from core.badges.verify import BadgeVerifier
 from core.catalog import Catalog
 from core.db import Database
+from core.dialogue import engine
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Attachment, Inbound, InboundKind
+from core.dialogue.messages import Attachment, Identity, Inbound, InboundKind
 from core.models import Badge, BadgeStatus, Learner, LearnerProfile, PlanItem, PlanItemStatus
 from core.plan_store import active_plan, plan_items
 from tests.fakes.badge_server import BadgeServer
@@ -150,6 +151,41 @@ def test_a_pasted_link_is_verified_recorded_and_credited(
         assert rows and all(row.status is PlanItemStatus.DONE for row in rows)
         profile = session.exec(select(LearnerProfile)).one()
         assert set(catalog.courses[course_id].skills) <= set(profile.skills_held)
+
+
+def test_a_badge_in_a_group_of_messages_is_checked_in_a_transaction_of_its_own(
+    learner: Learner_,
+    dialogue: Dialogue,
+    database: Database,
+    catalog: Catalog,
+    badge_server: BadgeServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Checking fetches over the network; the other learners of the group must not wait on it."""
+    _, title, provider = first_plan_course(database, catalog)
+    set_email(learner, EMAIL)
+    url = host_badge(badge_server, title, provider)
+    newcomer = Identity(telegram_id=99)
+    verifier = dialogue.verifier
+    checked_in_shared_transaction: list[bool] = []
+    real_verify = verifier.verify
+
+    def verify(*args: object, **kwargs: object) -> object:
+        checked_in_shared_transaction.append(engine._SHARED_TRANSACTION.get())
+        return real_verify(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verifier, "verify", verify)
+
+    badge, start = dialogue.handle_together(
+        [(learner.identity, Inbound.from_text(url)), (newcomer, Inbound.from_text("/start"))]
+    )
+
+    assert isinstance(badge, list) and isinstance(start, list)
+    assert f"✅ Verified: “{title}” from {provider}" in badge[-1].text
+    assert "Question 1 of 11" in start[-1].text
+    assert checked_in_shared_transaction == [False]  # the group went one by one for it
+    assert badge_server.requests.count("/assertions/1") == 1
+    assert [b.status for b in stored_badges(database)] == [BadgeStatus.VERIFIED]
 
 
 def test_a_badge_for_someone_else_is_invalid_and_not_credited(

@@ -93,3 +93,23 @@ async def test_a_worker_that_dies_is_replaced_and_the_bot_keeps_answering(tmp_pa
     finally:
         runner.close()
     assert not any(Path(f"/proc/{pid}").exists() for pid in runner.worker_pids)
+
+
+@pytest.mark.postgres
+async def test_calls_queued_at_a_busy_worker_are_answered_together_on_postgresql(postgres_url: str) -> None:
+    """Forty learners at once on one worker: every one gets the answer to their own message."""
+    database = Database(postgres_url)
+    database.upgrade()
+    database.dispose()
+    runner = ProcessRunner(load_settings(database_url=postgres_url, dialogue_processes=1), 1)
+    learners = [Identity(telegram_id=1000 + n) for n in range(40)]
+    try:
+        await runner.start()
+        first = await asyncio.gather(*(runner.handle(who, Inbound.from_text("/start")) for who in learners))
+        second = await asyncio.gather(
+            *(runner.handle(who, Inbound.from_text("data analyst")) for who in learners)
+        )
+    finally:
+        runner.close()
+    assert all("Question 1 of 11" in replies[-1].text for replies in first)
+    assert all("Question 2 of 11" in replies[-1].text for replies in second)
