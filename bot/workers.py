@@ -31,6 +31,7 @@ import signal
 import socket
 import struct
 import traceback
+from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
@@ -47,7 +48,8 @@ START_TIMEOUT_SECONDS = 60.0  # spawning, imports and the catalog: about a secon
 STOP_TIMEOUT_SECONDS = 5.0
 _LENGTH = struct.Struct("!I")  # a frame: its length, then a pickle
 READ_BYTES = 1 << 16
-GROUP_LIMIT = 8  # calls answered in one transaction at most (on PostgreSQL): each waits for the group
+GROUP_LIMIT = 8  # calls answered in one transaction at most (on PostgreSQL)
+GROUP_BUDGET_SECONDS = 0.010  # and no more once this long has gone by: each call waits for its group
 
 
 class DialogueRunner(Protocol):
@@ -176,15 +178,26 @@ def _serve(connection: socket.socket, settings: Settings) -> None:
     with connection:
         connection.sendall(_frame(os.getpid()))
         calls = _Calls(connection)
-        while (first := calls.next()) is not None:
-            group = [first, *calls.waiting(together - 1)]
-            answers = dialogue.handle_together([(identity, inbound) for _, identity, inbound in group])
+        queued: deque[Any] = deque()
+        while True:
+            if not queued:
+                first = calls.next()
+                if first is None:
+                    break
+                queued.append(first)
+            queued.extend(calls.waiting(together - len(queued)))
+            group = list(queued)
+            answers = dialogue.handle_together(
+                [(identity, inbound) for _, identity, inbound in group], GROUP_BUDGET_SECONDS
+            )
+            for _ in answers:
+                queued.popleft()
             connection.sendall(
                 b"".join(
                     _frame((call_id, False, _portable(answer)))
                     if isinstance(answer, Exception)
                     else _frame((call_id, True, answer))
-                    for (call_id, _, _), answer in zip(group, answers, strict=True)
+                    for (call_id, _, _), answer in zip(group, answers, strict=False)
                 )
             )
         dialogue.database.dispose()

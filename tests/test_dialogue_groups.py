@@ -76,3 +76,15 @@ def test_a_group_of_one_is_a_plain_message(database: Database, catalog: Catalog)
     dialogue = Dialogue(database, catalog, clock=lambda: NOW)
     [answer] = dialogue.handle_together([(Identity(telegram_id=20), Inbound.from_text("/start"))])
     assert "Question 1 of 11" in texts(answer)
+
+
+def test_a_group_stops_taking_messages_when_its_time_is_up(database: Database, catalog: Catalog) -> None:
+    """Nobody is answered before the commit: past the budget, the rest wait for the next group."""
+    dialogue = Dialogue(database, catalog, clock=lambda: NOW)
+    learners = [Identity(telegram_id=n) for n in (30, 31, 32)]
+    start = Inbound.from_text("/start")
+    answers = dialogue.handle_together([(who, start) for who in learners], budget_seconds=0.0)
+    assert len(answers) == 1  # the first message always goes; then the budget was spent
+    assert "Question 1 of 11" in texts(answers[0])
+    rest = dialogue.handle_together([(who, start) for who in learners[1:]])
+    assert all("Question 1 of 11" in texts(answer) for answer in rest)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
+import time
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
@@ -175,34 +177,45 @@ class Dialogue:
         """Everything that one message from one learner causes, in one transaction."""
         return self.database.transaction(lambda session: self._answer(session, identity, inbound))
 
-    def handle_together(self, messages: Sequence[tuple[Identity, Inbound]]) -> list[list[Reply] | Exception]:
-        """Messages of different learners in one transaction: one BEGIN and one COMMIT for all of them.
+    def handle_together(
+        self, messages: Sequence[tuple[Identity, Inbound]], budget_seconds: float = math.inf
+    ) -> list[list[Reply] | Exception]:
+        """Messages of different learners in one transaction: one BEGIN and one COMMIT for several.
 
         A busy worker on PostgreSQL has several learners waiting; their messages are independent
         (a learner has one message in flight at a time), and each transaction's BEGIN and COMMIT is
-        two of a simple answer's five round trips.  If any message fails, none of the group is kept
-        and each is handled again alone, so one learner's failure costs the others only time; the
-        answer for each is its replies, or the exception it raised alone.
+        two of a simple answer's five round trips.  Nobody is answered before the commit, so the
+        transaction takes messages in order only until ``budget_seconds`` have gone by, and the
+        answers are for that first part of ``messages`` (at least one); the caller offers the rest
+        again.  If a message fails, nothing of the group is kept and the messages it had taken are
+        handled again alone, so one learner's failure costs the others only time.  Each answer is
+        the replies, or the exception the message raised alone.
         """
-        if len(messages) > 1:
-            shared = _SHARED_TRANSACTION.set(True)
-            try:
-                return list(
-                    self.database.transaction(
-                        lambda session: [
-                            self._answer(session, identity, inbound) for identity, inbound in messages
-                        ]
-                    )
-                )
-            except HandleAlone:
-                pass
-            except Exception:  # whatever it was, each message gets its own try below
-                log.warning(
-                    "a group of %d messages failed; handling each alone", len(messages), exc_info=True
-                )
-            finally:
-                _SHARED_TRANSACTION.reset(shared)
-        return [self._alone(identity, inbound) for identity, inbound in messages]
+        if len(messages) == 1:
+            return [self._alone(*messages[0])]
+        taken: list[tuple[Identity, Inbound]] = []
+
+        def work(session: Session) -> list[list[Reply] | Exception]:
+            taken.clear()  # a retry on a new connection starts the group again
+            deadline = time.monotonic() + budget_seconds
+            answers: list[list[Reply] | Exception] = []
+            for identity, inbound in messages:
+                taken.append((identity, inbound))
+                answers.append(self._answer(session, identity, inbound))
+                if time.monotonic() >= deadline:
+                    break
+            return answers
+
+        shared = _SHARED_TRANSACTION.set(True)
+        try:
+            return self.database.transaction(work)
+        except HandleAlone:
+            pass
+        except Exception:  # whatever it was, each message taken gets its own try below
+            log.warning("a group of %d messages failed; handling each alone", len(taken), exc_info=True)
+        finally:
+            _SHARED_TRANSACTION.reset(shared)
+        return [self._alone(identity, inbound) for identity, inbound in taken or messages[:1]]
 
     def _alone(self, identity: Identity, inbound: Inbound) -> list[Reply] | Exception:
         try:
