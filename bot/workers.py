@@ -49,7 +49,7 @@ STOP_TIMEOUT_SECONDS = 5.0
 _LENGTH = struct.Struct("!I")  # a frame: its length, then a pickle
 READ_BYTES = 1 << 16
 GROUP_LIMIT = 8  # calls answered in one transaction at most (on PostgreSQL)
-GROUP_BUDGET_SECONDS = 0.010  # and no more once this long has gone by: each call waits for its group
+GROUP_BUDGET_SECONDS = 0.025  # and no more once this long has gone by: each call waits for its group
 
 
 class DialogueRunner(Protocol):
