@@ -63,6 +63,10 @@ class DialogueRunner(Protocol):
 class WorkerDied(RuntimeError):
     """The worker process handling a call ended before answering it."""
 
+    @classmethod
+    def before_answering(cls, pid: int) -> WorkerDied:
+        return cls(f"dialogue worker {pid} ended before answering")
+
 
 class ThreadRunner:
     """The dialogue in the default thread pool of the running event loop."""
@@ -295,7 +299,7 @@ class ProcessRunner:
             self.workers.remove(worker)
         for future in worker.pending.values():
             if not future.done():
-                future.set_exception(WorkerDied(f"dialogue worker {worker.pid} ended before answering"))
+                future.set_exception(WorkerDied.before_answering(worker.pid))
         worker.pending.clear()
         worker.writer.close()
 
@@ -311,7 +315,7 @@ class ProcessRunner:
             await worker.writer.drain()  # a large attachment waits for the worker to read it
         except ConnectionError as exc:  # it died meanwhile: its listener fails the other calls
             worker.pending.pop(call_id, None)
-            raise WorkerDied(f"dialogue worker {worker.pid} ended before answering") from exc
+            raise WorkerDied.before_answering(worker.pid) from exc
         return await future
 
     def close(self) -> None:

@@ -79,9 +79,13 @@ class Database:
 
     def __init__(self, url: URL | str) -> None:
         self.url = make_url(url)
-        self.single_writer = self.url.get_backend_name() == "sqlite"  # one writing transaction at a time
         self.engine = create_database_engine(self.url)
         self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+
+    @property
+    def single_writer(self) -> bool:
+        """SQLite: one writing transaction at a time, across every process."""
+        return self.url.get_backend_name() == "sqlite"
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:

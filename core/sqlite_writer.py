@@ -1,10 +1,10 @@
-"""One SQLite writer at a time across processes, queued by the kernel instead of SQLite's sleeps.
+"""One SQLite writer at a time across processes, queued on a file lock instead of SQLite's sleeps.
 
 SQLite lets one connection write at a time.  A second writer gets SQLITE_BUSY, and its busy
 handler retries after sleeping 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100 ms: it does not
 notice the lock coming free in between.  With the dialogue in two worker processes, a writer
 that arrived during a plan (the write lock held for a few milliseconds) slept past it, and
-the conversation benchmark's p99 reply latency on SQLite rose from about 40 to 200-340 ms.
+the conversation benchmark's p99 reply latency on SQLite was 44-482 ms across six runs.
 
 So every connection takes an exclusive ``flock`` on a lock file beside the database before its
 first write statement, and gives it up when the connection goes back to the pool (after its
