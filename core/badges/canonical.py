@@ -1,11 +1,10 @@
 """Canonical forms that signatures are computed over: RDFC-1.0 N-Quads and RFC 8785 JSON.
 
-RDF canonicalization runs on documents a stranger sent, so it runs under a :class:`Budget`:
-the document's size is checked before any work, and a deadline plus a count of blank-node
-hashing steps are enforced *inside* pyld (subclasses of its processor and of its URDNA2015
-implementation), because URDNA2015 is exponential on "poisoned" graphs of indistinguishable,
-interconnected blank nodes.  A subprocess with a timeout would cost more than the whole
-verification is allowed to take.
+RDF canonicalization works on the expansion :func:`~core.badges.jsonld_safety.expand_checked`
+makes, which refuses anything a JSON-LD processor would drop: what is canonicalized, and so
+signed, is then the whole document.  Everything runs under a
+:class:`~core.badges.jsonld_budget.Budget` (see that module for why, and for the two kinds of
+failure); URDNA2015's blank-node hashing, exponential on "poisoned" graphs, is charged to it here.
 
 Contexts come only from the :class:`~core.badges.contexts.ContextStore`; a context it refuses
 surfaces as the store's own :class:`~core.badges.contexts.ContextError` (never as a
@@ -14,11 +13,6 @@ canonicalization failure), because "unknown context" means unverifiable, not inv
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import rfc8785
@@ -26,120 +20,29 @@ from pyld import jsonld
 from pyld.canon import URDNA2015
 from pyld.identifier_issuer import IdentifierIssuer
 
-from core.badges.contexts import ContextError
+from core.badges.jsonld_budget import (
+    DEFAULT_BUDGET,
+    Budget,
+    BudgetedProcessor,
+    CanonicalizationError,
+    Deadline,
+    OverBudgetError,
+    check_size,
+    translated_errors,
+)
+from core.badges.jsonld_safety import UndefinedTermsError, expand_checked
 
 if TYPE_CHECKING:
     from core.badges.contexts import ContextFetch, ContextStore
-    from core.badges.fetcher import Fetched
 
-
-@dataclass(frozen=True, slots=True)
-class Budget:
-    """Limits for one JSON-LD operation, far above what real credentials need (see the comments)."""
-
-    max_bytes: int = 256 * 1024  # of JSON text; the largest test credential (complete.json) has 26 KB
-    seconds: float = 0.75  # complete.json: ~20 ms
-    max_hash_steps: int = 20_000  # blank-node hashes and path-issuer copies; complete.json: ~110
-
-
-DEFAULT_BUDGET = Budget()
-
-
-class CanonicalizationError(Exception):
-    """The document cannot be canonicalized; ``reason`` is a short sentence safe to show."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class Deadline:
-    """Time and hashing-work allowance of one operation, checked from inside pyld."""
-
-    def __init__(self, budget: Budget) -> None:
-        self._until = time.monotonic() + budget.seconds
-        self._steps_left = budget.max_hash_steps
-
-    def check(self) -> None:
-        if time.monotonic() > self._until:
-            raise CanonicalizationError("processing the credential's JSON-LD took too long")
-
-    def step(self) -> None:
-        self._steps_left -= 1
-        if self._steps_left < 0:
-            raise CanonicalizationError("the credential's graph has too many indistinguishable blank nodes")
-        self.check()
-
-    @contextmanager
-    def paused(self) -> Iterator[None]:
-        """Time spent inside does not count (network time has its own limits in the fetcher)."""
-        started = time.monotonic()
-        try:
-            yield
-        finally:
-            self._until += time.monotonic() - started
-
-
-class _PausingFetch:
-    """A FetchSession whose downloads (a context not cached yet) do not use up the deadline."""
-
-    def __init__(self, fetch: ContextFetch, deadline: Deadline) -> None:
-        self._fetch = fetch
-        self._deadline = deadline
-
-    def get(self, url: str, *, accept: Sequence[str], allow_http: bool = False) -> Fetched:
-        with self._deadline.paused():
-            return self._fetch.get(url, accept=accept, allow_http=allow_http)
-
-
-def budgeted_options(store: ContextStore, fetch: ContextFetch | None, deadline: Deadline) -> dict[str, Any]:
-    """The store's pyld options, with context downloads outside the deadline."""
-    pausing = _PausingFetch(fetch, deadline) if fetch is not None else None
-    return store.processing_options(pausing)
-
-
-class BudgetedProcessor(jsonld.JsonLdProcessor):
-    """pyld's processor with the deadline checked at every element it expands."""
-
-    def __init__(self, deadline: Deadline) -> None:
-        super().__init__()
-        self.deadline = deadline
-
-    def _expand(self, *args: Any, **kwargs: Any) -> Any:
-        self.deadline.check()
-        return super()._expand(*args, **kwargs)
-
-
-def check_size(document: Any, budget: Budget) -> None:
-    """Refuse a document that is not a JSON object/array or too large, before any JSON-LD work."""
-    if not isinstance(document, dict | list):
-        raise CanonicalizationError("the credential is not a JSON object")
-    try:
-        size = len(json.dumps(document, ensure_ascii=False).encode())
-    except RecursionError:
-        raise CanonicalizationError("the credential is nested too deeply") from None
-    except (TypeError, ValueError):
-        raise CanonicalizationError("the credential is not plain JSON") from None
-    if size > budget.max_bytes:
-        raise CanonicalizationError(f"the credential is larger than {budget.max_bytes // 1024} KB")
-
-
-@contextmanager
-def translated_errors() -> Iterator[None]:
-    """Turn pyld's errors into ours: a refused context stays a ContextError (pyld wraps it)."""
-    try:
-        yield
-    except RecursionError:
-        raise CanonicalizationError("the credential is nested too deeply") from None
-    except jsonld.JsonLdError as exc:
-        ours = _ours_in_chain(exc)
-        if ours is not None:
-            raise ours from None
-        raise CanonicalizationError(f"the credential is not valid JSON-LD ({_deepest_code(exc)})") from exc
-    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
-        # pyld raises these instead of JsonLdError for some malformed input (relative @context
-        # URLs, None where it sorts strings...); found by fuzzing the OB 3.0 vectors.
-        raise CanonicalizationError("the credential is not valid JSON-LD") from exc
+__all__ = [
+    "Budget",
+    "CanonicalizationError",
+    "OverBudgetError",
+    "UndefinedTermsError",
+    "jcs",
+    "rdfc",
+]
 
 
 def rdfc(
@@ -147,14 +50,28 @@ def rdfc(
 ) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document, as eddsa-rdfc-2022 signs them.
 
-    Raises CanonicalizationError, or ContextError for a context the store refuses.
+    Raises UndefinedTermsError (data would be lost), CanonicalizationError (not JSON-LD),
+    OverBudgetError (too costly to check here) or ContextError (a context the store refuses).
     """
     check_size(document, budget)
     deadline = Deadline(budget)
+    expanded = expand_checked(document, store, fetch, deadline)
     with translated_errors():
-        options = {**budgeted_options(store, fetch, deadline), "produceGeneralizedRdf": False}
-        dataset = BudgetedProcessor(deadline).to_rdf(document, options)
+        dataset = _to_dataset(BudgetedProcessor(deadline), expanded)
         return _BudgetedURDNA2015(deadline).main(dataset, {"format": "application/n-quads"})
+
+
+def _to_dataset(processor: BudgetedProcessor, expanded: list[Any]) -> dict[str, Any]:
+    """pyld's ``to_rdf`` from an expansion already made (pyld's own steps after its expand)."""
+    issuer = IdentifierIssuer("_:b")
+    node_map: dict[str, Any] = {"@default": {}}
+    processor._create_node_map(expanded, node_map, "@default", issuer)
+    options = {"produceGeneralizedRdf": False, "processingMode": "json-ld-1.1"}
+    return {
+        name: processor._graph_to_rdf(graph, issuer, options)
+        for name, graph in sorted(node_map.items())
+        if name == "@default" or jsonld._is_absolute_iri(name)
+    }
 
 
 def jcs(value: Any) -> bytes:
@@ -166,7 +83,7 @@ def jcs(value: Any) -> bytes:
             "the credential holds a value that JSON canonicalization cannot represent"
         ) from None
     except RecursionError:
-        raise CanonicalizationError("the credential is nested too deeply") from None
+        raise OverBudgetError("the credential is nested too deeply") from None
 
 
 class _BudgetedURDNA2015(URDNA2015):
@@ -209,23 +126,3 @@ class _ChargedIssuer(IdentifierIssuer):
         clone = _ChargedIssuer(self.prefix, self.deadline)
         clone.counter, clone.existing, clone.order = self.counter, dict(self.existing), list(self.order)
         return clone
-
-
-def _ours_in_chain(exc: BaseException) -> ContextError | CanonicalizationError | None:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, ContextError | CanonicalizationError):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
-
-
-def _deepest_code(exc: jsonld.JsonLdError) -> str:
-    code = exc.code or exc.type
-    current: BaseException | None = exc.__cause__
-    while isinstance(current, jsonld.JsonLdError):
-        code = current.code or current.type or code
-        current = current.__cause__
-    return str(code)

@@ -25,12 +25,16 @@ import json
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
+from cachetools import LRUCache
+from frozendict import frozendict
 from pyld import ContextResolver
+from pyld.resolved_context import ResolvedContext
 
 from core.badges.fetcher import FetchError
 
@@ -41,6 +45,8 @@ log = logging.getLogger(__name__)
 
 JSON_LD_TYPES = ("application/ld+json", "application/json")
 MAX_CONTEXT_BYTES = 512 * 1024  # the largest pinned context is ~15 KB; larger files are not contexts
+MAX_SHARED_INLINE_CONTEXTS = 256  # the pinned contexts hold about 140 scoped contexts
+MAX_PROCESSED_CONTEXTS = 1024  # an OB 3.0 verification makes about 20; each is ~10 KB (shared mappings)
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -158,8 +164,14 @@ class ContextStore:
         self._read_dirs = [directory for directory in (cache_dir, shipped_dir) if directory is not None]
         self._documents: dict[str, Any] = {}
         # pyld's resolved-context cache, kept per store (pyld's default is module-global and keyed
-        # by URL).  Only pinned URLs are kept, so it stays small; inline contexts are not shared.
+        # by URL).  Only pinned URLs are kept, so it stays small.
         self._resolved: _PinnedOnlyCache = _PinnedOnlyCache()
+        # Inline contexts (the type- and property-scoped contexts inside the pinned ones, mostly),
+        # keyed by their content: each keeps pyld's processed results, which pyld would otherwise
+        # rebuild on every verification.  Bounded, since a badge may bring inline contexts too.
+        self._inline: LRUCache[str, ResolvedContext] = LRUCache(maxsize=MAX_SHARED_INLINE_CONTEXTS)
+        self._inline_lock = threading.Lock()
+        self.processed = ProcessedContexts()
 
     def get(self, url: str, fetch: ContextFetch | None) -> dict[str, Any]:
         """The parsed context served at ``url`` (a copy: callers and pyld may mutate it)."""
@@ -182,7 +194,8 @@ class ContextStore:
     def processing_options(self, fetch: ContextFetch | None) -> dict[str, Any]:
         """pyld options that make this store the only source of contexts (see module docstring)."""
         loader = self.document_loader(fetch)
-        return {"documentLoader": loader, "contextResolver": ContextResolver(self._resolved, loader)}
+        resolver = _SharedResolver(self._resolved, self._inline, self._inline_lock, loader)
+        return {"documentLoader": loader, "contextResolver": resolver}
 
     def import_dir(self, directory: Path) -> list[tuple[Path, str | None]]:
         """Copy into the cache every file under ``directory`` whose bytes match a pinned digest.
@@ -260,6 +273,82 @@ class ContextStore:
         """Drop a URL's parsed copy so the next use re-reads the cache (a preferred copy may be new)."""
         self._documents.pop(url, None)
         self._resolved.pop(url, None)
+
+
+class ProcessedContexts:
+    """Active contexts pyld made, keyed by what made them: (the active context's ``_uuid``, the
+    local context's content, the processing flags).
+
+    pyld caches a processed context by the ``_uuid`` of the active context it was applied to, but a
+    type-scoped context (``@propagate: false``) is applied to a fresh clone with a fresh ``_uuid``
+    every time, so pyld rebuilds it (about a hundred term definitions) for every node of that type
+    in every verification.  jsonld.js caches them; this does the same for
+    :class:`~core.badges.jsonld_safety` expansions.  Sharing is safe: an active context is
+    immutable once made, and the key holds everything its making depends on.  Thread-safe, since
+    the bot may verify on several threads; bounded, since a badge may bring contexts of its own.
+    """
+
+    def __init__(self, maxsize: int = MAX_PROCESSED_CONTEXTS) -> None:
+        self._cache: LRUCache[tuple[Any, ...], Any] = LRUCache(maxsize=maxsize)
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        with self._lock:
+            return self._cache.get(key)
+
+    def put(self, key: tuple[Any, ...], active_context: Any) -> None:
+        with self._lock:
+            self._cache[key] = active_context
+
+
+def content_key(value: Any) -> str | None:
+    """A key equal for equal JSON content (None for what is not plain JSON)."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), default=dict)
+    except (TypeError, ValueError):
+        return None
+
+
+class _SharedResolver(ContextResolver):
+    """pyld's resolver, with inline contexts shared across operations through the store.
+
+    pyld keys an inline context by its RFC 8785 form (pure Python, a fifth of a verification's
+    time) and keeps it for one operation only; here the key is ``json.dumps`` with sorted keys
+    (the same content gives the same key; pyld's processed results are keyed by the active
+    context as well, so sharing never mixes meanings) and the cache outlives the operation.
+    """
+
+    def __init__(
+        self,
+        pinned: _PinnedOnlyCache,
+        inline: LRUCache[str, ResolvedContext],
+        lock: threading.Lock,
+        loader: Loader,
+    ) -> None:
+        super().__init__(pinned, loader)
+        self._inline = inline
+        self._lock = lock
+
+    def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> list[ResolvedContext]:
+        if isinstance(context, dict | frozendict) and "@context" in context:
+            context = context["@context"]
+        resolved: list[ResolvedContext] = []
+        for ctx in context if isinstance(context, list) else [context]:
+            if isinstance(ctx, dict | frozendict):
+                resolved.append(self._resolve_inline(ctx))
+            else:
+                resolved.extend(super().resolve(active_ctx, ctx, base, cycles))
+        return resolved
+
+    def _resolve_inline(self, ctx: Mapping[str, Any]) -> ResolvedContext:
+        key = content_key(ctx)
+        if key is None:  # not plain JSON: pyld's own path reports it
+            return super().resolve({}, ctx, "")[0]
+        with self._lock:
+            found = self._inline.get(key)
+            if found is None:
+                found = self._inline[key] = ResolvedContext(ctx)
+        return found
 
 
 class _PinnedOnlyCache(dict[str, Any]):

@@ -1,38 +1,43 @@
-"""Find what a JSON-LD processor would silently drop from a credential, and so leave unsigned.
+"""JSON-LD expansion that refuses to lose data: what a processor would drop was never signed.
 
-A Data Integrity signature covers the RDF a processor makes of the credential, not its JSON.  A
-property that no context defines (the VC 2.0 context has no ``@vocab`` catch-all) is dropped
-before signing, so anyone can add or change it without breaking the signature: a verifier that
-showed it would vouch for words the issuer never signed.  Such a property makes the credential
-invalid (jsonld.js "safe mode" rejects it the same way).
+A Data Integrity signature over the RDF canonical form covers the RDF a processor makes of the
+credential, not its JSON.  Whatever a processor drops or cannot resolve (a property no context
+defines, a type that is only a relative name) is outside the signature: anyone can add or change
+it, so a verifier that showed it would vouch for words the issuer never signed.  The W3C Data
+Integrity spec makes this an error (DATA_LOSS_DETECTION_ERROR); jsonld.js calls it "safe mode".
 
-Reported, as JSON-path-like strings (``credentialSubject.achievement.foo``, ``result[2].bar``):
+How, in one expansion (the same one that canonicalization then turns into RDF, so what is checked
+is exactly what is signed):
 
-- every key that does not expand to an absolute IRI or a keyword: undefined terms, terms mapped
-  to ``null``, and ``@``-keys that are not JSON-LD keywords;
-- every ``type`` value that does not expand to an absolute IRI (``StatusList2021Entry`` under the
-  VC 2.0 context): pyld would resolve it against a placeholder base, other processors drop it,
-  so it is not something the issuer can have meant or reliably signed (``credentialStatus.type``).
+- the initial context carries a sentinel ``@vocab`` (:data:`SENTINEL_VOCAB`, a namespace no real
+  context uses).  An undefined term, a relative ``@type`` or an undefined value coerced to
+  ``@vocab`` then expands into that namespace instead of vanishing, and any IRI in it is refused.
+  Because the sentinel lives in the *initial* context, a ``@context: null`` reset keeps it;
+- a hook where pyld expands each JSON object evaluates its keys in the very active context pyld
+  uses there (after type-scoped, property-scoped, embedded and reverted contexts) and notes the
+  keys pyld would drop outright (terms mapped to ``null``, ``@``-keys that are not keywords), with
+  a JSON path for the report;
+- a scan of the expanded output finds references that other processors drop: ``@id`` values that
+  are only relative (pyld resolves them against a placeholder base).
 
-The whole document is checked, embedded proofs included: Data Integrity canonicalizes the proof
-options with the credential's ``@context`` (rdfc) or the proof's own (jcs), so a stray property in
-a proof is just as unsigned.  ``@json`` literals are signed as opaque JSON and are not looked into.
-
-How: the document is expanded by pyld itself, with a hook where pyld expands each JSON object
-that evaluates every key in the very active context pyld uses there (after type-scoped,
-property-scoped, embedded and reverted contexts), with pyld's own rule for dropping a key.
+When nothing is refused, the expansion equals the one without a sentinel (no IRI used it), so it
+is the document's true meaning.  ``@json`` literals are signed as opaque JSON and not looked into.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from frozendict import frozendict
 from pyld import jsonld
 
-from core.badges.canonical import (
+from core.badges.contexts import ProcessedContexts, content_key
+from core.badges.jsonld_budget import (
     DEFAULT_BUDGET,
     Budget,
     BudgetedProcessor,
+    CanonicalizationError,
     Deadline,
     budgeted_options,
     check_size,
@@ -42,30 +47,97 @@ from core.badges.canonical import (
 if TYPE_CHECKING:
     from core.badges.contexts import ContextFetch, ContextStore
 
+SENTINEL_VOCAB = "urn:skillstack:undefined-term:"
+SHOWN = 5  # undefined terms named in an error's reason; more are counted
+# pyld's initial context plus the sentinel; a fixed _uuid lets pyld's processed-context caches
+# (keyed by the active context's _uuid) serve every verification.
+_SENTINEL_CONTEXT = frozendict(
+    {
+        "_uuid": "skillstack-sentinel-initial-context",
+        "processingMode": "json-ld-1.1",
+        "mappings": {},
+        "@vocab": SENTINEL_VOCAB,
+    }
+)
+_RELATIVE_BASE = jsonld.DEFAULT_BASE_IRI
+
+
+class UndefinedTermsError(CanonicalizationError):
+    """The document uses terms or references no context defines (``found``: their paths or names)."""
+
+    def __init__(self, found: list[str]) -> None:
+        shown = ", ".join(found[:SHOWN])
+        more = f" and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
+        super().__init__(f"no context defines {shown}{more}")
+        self.found = found
+
+
+def expand_checked(
+    document: Any,
+    store: ContextStore,
+    fetch: ContextFetch | None,
+    deadline: Deadline,
+    options: dict[str, Any] | None = None,
+) -> list[Any]:
+    """pyld's expansion of ``document``; raises UndefinedTermsError when anything would be lost,
+    CanonicalizationError / OverBudgetError / ContextError when it cannot be expanded."""
+    expander = _CheckedExpander(deadline, store.processed)
+    with translated_errors():
+        expanded = expander.expand(document, {**budgeted_options(store, fetch, deadline), **(options or {})})
+    found = [*expander.found, *_relative_references(expanded)]
+    if found:
+        raise UndefinedTermsError(list(dict.fromkeys(found)))
+    return expanded
+
 
 def undefined_properties(
     document: Any, store: ContextStore, fetch: ContextFetch | None, *, budget: Budget = DEFAULT_BUDGET
 ) -> list[str]:
-    """Paths of the properties (and type names) that no context defines, depth first by sorted key.
-
-    Raises CanonicalizationError (too large, too slow, not JSON-LD) or ContextError (a context the
-    store refuses): either way nothing can be said about the document's meaning.
-    """
+    """The paths (or names) of what :func:`expand_checked` refuses in ``document``; [] when clean."""
     check_size(document, budget)
-    deadline = Deadline(budget)
-    finder = _DropFinder(deadline)
-    with translated_errors():
-        finder.expand(document, budgeted_options(store, fetch, deadline))
-    return list(dict.fromkeys(finder.found))
+    try:
+        expand_checked(document, store, fetch, Deadline(budget))
+    except UndefinedTermsError as error:
+        return error.found
+    return []
 
 
-class _DropFinder(BudgetedProcessor):
-    """Expands like pyld and notes, per JSON object, the keys and types pyld's rules would drop."""
+class _CheckedExpander(BudgetedProcessor):
+    """Expands like pyld from a sentinel initial context and notes, per JSON object, the keys and
+    types pyld's rules would drop or send into the sentinel namespace."""
 
-    def __init__(self, deadline: Deadline) -> None:
+    def __init__(self, deadline: Deadline, processed: ProcessedContexts) -> None:
         super().__init__(deadline)
         self.found: list[str] = []
         self._paths: dict[int, str] | None = None
+        self._processed = processed
+
+    def _get_initial_context(self, options: dict[str, Any]) -> Any:
+        return _SENTINEL_CONTEXT
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: dict[str, Any],
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        """pyld's, through the store's :class:`~core.badges.contexts.ProcessedContexts`."""
+        content = content_key(local_ctx)
+        uuid = active_ctx.get("_uuid")
+        key = (uuid, content, override_protected, propagate, validate_scoped)
+        cached = self._processed.get(key) if uuid is not None and content is not None else None
+        if cached is not None:
+            return cached
+        made = super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+        if uuid is not None and content is not None and isinstance(made, frozendict) and "_uuid" in made:
+            self._processed.put(key, made)
+        return made
 
     def _expand(self, active_ctx: Any, active_property: Any, element: Any, *args: Any, **kwargs: Any) -> Any:
         if self._paths is None:  # the first call gets the whole document (pyld's own deep copy)
@@ -116,8 +188,30 @@ class _DropFinder(BudgetedProcessor):
 
 
 def _kept(expanded: Any) -> bool:
-    """pyld's rule (JsonLdProcessor._expand_object): keep keywords and absolute IRIs only."""
-    return bool(expanded is not None and (jsonld._is_absolute_iri(expanded) or jsonld._is_keyword(expanded)))
+    """pyld's rule (keywords and absolute IRIs are kept), less the sentinel namespace."""
+    if not isinstance(expanded, str) or expanded.startswith(SENTINEL_VOCAB):
+        return False
+    return bool(jsonld._is_absolute_iri(expanded) or jsonld._is_keyword(expanded))
+
+
+def _relative_references(expanded: Any) -> list[str]:
+    """Node and value references in the expanded output that no context defines: an ``@id`` in the
+    sentinel namespace (an undefined value coerced to ``@vocab``) or resolved against pyld's
+    placeholder base (a relative reference, which other processors drop)."""
+    found: list[str] = []
+    stack: list[Any] = [expanded]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, Mapping) and "@value" not in node:
+            reference = node.get("@id")
+            if isinstance(reference, str) and reference.startswith(SENTINEL_VOCAB):
+                found.append(f"the value {reference.removeprefix(SENTINEL_VOCAB)}")
+            elif isinstance(reference, str) and reference.startswith(_RELATIVE_BASE):
+                found.append(f"the relative reference {reference.removeprefix(_RELATIVE_BASE)}")
+            stack.extend(value for key, value in node.items() if key not in ("@id", "@type"))
+    return sorted(found)
 
 
 def _join(path: str, key: str) -> str:

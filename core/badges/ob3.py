@@ -19,26 +19,25 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from core.badges import data_integrity, recipient, status, vc_jwt
-from core.badges.canonical import CanonicalizationError
+from core.badges.canonical import CanonicalizationError, OverBudgetError, UndefinedTermsError
 from core.badges.contexts import OB_V3P0, PINNED, VC_V1, VC_V2, ContextError
 from core.badges.data_integrity import CLOCK_SKEW, DateError, parse_datetime
 from core.badges.json_values import as_list, dicts, issuer_id, strings
-from core.badges.jsonld_safety import undefined_properties
 from core.badges.report import Check, Outcome, Report, declared_skills
 
 if TYPE_CHECKING:
     from core.badges.run import VerificationRun
 
 OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"})
-SHOWN_PATHS = 5  # undefined properties named in the detail; more are counted
 
 
 def verify_credential(credential: dict[str, Any], run: VerificationRun) -> Report:
     """Verify a credential secured by embedded Data Integrity proofs."""
     report = Report(format=_format(credential, "data-integrity"), credential=credential)
     _describe(report, credential)
-    if _document_checks(report, credential, run, signed_as_json=_only_jcs_proofs(credential)):
-        report.checks.extend(data_integrity.verify_proofs(credential, report.issuer_id or "", run))
+    canonical = None if _only_jcs_proofs(credential) else data_integrity.CanonicalDocuments(run)
+    if _document_checks(report, credential, canonical):
+        report.checks.extend(data_integrity.verify_proofs(credential, report.issuer_id or "", run, canonical))
         _claim_checks(report, credential, run)
     return report
 
@@ -53,7 +52,7 @@ def verify_vc_jwt(token: str, run: VerificationRun) -> Report:
         return report
     report = Report(format=_format(read.credential, "jwt"), credential=token)
     _describe(report, read.credential)
-    if _document_checks(report, read.credential, run, signed_as_json=True):
+    if _document_checks(report, read.credential, None):
         report.checks.extend(vc_jwt.verify_signature(read, report.issuer_id or "", run))
         _claim_checks(report, read.credential, run)
     return report
@@ -85,14 +84,16 @@ def _describe(report: Report, credential: Mapping[str, Any]) -> None:
 
 
 def _document_checks(
-    report: Report, credential: Mapping[str, Any], run: VerificationRun, *, signed_as_json: bool
+    report: Report, credential: Mapping[str, Any], canonical: data_integrity.CanonicalDocuments | None
 ) -> bool:
     """format, context, properties; False when the rest cannot meaningfully be checked.
 
     Undefined properties matter where the signature covers the RDF canonical form, which leaves
-    them out: there they could say anything without breaking the signature.  A credential signed
-    as JSON (a JWT, or eddsa-jcs-2022 proofs only) has every property under its signature, so the
-    JSON-LD expansion that finds them (most of a verification's time) is not needed.
+    them out: there they could say anything without breaking the signature.  The canonical form
+    of the unsecured document is made here, by the expansion that refuses whatever would be lost
+    (kept in ``canonical`` for the proofs, which sign exactly it).  A credential signed as JSON
+    (``canonical`` is None: a JWT, or eddsa-jcs-2022 proofs only) has every property under its
+    signature, so no JSON-LD work is needed.
     """
     problem = _format_problem(credential)
     if problem:
@@ -105,26 +106,57 @@ def _document_checks(
             Check.skipped("context", f"the context {unknown[0]} is not known here and was not fetched")
         )
         return False
-    if signed_as_json:
+    if canonical is None:
         report.add(Check.passed("context", "every JSON-LD context is a known, pinned one"))
         report.add(Check.passed("properties", "signed as JSON: the signature covers every property"))
         return True
     try:
-        undefined = undefined_properties(dict(credential), run.contexts, run.fetch)
+        in_document, in_proofs = _undefined_terms(credential, canonical)
     except ContextError as error:
         report.add(Check.skipped("context", error.reason))
         return False
     except CanonicalizationError as error:
         report.add(Check.failed("canonicalization", error.reason))
         return False
+    except OverBudgetError as error:
+        report.add(data_integrity.too_costly_check(error.reason))
+        return False
     report.add(Check.passed("context", "every JSON-LD context is a known, pinned one"))
-    if undefined:
-        shown = ", ".join(undefined[:SHOWN_PATHS])
-        more = f" and {len(undefined) - SHOWN_PATHS} more" if len(undefined) > SHOWN_PATHS else ""
-        report.add(Check.failed("properties", f"no context defines {shown}{more}"))
-    else:
-        report.add(Check.passed("properties", "every property is defined by the contexts"))
+    if in_document or in_proofs:
+        report.add(Check.failed("properties", UndefinedTermsError(in_document + in_proofs).reason))
+        # The document shown is not the document signed: its signature would prove nothing.
+        return not in_document
+    report.add(Check.passed("properties", "every property is defined by the contexts"))
     return True
+
+
+def _undefined_terms(
+    credential: Mapping[str, Any], canonical: data_integrity.CanonicalDocuments
+) -> list[str]:
+    """What no context defines in the unsecured document and in each proof's options, as paths.
+
+    Both are canonicalized here (and kept for the proofs' signatures, which sign exactly these
+    forms).  A proof whose options cannot be canonicalized for another reason is left to its
+    signature check, which reports it.
+    """
+    in_document: list[str] = []
+    try:
+        canonical.of({key: value for key, value in credential.items() if key != "proof"})
+    except UndefinedTermsError as error:
+        in_document = error.found
+    found: list[str] = []
+    proofs = credential.get("proof")
+    for index, proof in enumerate(as_list(proofs)):
+        if not isinstance(proof, dict):
+            continue
+        prefix = f"proof[{index}]" if isinstance(proofs, list) else "proof"
+        try:
+            canonical.configuration(proof, credential.get("@context"))
+        except UndefinedTermsError as error:
+            found += [path if path.startswith("the ") else f"{prefix}.{path}" for path in error.found]
+        except (ContextError, CanonicalizationError, OverBudgetError):
+            continue
+    return in_document, found
 
 
 def _list_signature_problem(status_list: Mapping[str, Any], issuer: str, run: VerificationRun) -> str | None:

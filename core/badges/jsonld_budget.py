@@ -1,0 +1,174 @@
+"""Limits for JSON-LD work on documents a stranger sent, and the errors that work can end in.
+
+Expansion and RDF canonicalization run inside pyld on untrusted input, so they run under a
+:class:`Budget`: the document's size is checked before any work, and a CPU-time deadline plus a
+count of blank-node hashing steps are enforced *inside* pyld (subclasses of its processor and of
+its URDNA2015 implementation), because URDNA2015 is exponential on "poisoned" graphs of
+indistinguishable, interconnected blank nodes.  A subprocess with a timeout would cost more than
+the whole verification is allowed to take.
+
+Two kinds of failure, kept apart because they mean different things to a learner:
+
+- :class:`CanonicalizationError`: the document is not JSON-LD that can mean anything (malformed,
+  a term no context defines...).  That is the badge's fault: the badge is *invalid*.
+- :class:`OverBudgetError`: the document may well be fine, but checking it costs more than this
+  verifier spends (too large, too deeply nested, too many indistinguishable blank nodes, out of
+  CPU time).  That is not evidence of forgery: the badge is *unverifiable* ("too large to check
+  here").  The deadline counts this thread's CPU time, not wall time, so a busy machine cannot
+  turn a stored verified badge into an unverifiable one on "check again".
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pyld import jsonld
+
+from core.badges.contexts import ContextError
+
+if TYPE_CHECKING:
+    from core.badges.contexts import ContextFetch, ContextStore
+    from core.badges.fetcher import Fetched
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """Limits for one JSON-LD operation, far above what real credentials need (see the comments)."""
+
+    max_bytes: int = 256 * 1024  # of JSON text; a 900-alignment credential has 154 KB
+    cpu_seconds: float = 0.75  # the OB 3.0 complete.json: ~5 ms; 900 alignments: ~0.3 s
+    max_hash_steps: int = 20_000  # blank-node hashes and path-issuer copies; complete.json: ~110
+
+
+DEFAULT_BUDGET = Budget()
+
+
+class CanonicalizationError(Exception):
+    """The document cannot mean anything as JSON-LD (invalid); ``reason`` is safe to show."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class OverBudgetError(Exception):
+    """Checking the document would cost more than the budget (unverifiable); ``reason`` is safe to show."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Deadline:
+    """CPU-time and hashing-work allowance of one operation, checked from inside pyld."""
+
+    def __init__(self, budget: Budget) -> None:
+        self._until = time.thread_time() + budget.cpu_seconds
+        self._steps_left = budget.max_hash_steps
+
+    def check(self) -> None:
+        if time.thread_time() > self._until:
+            raise OverBudgetError("the credential takes too long to process")
+
+    def step(self) -> None:
+        self._steps_left -= 1
+        if self._steps_left < 0:
+            raise OverBudgetError("the credential's graph has too many indistinguishable blank nodes")
+        self.check()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """CPU time spent inside does not count (a context download has the fetcher's own limits)."""
+        started = time.thread_time()
+        try:
+            yield
+        finally:
+            self._until += time.thread_time() - started
+
+
+class _PausingFetch:
+    """A FetchSession whose downloads (a context not cached yet) do not use up the deadline."""
+
+    def __init__(self, fetch: ContextFetch, deadline: Deadline) -> None:
+        self._fetch = fetch
+        self._deadline = deadline
+
+    def get(self, url: str, *, accept: Sequence[str], allow_http: bool = False) -> Fetched:
+        with self._deadline.paused():
+            return self._fetch.get(url, accept=accept, allow_http=allow_http)
+
+
+def budgeted_options(store: ContextStore, fetch: ContextFetch | None, deadline: Deadline) -> dict[str, Any]:
+    """The store's pyld options, with context downloads outside the deadline."""
+    pausing = _PausingFetch(fetch, deadline) if fetch is not None else None
+    return store.processing_options(pausing)
+
+
+class BudgetedProcessor(jsonld.JsonLdProcessor):
+    """pyld's processor with the deadline checked at every element it expands."""
+
+    def __init__(self, deadline: Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def _expand(self, *args: Any, **kwargs: Any) -> Any:
+        self.deadline.check()
+        return super()._expand(*args, **kwargs)
+
+
+def check_size(document: Any, budget: Budget) -> None:
+    """Refuse a document that is not a JSON object/array or too large, before any JSON-LD work."""
+    if not isinstance(document, dict | list):
+        raise CanonicalizationError("the credential is not a JSON object")
+    try:
+        size = len(json.dumps(document, ensure_ascii=False).encode())
+    except RecursionError:
+        raise OverBudgetError("the credential is nested too deeply") from None
+    except (TypeError, ValueError):
+        raise CanonicalizationError("the credential is not plain JSON") from None
+    if size > budget.max_bytes:
+        raise OverBudgetError(f"the credential is larger than {budget.max_bytes // 1024} KB")
+
+
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Turn pyld's errors into ours: a refused context stays a ContextError (pyld wraps it), and
+    running out of budget stays an OverBudgetError."""
+    try:
+        yield
+    except RecursionError:
+        raise OverBudgetError("the credential is nested too deeply") from None
+    except jsonld.JsonLdError as exc:
+        ours = _ours_in_chain(exc)
+        if ours is not None:
+            raise ours from None
+        raise CanonicalizationError(f"the credential is not valid JSON-LD ({_deepest_code(exc)})") from exc
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        # pyld raises these instead of JsonLdError for some malformed input (relative @context
+        # URLs, None where it sorts strings...); found by fuzzing the OB 3.0 vectors.
+        raise CanonicalizationError("the credential is not valid JSON-LD") from exc
+
+
+def _ours_in_chain(exc: BaseException) -> ContextError | CanonicalizationError | OverBudgetError | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ContextError | CanonicalizationError | OverBudgetError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _deepest_code(exc: jsonld.JsonLdError) -> str:
+    code = exc.code or exc.type
+    current: BaseException | None = exc.__cause__
+    while isinstance(current, jsonld.JsonLdError):
+        code = current.code or current.type or code
+        current = current.__cause__
+    return str(code)
