@@ -286,27 +286,38 @@ def _publish_did(server: BadgeServer, signing_key: SigningKey, did: str | None =
     return did, method_id
 
 
-def _status_list(server: BadgeServer, issuer: str, revoked_index: int) -> str:
+def _status_list(
+    server: BadgeServer,
+    issuer: str,
+    revoked_index: int,
+    *,
+    signed_by: tuple[SigningKey, str] | None,
+    store: ContextStore,
+) -> str:
+    """Serve a BitstringStatusListCredential with bit ``revoked_index`` set; ``signed_by`` (key,
+    verification method) signs it (eddsa-jcs-2022), None serves it unsigned."""
     bits = bytearray(16 * 1024)
     bits[revoked_index // 8] |= 0x80 >> (revoked_index % 8)
     encoded = "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits))).decode().rstrip("=")
     url = server.https_url("/status/1")
-    server.route(
-        "/status/1",
-        {
-            "@context": ["https://www.w3.org/ns/credentials/v2"],
-            "id": url,
-            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-            "issuer": issuer,
-            "validFrom": "2025-01-01T00:00:00Z",
-            "credentialSubject": {
-                "id": f"{url}#list",
-                "type": "BitstringStatusList",
-                "statusPurpose": "revocation",
-                "encodedList": encoded,
-            },
+    status_list: dict[str, Any] = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer,
+        "validFrom": "2025-01-01T00:00:00Z",
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded,
         },
-    )
+    }
+    if signed_by is not None:
+        key, method_id = signed_by
+        run = make_run(store, server.fetcher().session())
+        status_list = sign_data_integrity(status_list, key, run, verificationMethod=method_id)
+    server.route("/status/1", status_list)
     return url
 
 
@@ -347,10 +358,11 @@ def _signed_on(
     *,
     email: str | None = None,
     now: dt.datetime = NOW,
+    signing_key: SigningKey | None = None,
     **extra: Any,
 ) -> tuple[dict[str, Any], Any]:
     """A fresh eddsa-rdfc-2022 Open Badge by a did:web issuer on ``server``, and a run to verify it."""
-    signing_key = SigningKey.generate()
+    signing_key = signing_key or SigningKey.generate()
     did, method_id = _publish_did(server, signing_key)
     run = make_run(store, server.fetcher().session(), now=now, email=email)
     credential = _open_badge(did, **extra)
@@ -360,28 +372,62 @@ def _signed_on(
     return signed, run
 
 
+def _status_entry(server: BadgeServer, url: str, index: int) -> dict[str, Any]:
+    return {
+        "id": server.https_url(f"/status/1#{index}"),
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": url,
+    }
+
+
 def test_fresh_did_web_badge_with_a_clear_status_list_verifies(
     server: BadgeServer,
     contexts: ContextStore,
 ) -> None:
-    did = _did_web(server)
-    status = {
-        "id": server.https_url("/status/1#5"),
-        "type": "BitstringStatusListEntry",
-        "statusPurpose": "revocation",
-        "statusListIndex": "5",
-        "statusListCredential": _status_list(server, did, revoked_index=6),
-    }
-    signed, run = _signed_on(server, contexts, email="learner@example.org", credentialStatus=status)
+    issuer_key = SigningKey.generate()
+    did, method_id = _publish_did(server, issuer_key)
+    url = _status_list(server, did, revoked_index=6, signed_by=(issuer_key, method_id), store=contexts)
+    status = _status_entry(server, url, 5)
+    signed, run = _signed_on(
+        server, contexts, email="learner@example.org", credentialStatus=status, signing_key=issuer_key
+    )
     report = ob3.verify_credential(signed, run)
     assert report.status is Status.VERIFIED, report.checks
     assert report.recipient_match is True
-    assert server.requests == ["/.well-known/did.json", "/status/1"]
+    assert set(server.requests) == {"/.well-known/did.json", "/status/1"}
+    assert "signed status list" in next(c.detail for c in report.checks if c.name == "revocation")
 
-    revoked = {**status, "statusListIndex": "6", "id": server.https_url("/status/1#6")}
-    signed, run = _signed_on(server, contexts, credentialStatus=revoked)
+    revoked = _status_entry(server, url, 6)
+    signed, run = _signed_on(server, contexts, credentialStatus=revoked, signing_key=issuer_key)
     report = ob3.verify_credential(signed, run)
     assert (report.status, report.reason.split(":")[0]) == (Status.INVALID, "revocation")
+
+
+@pytest.mark.parametrize(
+    ("list_signer", "reason"),
+    [
+        ("nobody", "the status list is not signed"),  # its proof removed, the bit cleared
+        ("someone else", "the status list's signature"),
+    ],
+)
+def test_a_status_list_the_issuer_did_not_sign_leaves_revocation_not_checkable(
+    server: BadgeServer, contexts: ContextStore, list_signer: str, reason: str
+) -> None:
+    """A revoked badge cannot be un-revoked by serving its list without a proof (or with another key's)."""
+    issuer_key = SigningKey.generate()
+    did, _ = _publish_did(server, issuer_key)
+    other = SigningKey.generate()
+    signer = None if list_signer == "nobody" else (other, f"{did_key_of(other)}#{did_key_of(other)[8:]}")
+    url = _status_list(server, did, revoked_index=99, signed_by=signer, store=contexts)
+    signed, run = _signed_on(
+        server, contexts, credentialStatus=_status_entry(server, url, 6), signing_key=issuer_key
+    )
+    report = ob3.verify_credential(signed, run)
+    assert (report.status, report.reason.split(":")[0]) == (Status.UNVERIFIABLE, "revocation")
+    assert reason in report.reason
+    assert "not checkable" in report.reason
 
 
 @pytest.mark.parametrize(
@@ -539,3 +585,85 @@ def test_the_status_list_is_used_only_when_its_own_signature_verifies(
     report = ob3.verify_credential(document, make_run(contexts, StaticSession(routes)))
     assert report.status is Status.UNVERIFIABLE
     assert report.reason.startswith("revocation: the status list's signature does not verify")
+
+
+# --- the document shown is the document signed -----------------------------------------------
+
+EXAMPLES_V2 = "https://www.w3.org/ns/credentials/examples/v2"  # pinned, and it has an @vocab catch-all
+OB_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+
+def _generic_vc11(issuer: str) -> dict[str, Any]:
+    return {
+        "@context": ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/security/data-integrity/v2"],
+        "id": "urn:uuid:0c9b6f3e-6a55-4d0e-9d5e-2b8d1f0a7c11",
+        "type": ["VerifiableCredential"],
+        "issuer": issuer,
+        "issuanceDate": "2025-03-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:learner"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("make", "appended", "added"),
+    [
+        (_open_badge, EXAMPLES_V2, {"gradeAwarded": "A+", "awardedBy": "Google"}),
+        (_open_badge, {"@vocab": "https://attacker.example/vocab#"}, {"gradeAwarded": "A+"}),
+        (_generic_vc11, OB_303, {"name": "Google Data Analytics Professional Certificate"}),
+    ],
+    ids=["pinned context with @vocab", "inline @vocab", "OB 3.0 context onto a VC 1.1"],
+)
+def test_a_context_appended_after_signing_is_refused(
+    contexts: ContextStore, make: Any, appended: Any, added: dict[str, Any]
+) -> None:
+    """The review's forgery: sign, then append a context that defines new words, add claims, and
+    point the proof's @context at the original list.  The signature covers the original meaning
+    only, so the added claims must never be shown as verified."""
+    signing_key = SigningKey.generate()
+    fetch = StaticSession()
+    run = make_run(contexts, fetch)
+    credential = make(did_key_of(signing_key))
+    original = list(credential["@context"])
+    signed = sign_data_integrity(
+        credential, signing_key, run, cryptosuite="eddsa-rdfc-2022", **{"@context": original}
+    )
+    assert ob3.verify_credential(signed, make_run(contexts, fetch)).status is Status.VERIFIED
+
+    forged = {**copy.deepcopy(signed), "@context": [*original, appended], **added}
+    report = ob3.verify_credential(forged, make_run(contexts, fetch))
+
+    assert report.status is Status.INVALID, report.checks
+    assert report.deciding_check is not None
+    assert report.deciding_check.name in {"signature", "canonicalization", "properties"}
+
+
+def test_a_proof_context_equal_to_the_document_context_verifies(contexts: ContextStore) -> None:
+    signing_key = SigningKey.generate()
+    run = make_run(contexts, StaticSession())
+    credential = _open_badge(did_key_of(signing_key))
+    signed = sign_data_integrity(
+        credential, signing_key, run, cryptosuite="eddsa-rdfc-2022", **{"@context": OB3_CONTEXTS}
+    )
+    assert ob3.verify_credential(signed, run).status is Status.VERIFIED
+
+
+@pytest.mark.parametrize(
+    ("change", "found"),
+    [
+        ({"type": ["VerifiableCredential", "OpenBadgeCredential", "ForgedType"]}, "type[2]"),
+        ({"awardedBy": "Google"}, "awardedBy"),
+        ({"id": "relative/credential/7"}, "the relative reference relative/credential/7"),
+    ],
+    ids=["relative type", "undefined term", "relative id"],
+)
+def test_data_loss_is_detected_at_verify_time(
+    contexts: ContextStore, change: dict[str, Any], found: str
+) -> None:
+    """W3C DATA_LOSS_DETECTION: whatever a JSON-LD processor would drop or cannot resolve is outside
+    an RDF-canonicalized signature, even when the signer signed the lossy form."""
+    signing_key = SigningKey.generate()
+    run = make_run(contexts, StaticSession())
+    credential = {**_open_badge(did_key_of(signing_key)), **change}
+    signed = sign_data_integrity(credential, signing_key, run, cryptosuite="eddsa-rdfc-2022")
+    report = ob3.verify_credential(signed, run)
+    assert (report.status, report.reason) == (Status.INVALID, f"properties: no context defines {found}")

@@ -11,10 +11,11 @@ Three status methods are read, each fetched from the address the signed credenti
   is revoked unless ``revoked`` is false (as the 1EdTech validator reads it).
 
 The verdict never claims more than was seen: a set bit or a listed id fails the badge (revoked or
-suspended); a list that cannot be fetched, parsed or trusted, or a method this module does not know,
-leaves revocation *not checkable* (a required skip, so the badge is unverifiable) — never "not revoked".
+suspended); a list that cannot be fetched, parsed or trusted (a status list credential must carry a
+proof by the credential's issuer that verifies), or a method this module does not know, leaves
+revocation *not checkable* (a required skip, so the badge is unverifiable) — never "not revoked".
 A status list must come from the credential's own issuer; one issued by anybody else could say anything.
-Checking the status list credential's own proof is NOT done here (a caller may chain it).
+The status list credential's own proof is checked by the caller (``verify_list``), which knows the issuer.
 """
 
 from __future__ import annotations
@@ -79,9 +80,9 @@ def check_status(
 ) -> Check:
     """The ``revocation`` check for ``credential``. ``now`` (default: the clock) rejects expired lists.
 
-    ``verify_list`` checks the proof of a status list credential that carries one and returns why
-    it does not verify (None when it does): a list whose signature fails proves nothing, so the
-    revocation is then not checkable.  An unsigned list is used, and the detail says so.
+    ``verify_list`` checks the proof of a status list credential and returns why it does not
+    verify (None when it does): a list that is unsigned, or whose signature fails, proves nothing,
+    so the revocation is then not checkable.
     """
     entries = as_list(credential.get("credentialStatus"))
     if not entries:
@@ -239,11 +240,13 @@ class _Context:
         return found
 
     def _list_source(self, url: str, document: Mapping[str, Any]) -> str:
-        """How the list is described in the check; a signature that does not verify makes it useless."""
+        """How the list is described in the check.  Only a list the credential's issuer signed says
+        anything: an unsigned one (its proof may simply have been removed) or one whose signature
+        does not verify could have had any bit cleared, so revocation is then not checkable."""
         if self.verify_list is None:
             return "the issuer's status list"
         if "proof" not in document:
-            return "the issuer's status list (unsigned)"
+            raise NotCheckable("the status list is not signed")
         if url not in self.list_signatures:
             self.list_signatures[url] = self.verify_list(document)
         problem = self.list_signatures[url]
