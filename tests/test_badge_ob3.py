@@ -667,3 +667,49 @@ def test_data_loss_is_detected_at_verify_time(
     signed = sign_data_integrity(credential, signing_key, run, cryptosuite="eddsa-rdfc-2022")
     report = ob3.verify_credential(signed, run)
     assert (report.status, report.reason) == (Status.INVALID, f"properties: no context defines {found}")
+
+
+# --- the canonicalization budget ----------------------------------------------------------------
+
+
+def _with_alignments(credential: dict[str, Any], count: int, description: str = "") -> dict[str, Any]:
+    alignments = [
+        {
+            "type": ["Alignment"],
+            "targetName": f"Skill {index} of the framework",
+            "targetUrl": f"https://framework.example/skills/{index}",
+            "targetFramework": "Example framework",
+            "targetCode": f"S{index:04d}",
+            **({"targetDescription": description} if description else {}),
+        }
+        for index in range(count)
+    ]
+    credential["credentialSubject"]["achievement"]["alignment"] = alignments
+    return credential
+
+
+def test_a_large_legitimate_credential_verifies_or_is_too_large_to_check(contexts: ContextStore) -> None:
+    """900 alignments (~150 KB) signed by a real key: never "invalid" for its size."""
+    signing_key = SigningKey.generate()
+    run = make_run(contexts, StaticSession())
+    credential = _with_alignments(_open_badge(did_key_of(signing_key)), 900)
+    assert 140_000 < len(json.dumps(credential)) < 170_000
+    signed = sign_data_integrity(credential, signing_key, run, cryptosuite="eddsa-rdfc-2022")
+    report = ob3.verify_credential(signed, make_run(contexts, StaticSession()))
+    assert report.status is Status.VERIFIED or (
+        report.status is Status.UNVERIFIABLE and "too large to check here" in report.reason
+    ), report.reason
+
+
+def test_running_out_of_the_budget_is_unverifiable_not_invalid(contexts: ContextStore) -> None:
+    signing_key = SigningKey.generate()
+    run = make_run(contexts, StaticSession())
+    description = "Demonstrates the skill at the level the framework describes. " * 3
+    credential = _with_alignments(_open_badge(did_key_of(signing_key)), 1200, description)
+    signed = sign_data_integrity(credential, signing_key, run, cryptosuite="eddsa-jcs-2022")
+    signed["proof"]["cryptosuite"] = "eddsa-rdfc-2022"  # claims RDF: the verifier must canonicalize it
+    report = ob3.verify_credential(signed, make_run(contexts, StaticSession()))
+    assert (report.status, report.reason) == (
+        Status.UNVERIFIABLE,
+        "canonicalization: too large to check here (the credential is larger than 256 KB)",
+    )
