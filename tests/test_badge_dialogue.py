@@ -32,10 +32,15 @@ NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
 EMAIL = "learner@example.com"
 
 
-@pytest.fixture
-def dialogue(database: Database, catalog: Catalog, badge_server: BadgeServer) -> Dialogue:
+def conversation(database: Database, catalog: Catalog, badge_server: BadgeServer) -> Dialogue:
+    """The dialogue with a verifier that reaches the local badge server (shipped issuer registry)."""
     verifier = BadgeVerifier(badge_server.fetcher(), ContextStore(None), clock=lambda: NOW)
     return Dialogue(database, catalog, clock=lambda: NOW, verifier=verifier)
+
+
+@pytest.fixture
+def dialogue(database: Database, catalog: Catalog, badge_server: BadgeServer) -> Dialogue:
+    return conversation(database, catalog, badge_server)
 
 
 @pytest.fixture
