@@ -20,6 +20,8 @@ from core.badges import verify as verify_module
 from core.badges.contexts import ContextStore
 from core.badges.issuers import (
     SHIPPED_REGISTRY,
+    Identity,
+    IssuerRegistry,
     IssuerRegistryError,
     check_registry,
     load_registry,
@@ -176,11 +178,8 @@ def test_a_did_key_is_recognised_only_when_listed_and_only_when_its_key_verified
     did = did_key_of(SigningKey.generate())
     listed = registry_with("https://unused.example", ["IBM"])
     assert recognize(report_of("ob3-data-integrity", did, *KEY_AND_SIGNATURE), listed) is None
-    entry = {"did_key": did, "source": SOURCE, "checked": "2026-12-03"}
-    provider = listed.providers[0].model_copy(
-        update={"identities": [type(listed.providers[0].identities[0])(**entry)]}
-    )
-    registry = type(listed)((provider,))
+    entry = Identity(did_key=did, source=SOURCE, checked=dt.date(2026, 12, 3))  # type: ignore[arg-type]
+    registry = IssuerRegistry((listed.providers[0].model_copy(update={"identities": [entry]}),))
     assert recognize(report_of("ob3-data-integrity", did, *KEY_AND_SIGNATURE), registry) is not None
     unsupported_proof = (*KEY_AND_SIGNATURE, Check.skipped("signature", "an unsupported proof suite"))
     assert recognize(report_of("ob3-data-integrity", did, *unsupported_proof), registry) is None
