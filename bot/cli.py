@@ -17,6 +17,7 @@ from pathlib import Path
 from bot import cli_badges, cli_planning
 from bot.console import ConsoleChat, local_identity
 from bot.workers import build_dialogue
+from core.badges.issuers import REGISTRY_FILE, check_registry
 from core.catalog import Catalog, CatalogError, check_catalog_path, load_catalog
 from core.catalog.export import export_catalog
 from core.db import Database
@@ -82,7 +83,12 @@ def cmd_catalog_validate(args: argparse.Namespace) -> int:
     settings = _settings()
     path = Path(args.path)
     installed = None if path.is_dir() else _load_catalog_or_refuse(settings)
-    issues, checked = check_catalog_path(path, installed)
+    if path.name == REGISTRY_FILE and installed is not None:  # the issuer registry alone
+        issues, checked = check_registry(path, installed)[0], installed
+    else:
+        issues, checked = check_catalog_path(path, installed)
+    if path.is_dir() and (path / REGISTRY_FILE).exists():  # a data directory: its registry too
+        issues += check_registry(path / REGISTRY_FILE, checked)[0]
     language = settings.default_language
     if issues:
         print(t("cli.catalog_problems", language, path=path, count=len(issues)))
@@ -237,9 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
         catalog,
         "validate",
         cmd_catalog_validate,
-        "check a catalog directory, or a YAML file against the installed catalog",
+        "check a catalog directory (and its issuers.yaml), or a YAML file against the installed catalog",
     )
-    validate.add_argument("path", help="a catalog directory or a skills/goals/courses YAML file")
+    validate.add_argument(
+        "path", help="a catalog directory, a skills/goals/courses YAML file, or an issuers.yaml"
+    )
     export = add(catalog, "export", cmd_catalog_export, "print the normalized catalog")
     export.add_argument("--json", action="store_true", help="JSON with courses, skills and goals")
     return parser

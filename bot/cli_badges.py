@@ -19,7 +19,7 @@ from pathlib import Path
 
 from core.badges.contexts import ContextStore
 from core.badges.evidence import MAX_FILE_BYTES, Evidence, from_file, from_text
-from core.badges.report import Outcome, Status
+from core.badges.report import Outcome, Report, Status
 from core.badges.verify import BadgeVerifier
 from core.settings import Settings
 
@@ -85,6 +85,7 @@ def run_verify(settings: Settings, args: argparse.Namespace) -> int:
     print(f"format:    {report.format}")
     print(f"badge:     {report.badge_name or '-'}")
     print(f"issuer:    {report.issuer_name or '-'} ({report.issuer_id or 'no id'})")
+    print(f"provider:  {_provider_line(report)}")
     print(f"issued:    {report.issued.isoformat() if report.issued else '-'}")
     print(f"expires:   {report.expires.isoformat() if report.expires else '-'}")
     recipient = {True: "matches", False: "does NOT match", None: "not checked"}[report.recipient_match]
@@ -92,6 +93,14 @@ def run_verify(settings: Settings, args: argparse.Namespace) -> int:
     for check in report.checks:
         print(f"  {MARKS[check.result]} {check.name}: {check.detail}")
     return EXIT_FOR_STATUS[report.status]
+
+
+def _provider_line(report: Report) -> str:
+    """Whether the issuer is a recognised provider, in plain words."""
+    found = report.recognition
+    if found is None:
+        return "not a recognised provider (the issuer's name is only what the badge says)"
+    return f"recognised: {found.name} ({found.provider}, matched {found.via})"
 
 
 def run_contexts_import(settings: Settings, args: argparse.Namespace) -> int:

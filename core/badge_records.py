@@ -5,6 +5,10 @@ self-reported or unverifiable ones too (the learner says they earned it; SkillSt
 honestly instead of refusing it).  Counting means: the matching catalog course is marked done in
 the active plan and its skills join the profile's held skills, so the next re-plan builds on them.
 
+A badge finishes a provider's course only when its verification tied it to an identity the issuer
+registry lists for that provider (``report.recognition``, see :mod:`core.badges.issuers`): a badge
+whose issuer merely *calls itself* "Microsoft" adds the skills it declares and nothing more.
+
 Every query filters on the learner's id: one learner never reads or removes another's badge.
 """
 
@@ -15,18 +19,16 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from rapidfuzz import fuzz
 from sqlmodel import Session, col, select
 
+from core.badges.issuers import Recognition
 from core.badges.report import Report, Status
 from core.catalog import Catalog
 from core.matching import CONFIDENT_SCORE, Matcher
 from core.models import Badge, BadgeSource, BadgeStatus, LearnerProfile, PlanItemStatus
 from core.plan_store import active_plan, set_course_status
-from core.text import fold
 
 MATCH_CANDIDATES = 5
-SAME_PROVIDER_SCORE = 80  # "Google Career Certificates" vs "Google", "IBM Skills Network" vs "IBM"
 MAX_STORED_EVIDENCE = 256 * 1024  # the text re-checked later (a URL, JSON or token), not images
 STATUS_OF_REPORT = {
     Status.VERIFIED: BadgeStatus.VERIFIED,
@@ -35,26 +37,34 @@ STATUS_OF_REPORT = {
 }
 
 
-def match_course(catalog: Catalog, matcher: Matcher, name: str | None, issuer: str | None) -> str | None:
-    """The catalog course a badge stands for: a confident match on the name, from the same provider.
+def match_course(
+    catalog: Catalog, matcher: Matcher, name: str | None, recognition: Recognition | None
+) -> str | None:
+    """The catalog course a badge stands for: a confident match on the name, among the courses of
+    the provider its verification recognised (none without a recognised provider).
 
-    A "Teamwork" badge from one issuer must not finish another provider's "Teamwork" course in the
-    plan, so when the badge names its issuer, the course's provider (or the platform that issues its
-    certificates) has to agree with it.
+    The issuer's name is what the badge says about itself, so it never decides: a "Teamwork" badge
+    must not finish another provider's "Teamwork" course, and a self-made badge whose issuer calls
+    itself "Google" must not finish Google's.
     """
-    if not name:
+    if not name or recognition is None:
         return None
-    for match in matcher.find_courses(f"{name} {issuer or ''}".strip(), limit=MATCH_CANDIDATES):
+    for match in matcher.find_courses(f"{name} {recognition.name}", limit=MATCH_CANDIDATES):
         if match.score < CONFIDENT_SCORE:
             break
-        course = catalog.courses[match.id]
-        if not issuer or any(
-            fuzz.token_set_ratio(fold(issuer), fold(name_)) >= SAME_PROVIDER_SCORE
-            for name_ in (course.provider, course.platform)
-            if name_
-        ):
+        if creditable(catalog, recognition, match.id):
             return match.id
     return None
+
+
+def creditable(catalog: Catalog, recognition: Recognition | None, course_id: str | None) -> bool:
+    """Whether a badge recognised as ``recognition`` may finish ``course_id``."""
+    course = catalog.courses.get(course_id or "")
+    return (
+        course is not None
+        and recognition is not None
+        and recognition.covers(course.provider, course.platform)
+    )
 
 
 def record_verified(
@@ -69,12 +79,17 @@ def record_verified(
     course_hint: str | None = None,
     now: dt.datetime,
 ) -> Badge:
-    """Store a verification (updating the learner's earlier record of the same badge) and credit it."""
+    """Store a verification (updating the learner's earlier record of the same badge) and credit it.
+
+    ``course_hint`` (the course just finished at a check-in) is credited only when the badge's
+    recognised provider offers it, like any other match.
+    """
     badge = _same_badge(session, profile.learner_id, evidence_text) or Badge(
         learner_id=profile.learner_id, source=source
     )
-    matched = match_course(catalog, matcher, report.badge_name, report.issuer_name)
-    badge.course_id = course_hint or matched or badge.course_id  # "done" on a plan item names the course
+    hinted = course_hint if creditable(catalog, report.recognition, course_hint) else None
+    matched = match_course(catalog, matcher, report.badge_name, report.recognition)
+    badge.course_id = hinted or matched or badge.course_id
     session.add(badge)
     update_from_report(
         session, catalog, matcher, profile, badge, report, evidence_text=evidence_text, now=now
@@ -93,8 +108,14 @@ def update_from_report(
     evidence_text: str,
     now: dt.datetime,
 ) -> None:
-    """What a verification found, onto the row and into the plan (recording and re-checks alike)."""
+    """What a verification found, onto the row and into the plan (recording and re-checks alike).
+
+    A course the badge was credited to before stays only while the badge is still recognised for
+    its provider (a re-check after a registry change, or of a badge recorded before recognition).
+    """
     _apply_report(badge, report, evidence_text=evidence_text, now=now)
+    if not creditable(catalog, report.recognition, badge.course_id):
+        badge.course_id = None
     credit(session, catalog, profile, badge, now, declared=skills_named(matcher, report.skills))
 
 

@@ -24,6 +24,7 @@ from core.dialogue.messages import Attachment, Identity, Inbound, InboundKind
 from core.models import Badge, BadgeStatus, Learner, LearnerProfile, PlanItem, PlanItemStatus
 from core.plan_store import active_plan, plan_items
 from tests.fakes.badge_server import BadgeServer
+from tests.issuer_factory import registry_with
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_dialogue import Learner_
 
@@ -31,10 +32,15 @@ NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
 EMAIL = "learner@example.com"
 
 
-@pytest.fixture
-def dialogue(database: Database, catalog: Catalog, badge_server: BadgeServer) -> Dialogue:
+def conversation(database: Database, catalog: Catalog, badge_server: BadgeServer) -> Dialogue:
+    """The dialogue with a verifier that reaches the local badge server (shipped issuer registry)."""
     verifier = BadgeVerifier(badge_server.fetcher(), ContextStore(None), clock=lambda: NOW)
     return Dialogue(database, catalog, clock=lambda: NOW, verifier=verifier)
+
+
+@pytest.fixture
+def dialogue(database: Database, catalog: Catalog, badge_server: BadgeServer) -> Dialogue:
+    return conversation(database, catalog, badge_server)
 
 
 @pytest.fixture
@@ -42,6 +48,11 @@ def learner(dialogue: Dialogue) -> Learner_:
     person = Learner_(dialogue)
     person.onboard(ENGLISH_TYPED_ONBOARDING)
     return person
+
+
+def recognise_server_as(dialogue: Dialogue, server: BadgeServer, *catalog_names: str) -> None:
+    """Register the badge server's origin (where its issuers live) for these catalog names."""
+    dialogue.verifier.issuers = registry_with(f"https://{server.host}", catalog_names, name=catalog_names[0])
 
 
 def first_plan_course(database: Database, catalog: Catalog) -> tuple[str, str, str]:
@@ -127,17 +138,20 @@ def set_email(learner: Learner_, email: str) -> str:
 
 def test_a_pasted_link_is_verified_recorded_and_credited(
     learner: Learner_,
+    dialogue: Dialogue,
     database: Database,
     catalog: Catalog,
     badge_server: BadgeServer,
 ) -> None:
     course_id, title, provider = first_plan_course(database, catalog)
+    recognise_server_as(dialogue, badge_server, provider)
     set_email(learner, EMAIL)
     url = host_badge(badge_server, title, provider)
 
     text = learner.say(f"Here it is: {url} !")
 
     assert f"✅ Verified: “{title}” from {provider}" in text
+    assert f"🏛 Recognised provider: {provider}." in text
     assert f"It counts for “{title}”" in text
     assert "linkedin.com/profile/add" in text
     [badge] = stored_badges(database)
@@ -240,11 +254,13 @@ def test_a_revoked_badge_turns_invalid_on_recheck(
 
 def test_badges_lists_status_issuer_dates_and_skills_and_removes(
     learner: Learner_,
+    dialogue: Dialogue,
     database: Database,
     catalog: Catalog,
     badge_server: BadgeServer,
 ) -> None:
     _, title, provider = first_plan_course(database, catalog)
+    recognise_server_as(dialogue, badge_server, provider)  # the skills listed are its course's
     learner.say(host_badge(badge_server, title, provider, expires="2027-10-01T00:00:00Z"))
 
     listing = learner.say("/badges")
@@ -356,14 +372,16 @@ def test_forget_asks_first_then_deletes_everything(
 
 def test_a_badge_given_at_a_check_in_completes_that_course(
     learner: Learner_,
+    dialogue: Dialogue,
     database: Database,
     catalog: Catalog,
     badge_server: BadgeServer,
 ) -> None:
-    course_id, _, _ = first_plan_course(database, catalog)
+    course_id, _, provider = first_plan_course(database, catalog)
+    recognise_server_as(dialogue, badge_server, provider)
     learner.say("/checkin")
     learner.press("Done")
-    url = host_badge(badge_server, "Certificate of completion", "Some Academy")  # no catalog match
+    url = host_badge(badge_server, "Certificate of completion", provider)  # no catalog match by name
 
     text = learner.say(url)
 
@@ -372,16 +390,38 @@ def test_a_badge_given_at_a_check_in_completes_that_course(
     assert badge.course_id == course_id  # the course the learner just finished
 
 
-def test_a_badge_is_matched_to_a_course_of_the_same_provider_only(catalog: Catalog) -> None:
+def test_an_unrecognised_badge_at_a_check_in_does_not_complete_that_course(
+    learner: Learner_,
+    database: Database,
+    catalog: Catalog,
+    badge_server: BadgeServer,
+) -> None:
+    _, _, provider = first_plan_course(database, catalog)
+    learner.say("/checkin")
+    learner.press("Done")
+    url = host_badge(badge_server, "Certificate of completion", provider)  # nobody registered the server
+
+    text = learner.say(url)
+
+    assert "✅ Verified" in text and "not a recognised provider" in text
+    [badge] = stored_badges(database)
+    assert badge.course_id is None
+
+
+def test_a_badge_is_matched_to_a_course_of_the_recognised_provider_only(catalog: Catalog) -> None:
     from core.badge_records import match_course
+    from core.badges.issuers import Recognition
     from core.matching import Matcher
 
     matcher = Matcher(catalog)
     course = next(c for c in catalog.courses.values() if c.provider == "Amazon Web Services")
-    issuer = "Amazon Web Services Training and Certification"
-    assert match_course(catalog, matcher, course.title, issuer) == course.id
-    assert match_course(catalog, matcher, course.title, None) == course.id
-    assert match_course(catalog, matcher, course.title, "Example Corp") is None
+    aws = Recognition("aws", "Amazon Web Services", "origin:https://aws.example", ("Amazon Web Services",))
+    ibm = Recognition("ibm", "IBM", "credly:d5a90a02-5fe7-4915-a42d-8273c91cab0f", ("IBM",))
+    assert match_course(catalog, matcher, course.title, aws) == course.id
+    assert match_course(catalog, matcher, course.title, ibm) is None
+    assert (
+        match_course(catalog, matcher, course.title, None) is None
+    )  # a name the badge gives itself: nothing
 
 
 def test_the_same_badge_twice_is_one_record_and_nobody_else_can_reach_it(

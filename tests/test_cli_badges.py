@@ -12,7 +12,17 @@ from bot.cli import main
 from tests.fakes.badge_server import BadgeServer
 from tests.test_badge_dialogue import EMAIL, host_badge
 
-REPORT_KEYS = {"status", "format", "issuer", "badge", "recipient_match", "issued", "expires", "checks"}
+REPORT_KEYS = {
+    "status",
+    "format",
+    "issuer",
+    "issuer_recognized",
+    "badge",
+    "recipient_match",
+    "issued",
+    "expires",
+    "checks",
+}
 
 
 @pytest.fixture

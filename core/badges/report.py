@@ -14,9 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.badges.json_values import dicts, strings
+
+if TYPE_CHECKING:
+    from core.badges.issuers import Recognition
 
 MAX_DECLARED_SKILLS = 20
 MAX_SKILL_NAME = 100
@@ -73,6 +76,7 @@ class Report:
     source_url: str | None = None
     skills: list[str] = field(default_factory=list)  # tags and alignment names the badge declares
     credential: Any = None  # the original badge document (dict) or token (str), kept for export
+    recognition: Recognition | None = None  # the registered provider the checks tied it to (issuers.py)
 
     def add(self, check: Check) -> Check:
         self.checks.append(check)
@@ -111,6 +115,7 @@ class Report:
             "format": self.format,
             "issuer": {"id": self.issuer_id, "name": self.issuer_name},
             "badge": {"name": self.badge_name, "description": self.badge_description},
+            "issuer_recognized": self.recognition.to_json() if self.recognition else None,
             "recipient_match": self.recipient_match,
             "issued": _iso(self.issued),
             "expires": _iso(self.expires),

@@ -12,6 +12,8 @@ each verification gets its own fetch count and time budget.  Dispatch:
 - an image: the badge baked into the PNG or SVG, then one of the above.
 
 Every failure to fetch or parse becomes a check in the report, never an exception to the caller.
+After dispatch the report gets its ``recognition``: the registered provider (``issuers.py``) that
+the identity its checks established belongs to, or None.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from core.badges import baked, ob2, ob3, platforms, vc_jwt
 from core.badges.contexts import VC_V1, VC_V2, ContextStore
 from core.badges.evidence import Evidence, EvidenceKind, from_text
 from core.badges.fetcher import JSON_TYPES, FetchError, FetchPolicy, SafeFetcher
+from core.badges.issuers import IssuerRegistry, recognize, shipped_registry
 from core.badges.json_values import json_object, strings
 from core.badges.report import Check, Report
 from core.badges.run import VerificationRun
@@ -40,10 +43,17 @@ VC_CONTEXTS = (VC_V1, VC_V2)
 class BadgeVerifier:
     """Verifies badges; safe to share across the dialogue's messages (one run per badge)."""
 
-    def __init__(self, fetcher: SafeFetcher, contexts: ContextStore, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        fetcher: SafeFetcher,
+        contexts: ContextStore,
+        clock: Clock | None = None,
+        issuers: IssuerRegistry | None = None,
+    ) -> None:
         self.fetcher = fetcher
         self.contexts = contexts
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.issuers = issuers if issuers is not None else shipped_registry()
 
     @classmethod
     def for_data_dir(
@@ -70,6 +80,7 @@ class BadgeVerifier:
             report.add(Check.passed("fetch", warning, required=False))
         if report.source_url is None:
             report.source_url = evidence.source_url
+        report.recognition = recognize(report, self.issuers)  # who really issued it, from the checks
         return report
 
     def close(self) -> None:

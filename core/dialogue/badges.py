@@ -4,8 +4,9 @@ list and manage them (/badges), take everything away (/export) or erase it (/for
 Verification uses the network, so it runs before the message's first database write: the
 transaction open around it has only read, and holds no write lock while the fetcher waits.
 The reply says in plain words what was found (verified / could not be verified / not valid, and
-which check decided it), whether the badge counted for the plan, and for a verified badge offers
-LinkedIn's "add certification" link.
+which check decided it), whether the issuer is a recognised provider (the verification tied the
+badge to an identity registered for it) or only names itself, whether the badge counted for the
+plan, and for a verified badge offers LinkedIn's "add certification" link.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ class BadgeDesk:
         if badge.status is not BadgeStatus.VERIFIED:
             lines.append(self.reason_text(ctx, report))
         if badge.status is not BadgeStatus.INVALID:
+            lines.append(self.issuer_text(ctx, badge, report))
             lines.append(self.credit_text(ctx, badge))
         if report.recipient_match is None and not ctx.profile.email:
             lines.append(ctx.text("badges.email_tip"))
@@ -112,6 +114,12 @@ class BadgeDesk:
             return ctx.text("badges.reason.nothing")
         label = ctx.text(f"badges.check.{check.name if check.name in KNOWN_CHECKS else 'format'}")
         return ctx.text(f"badges.reason.{check.result.value}", check=label, detail=check.detail)
+
+    def issuer_text(self, ctx: Context, badge: Badge, report: Report) -> str:
+        """Who issued it: a recognised provider, or only the name the badge gives itself."""
+        if report.recognition is not None:
+            return ctx.text("badges.recognized", provider=report.recognition.name)
+        return ctx.text("badges.not_recognized", issuer=badge.issuer_name or "?")
 
     def credit_text(self, ctx: Context, badge: Badge) -> str:
         catalog = self.dialogue.catalog
