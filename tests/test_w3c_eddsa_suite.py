@@ -2,8 +2,7 @@
 
 The suite lives in ``../shared/vectors/w3c-vc-di-eddsa-test-suite`` (read-only, no node_modules).
 It is copied once into a cache directory named by a hash of its files, the Node version and the npm
-flags, its
-three ``npm install``s run there (npm registry only), and later runs reuse it.  Each run writes a
+flags; its three ``npm install``s run there (npm registry only), and later runs reuse it.  Each run writes a
 ``localConfig.cjs`` naming only our verifier into the test's own directory and points the suite
 at it through ``APP_ROOT_PATH`` (which ``vc-test-suite-implementations`` reads through
 app-root-path), so the cache is never written after it is built and two runs cannot clash.
