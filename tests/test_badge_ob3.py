@@ -713,3 +713,36 @@ def test_running_out_of_the_budget_is_unverifiable_not_invalid(contexts: Context
         Status.UNVERIFIABLE,
         "canonicalization: too large to check here (the credential is larger than 256 KB)",
     )
+
+
+# --- proof sets with co-signers -----------------------------------------------------------------
+
+
+def _proof_set(credential: dict[str, Any], keys: list[SigningKey], contexts: ContextStore) -> dict[str, Any]:
+    run = make_run(contexts, StaticSession())
+    proofs = [
+        sign_data_integrity(credential, key, run, cryptosuite="eddsa-rdfc-2022")["proof"] for key in keys
+    ]
+    return {**credential, "proof": proofs}
+
+
+def test_a_co_signed_proof_set_verifies_when_one_proof_is_the_issuers(contexts: ContextStore) -> None:
+    """The W3C suite's chains carry a proof by another key (a co-signer); every proof must verify."""
+    issuer, co_signer = SigningKey.generate(), SigningKey.generate()
+    signed = _proof_set(_open_badge(did_key_of(issuer)), [co_signer, issuer], contexts)
+    report = ob3.verify_credential(signed, make_run(contexts, StaticSession()))
+    assert report.status is Status.VERIFIED, report.checks
+    keys = [check.detail for check in report.checks if check.name == "key"]
+    assert "a co-signer (not the issuer)" in keys[0]
+    assert keys[1].endswith("belongs to the issuer")
+
+
+@pytest.mark.parametrize("signers", [1, 2], ids=["one proof", "a proof set"])
+def test_proofs_by_others_alone_are_refused(contexts: ContextStore, signers: int) -> None:
+    issuer = SigningKey.generate()
+    others = [SigningKey.generate() for _ in range(signers)]
+    signed = _proof_set(_open_badge(did_key_of(issuer)), others, contexts)
+    if signers == 1:
+        signed["proof"] = signed["proof"][0]
+    report = ob3.verify_credential(signed, make_run(contexts, StaticSession()))
+    assert (report.status, report.deciding_check.name) == (Status.INVALID, "key")  # type: ignore[union-attr]

@@ -197,19 +197,34 @@ def verify_proofs(
         return [Check.skipped("signature", "the credential carries no proof")]
     canonical = canonical or CanonicalDocuments(run)
     checks: list[Check] = []
-    for number, proof in enumerate(proofs, start=1):
+    signers = [_signer(proof, issuer_id, several=len(proofs) > 1) for proof in proofs]
+    for number, (proof, signer) in enumerate(zip(proofs, signers, strict=True), start=1):
         label = f"proof {number}" if len(proofs) > 1 else "the proof"
         try:
-            checks.extend(_verify_proof(credential, proof, proofs, issuer_id, label, run, canonical))
+            checks.extend(_verify_proof(credential, proof, proofs, signer, issuer_id, label, run, canonical))
         except ProofError as error:
             checks.append(error.check)
+    if issuer_id not in signers:
+        checks.append(Check.failed("key", "no proof is by the issuer"))
     return checks
+
+
+def _signer(proof: Mapping[str, Any], issuer_id: str, *, several: bool) -> str:
+    """Whose key a proof must be made with: the issuer's, except in a proof set or chain, where a
+    proof by another DID (a co-signer, an endorser, a notary) is checked against that DID and at
+    least one proof must still be the issuer's.  Every proof must verify either way."""
+    method = proof.get("verificationMethod")
+    controller = method.partition("#")[0] if isinstance(method, str) else ""
+    if several and controller.startswith("did:") and controller != issuer_id:
+        return controller
+    return issuer_id
 
 
 def _verify_proof(
     credential: Mapping[str, Any],
     proof: Mapping[str, Any],
     proofs: list[dict[str, Any]],
+    signer: str,
     issuer_id: str,
     label: str,
     run: VerificationRun,
@@ -223,10 +238,11 @@ def _verify_proof(
     if not isinstance(method, str) or not method:
         raise ProofError(Check.failed("signature", f"{label} names no verification method"))
     try:
-        key = resolve_key(method, issuer_id=issuer_id, fetch=run.fetch, purpose=PROOF_PURPOSE)
+        key = resolve_key(method, issuer_id=signer, fetch=run.fetch, purpose=PROOF_PURPOSE)
     except KeyResolutionError as error:
         raise ProofError(key_resolution_check(error, label)) from None
-    key_check = Check.passed("key", f"{label}: key {key.id} belongs to the issuer")
+    owner = "the issuer" if signer == issuer_id else f"{signer}, a co-signer (not the issuer)"
+    key_check = Check.passed("key", f"{label}: key {key.id} belongs to {owner}")
     signature = verify_signature(credential, proof, key, run, proofs=proofs, label=label, canonical=canonical)
     return [key_check, signature]
 
