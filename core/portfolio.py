@@ -75,12 +75,19 @@ def forget_learner(session: Session, learner: Learner) -> None:
     session.expunge_all()
 
 
+def issuer_recognized(badge: Badge) -> bool:
+    """Whether the badge's verification tied it to a provider in the issuer registry."""
+    return bool(badge.verification_report.get("issuer_recognized"))
+
+
 def linkedin_link(badge: Badge) -> str | None:
-    """LinkedIn's "add licence or certification" form, pre-filled; only for verified badges."""
+    """LinkedIn's "add licence or certification" form, pre-filled; only for verified badges.  The
+    organisation is filled in only for a recognised provider: otherwise the name is only what the
+    badge says of itself, and SkillStack does not put it on a learner's profile for them."""
     if badge.status is not BadgeStatus.VERIFIED or not badge.name:
         return None
     fields: dict[str, str | int] = {"startTask": "CERTIFICATION_NAME", "name": badge.name}
-    if badge.issuer_name:
+    if badge.issuer_name and issuer_recognized(badge):
         fields["organizationName"] = badge.issuer_name
     if badge.issued_at:
         fields["issueYear"], fields["issueMonth"] = badge.issued_at.year, badge.issued_at.month

@@ -195,7 +195,7 @@ def test_a_badge_in_a_group_of_messages_is_checked_in_a_transaction_of_its_own(
     [start] = dialogue.handle_together(group[1:])  # the worker offers the rest again
 
     assert isinstance(badge, list) and isinstance(start, list)
-    assert f"✅ Verified: “{title}” from {provider}" in badge[-1].text
+    assert f"✅ Verified: “{title}” from “{provider}”" in badge[-1].text  # no registry entry here
     assert "Question 1 of 11" in start[-1].text
     assert checked_in_shared_transaction == [False]  # the group went one by one for it
     assert badge_server.requests.count("/assertions/1") == 1
@@ -470,7 +470,8 @@ def test_a_badge_with_no_catalog_course_still_adds_the_skills_it_declares(
         badge_class={"tags": ["SQL", "Underwater basket weaving"], "alignment": alignments},
     )
     text = learner.say(url)
-    assert "matches no course in my catalog, but its skills (SQL and Data visualization)" in text
+    assert "“Some Academy”, as the badge says: not a recognised provider" in text
+    assert "Its skills (SQL and Data visualization) are on your profile now" in text
     [badge] = stored_badges(database)
     assert (badge.course_id, badge.skills) == (None, ["sql", "data-visualization"])
     with database.unit_of_work() as session:

@@ -21,7 +21,7 @@ from core.dialogue.messages import Attachment, Inbound, InboundKind, Reply
 from core.dialogue.steps import Context, Option, Question
 from core.i18n import join_list
 from core.models import Badge, BadgeSource, BadgeStatus
-from core.portfolio import export_learner, forget_learner, linkedin_link
+from core.portfolio import export_learner, forget_learner, issuer_recognized, linkedin_link
 
 if TYPE_CHECKING:
     from core.dialogue.engine import Dialogue
@@ -94,7 +94,9 @@ class BadgeDesk:
 
     def outcome_text(self, ctx: Context, badge: Badge, report: Report) -> str:
         name = badge.name or ctx.text("badges.unnamed")
-        lines = [ctx.text(f"badges.result.{badge.status.value}", name=name, issuer=badge.issuer_name or "?")]
+        # The paragraph after says why an unrecognised issuer's name is only quoted here.
+        issuer = issuer_label(ctx, badge, explained=True)
+        lines = [ctx.text(f"badges.result.{badge.status.value}", name=name, issuer=issuer)]
         if badge.status is not BadgeStatus.VERIFIED:
             lines.append(self.reason_text(ctx, report))
         if badge.status is not BadgeStatus.INVALID:
@@ -131,6 +133,8 @@ class BadgeDesk:
             return ctx.text(
                 "badges.credited", course=catalog.courses[badge.course_id].title, skills=skills or "-"
             )
+        if skills and badge.source is not BadgeSource.MANUAL and not issuer_recognized(badge):
+            return ctx.text("badges.skills_only", skills=skills)
         if skills:
             return ctx.text("badges.credited_skills", skills=skills)
         return ctx.text("badges.no_course")
@@ -158,7 +162,7 @@ class BadgeDesk:
         parts = [f"{number}. {STATUS_ICON[badge.status]} {badge.name or ctx.text('badges.unnamed')}"]
         parts.append(ctx.text(f"badges.status.{badge.status.value}"))
         if badge.issuer_name:
-            parts.append(ctx.text("badges.issuer", issuer=badge.issuer_name))
+            parts.append(ctx.text("badges.issuer", issuer=issuer_label(ctx, badge)))
         if badge.issued_at:
             parts.append(ctx.text("badges.issued", date=badge.issued_at.date().isoformat()))
         if badge.expires_at:
@@ -287,3 +291,13 @@ def _stored_text(evidence: Evidence, report: Report) -> str:
     if isinstance(credential, dict):
         return json.dumps(credential, ensure_ascii=False)
     return report.source_url or ""
+
+
+def issuer_label(ctx: Context, badge: Badge, *, explained: bool = False) -> str:
+    """The issuer's name as a learner should read it: plain when the verification tied the badge to
+    a registered provider (or the learner recorded it by hand), quoted and qualified otherwise, so
+    "from Microsoft" is never said of a badge only its own text calls Microsoft's."""
+    name = badge.issuer_name or "?"
+    if badge.source is BadgeSource.MANUAL or issuer_recognized(badge):
+        return name
+    return f"“{name}”" if explained else ctx.text("badges.issuer_as_said", issuer=name)

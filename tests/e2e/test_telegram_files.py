@@ -212,7 +212,7 @@ async def test_a_baked_badge_sent_as_a_document_is_verified(
     replies = await bot._exchange(
         91, lambda: bot.api.document(91, png, file_name="badge.png", mime_type="image/png")
     )
-    assert any("✅ Verified: “Spreadsheet Basics” from Some Academy" in text for text in replies), replies
+    assert any("✅ Verified: “Spreadsheet Basics” from “Some Academy”" in text for text in replies), replies
     assert badge_server.requests[0] == "/assertions/1"
     assert methods(bot, "sendChatAction") == [{"chat_id": 91, "action": "typing"}]  # while it checks
     assert bot.api.violations == []
