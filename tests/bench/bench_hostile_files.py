@@ -31,6 +31,7 @@ from base64 import urlsafe_b64encode
 from collections.abc import Callable
 from typing import Any
 
+from core.badges import baked
 from core.badges.baked import PNG_SIGNATURE
 from core.badges.evidence import MAX_FILE_BYTES, from_file
 from core.badges.verify import BadgeVerifier
@@ -140,6 +141,11 @@ def svg_many_attributes() -> bytes:
     return SVG_HEAD + b"<g" + attributes + b"/>" + SVG_TAIL
 
 
+def svg_at_the_markup_caps() -> bytes:
+    """As many elements, each with an attribute, as an SVG may have and still be parsed."""
+    return SVG_HEAD + b'<g a="1"/>' * (baked.MAX_SVG_MARKUP - 10) + SVG_TAIL
+
+
 def svg_deep() -> bytes:
     depth = (MAX_FILE_BYTES - len(SVG_HEAD) - len(SVG_TAIL)) // 7
     return SVG_HEAD + b"<g>" * depth + b"</g>" * depth + SVG_TAIL
@@ -165,6 +171,7 @@ CASES: dict[str, Callable[[], bytes]] = {
     "JWS file, payload nested 100,000 deep": deep_jws_file,
     "SVG many elements": svg_many_elements,
     "SVG many attributes on one element": svg_many_attributes,
+    "SVG at the markup caps (elements, one attribute each)": svg_at_the_markup_caps,
     "SVG elements nested deep": svg_deep,
     "SVG many assertion elements": svg_many_assertions,
     "SVG one 5 MB assertion": svg_huge_assertion,
