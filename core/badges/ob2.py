@@ -37,7 +37,7 @@ from core.badges.data_integrity import (
     CLOCK_SKEW,  # an issuer's clock slightly ahead is not "issued in the future"
 )
 from core.badges.fetcher import JSON_TYPES, Fetched, FetchError
-from core.badges.json_values import as_list, id_of, json_object
+from core.badges.json_values import NestedTooDeeply, as_list, id_of, json_object, parse_json
 from core.badges.recipient import hash_algorithm, identity_matches
 from core.badges.report import Check, Report, declared_skills
 from core.badges.run import VerificationRun
@@ -238,9 +238,16 @@ def _signed_payload(token: str, report: Report) -> dict[str, Any] | None:
     if "crit" in header or header.get("b64") is False:
         report.add(Check.failed("format", "the JWS uses header extensions Open Badges does not define"))
         return None
-    assertion = json_object(parts["payload"])
-    if assertion is None:
+    try:
+        assertion = parse_json(parts["payload"])
+    except NestedTooDeeply:
+        report.add(Check.failed("format", "the JWS payload is nested too deeply"))
+        return None
+    except ValueError:
+        assertion = None
+    if not isinstance(assertion, dict):
         report.add(Check.failed("format", "the JWS payload is not a JSON object"))
+        return None
     return assertion
 
 

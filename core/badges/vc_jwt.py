@@ -25,7 +25,6 @@ key the issuer publishes.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -35,7 +34,7 @@ from cryptography.hazmat.primitives import serialization
 
 from core.badges.contexts import VC_V2
 from core.badges.data_integrity import DateError, key_resolution_check, parse_datetime
-from core.badges.json_values import as_list, id_of, issuer_id
+from core.badges.json_values import NestedTooDeeply, as_list, id_of, issuer_id, parse_json
 from core.badges.keys import KeyResolutionError, VerificationKey, resolve_key
 from core.badges.report import Check
 
@@ -153,7 +152,9 @@ def unverified_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Header and payload of a compact JWS, read without checking anything (TokenError if unreadable)."""
     try:
         parts = jwt.api_jws.PyJWS().decode_complete(token, options={"verify_signature": False})
-        payload = json.loads(parts["payload"])
+        payload = parse_json(parts["payload"])
+    except NestedTooDeeply:
+        raise TokenError(Check.failed("format", "the token's payload is nested too deeply")) from None
     except (jwt.PyJWTError, ValueError):
         raise TokenError(Check.failed("format", "the token is not a readable JWS")) from None
     if not isinstance(payload, dict):
