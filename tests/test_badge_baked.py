@@ -6,10 +6,21 @@ import json
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from core.badges.baked import MAX_IMAGE_BYTES, MAX_PAYLOAD_BYTES, PNG_SIGNATURE, BakedError, extract
+from core.badges import baked
+from core.badges.baked import (
+    MAX_BADGE_ENTRIES,
+    MAX_BAKED_BYTES,
+    MAX_IMAGE_BYTES,
+    MAX_PAYLOAD_BYTES,
+    MAX_SVG_MARKUP,
+    PNG_SIGNATURE,
+    BakedError,
+    extract,
+)
 
 IHDR = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
 ASSERTION = '{"@context": "https://w3id.org/openbadges/v2", "id": "https://example.org/a.json"}'
@@ -142,6 +153,58 @@ def test_decompression_bomb_is_capped() -> None:
         extract(_png(bomb))
 
 
+class InflatedBytes:
+    """Counts every byte zlib inflates while installed as the reader's ``zlib.decompressobj``."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.total = 0
+        self._real = zlib.decompressobj
+        monkeypatch.setattr(baked.zlib, "decompressobj", lambda: _CountingInflater(self._real(), self))
+
+
+class _CountingInflater:
+    def __init__(self, inflater: Any, counter: InflatedBytes) -> None:
+        self._inflater, self._counter = inflater, counter
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        out: bytes = self._inflater.decompress(data, max_length)
+        self._counter.total += len(out)
+        return out
+
+    def __getattr__(self, name: str) -> Any:  # eof, unconsumed_tail...
+        return getattr(self._inflater, name)
+
+
+def test_inflation_bomb_of_many_chunks_is_refused_within_the_per_image_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Thousands of ~1 KB badge chunks each inflating to 1 MiB cost gigabytes when only each chunk is
+    capped; the image as a whole may inflate at most MAX_BAKED_BYTES, and a chunk that is not an Open
+    Badges one is never inflated at all, however much it holds."""
+    deflate = zlib.compressobj(9)
+    not_a_badge = b"".join(deflate.compress(bytes(1024 * 1024)) for _ in range(64)) + deflate.flush()
+    bomb = _itxt("openbadges", b"a" * MAX_PAYLOAD_BYTES, compressed=True)
+    data = _png(_chunk(b"iTXt", b"Comment\0\x01\x00\0\0" + not_a_badge), *[bomb] * 20)
+    assert len(data) < 200_000
+    inflated = InflatedBytes(monkeypatch)
+    with pytest.raises(BakedError, match="too large once decompressed"):
+        extract(data)
+    assert inflated.total <= MAX_BAKED_BYTES + 1
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_payload_bytes_are_capped_for_the_image_as_a_whole(compressed: bool) -> None:
+    chunk = _itxt("openbadges", b"x" * (MAX_PAYLOAD_BYTES - 10), compressed=compressed)
+    with pytest.raises(BakedError, match="too large"):
+        extract(_png(chunk, chunk, chunk))
+
+
+def test_png_with_too_many_badge_chunks_is_refused() -> None:
+    chunks = [_chunk(b"tEXt", b"openbadges\0https://example.org/a.json")] * (MAX_BADGE_ENTRIES + 1)
+    with pytest.raises(BakedError, match=f"more than {MAX_BADGE_ENTRIES} Open Badges entries"):
+        extract(_png(*chunks))
+
+
 def test_huge_uncompressed_payload_is_refused() -> None:
     with pytest.raises(BakedError, match="too large"):
         extract(_png(_itxt("openbadges", b"x" * (MAX_PAYLOAD_BYTES + 1))))
@@ -191,6 +254,30 @@ def test_external_entity_svg_is_refused() -> None:
     prolog = '<!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
     with pytest.raises(BakedError, match="entities"):
         extract(_svg("<openbadges:assertion>&xxe;</openbadges:assertion>", prolog=prolog))
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "<g/>" * (MAX_SVG_MARKUP + 1),  # a million of these take seconds and 100+ MB to parse
+        "<g" + "".join(f' a{index}="1"' for index in range(MAX_SVG_MARKUP + 1)) + "/>",
+    ],
+    ids=["elements", "attributes"],
+)
+def test_svg_with_more_markup_than_a_badge_needs_is_refused_unparsed(
+    monkeypatch: pytest.MonkeyPatch, inner: str
+) -> None:
+    parsed: list[bytes] = []
+    monkeypatch.setattr(baked.SafeET, "fromstring", lambda data, **_options: parsed.append(data))
+    with pytest.raises(BakedError, match="more elements or attributes than a badge image needs"):
+        extract(_svg(inner))
+    assert parsed == []
+
+
+def test_svg_with_too_many_badge_elements_is_refused() -> None:
+    inner = '<openbadges:assertion verify="https://example.org/a.json"/>' * (MAX_BADGE_ENTRIES + 1)
+    with pytest.raises(BakedError, match=f"more than {MAX_BADGE_ENTRIES} Open Badges entries"):
+        extract(_svg(inner))
 
 
 @pytest.mark.parametrize(

@@ -79,9 +79,9 @@ class Net:
 
     def redirect(self, url: str, target: str) -> None:
         target_parts = urlsplit(target)
+        base = self.server.origin if target_parts.scheme == "http" else self.server.https_url("")
         self.server.redirect(
-            f"/{urlsplit(url).netloc}{urlsplit(url).path}",
-            self.server.https_url(f"/{target_parts.netloc}{target_parts.path}"),
+            f"/{urlsplit(url).netloc}{urlsplit(url).path}", f"{base}/{target_parts.netloc}{target_parts.path}"
         )
 
     def run(self, email: str | None = None) -> VerificationRun:
@@ -772,6 +772,12 @@ def test_hosted_on_the_issuers_host(net: Net, world: World) -> None:
     assert report.status is Status.VERIFIED, report.reason
 
 
+def test_the_default_port_written_out_is_still_the_issuers_host(net: Net, world: World) -> None:
+    url = net.serve("https://issuer.example:443/1.json", _hosted("https://issuer.example:443/1.json"))
+    report = ob2.verify_hosted(url, net.run())
+    assert report.status is Status.VERIFIED, report.reason
+
+
 def test_assertion_on_a_foreign_origin(net: Net, world: World) -> None:
     url = net.serve("https://evil.example/1.json", _hosted("https://evil.example/1.json"))
     assert failed(ob2.verify_hosted(url, net.run())) == (
@@ -809,6 +815,12 @@ def test_embedded_issuer_with_forged_allowed_origins_is_not_trusted(net: Net, wo
             True,
         ),
         ({"startsWith": "https://issuer.example/assertions/"}, "https://issuer.example/other/1.json", False),
+        ({"allowedOrigins": "badges.partner.example"}, "https://badges.partner.example:8443/1.json", False),
+        (
+            {"allowedOrigins": "badges.partner.example:8443"},
+            "https://badges.partner.example:8443/1.json",
+            True,
+        ),
         (
             {"startsWith": ["https://x.example/", "https://issuer.example/assertions/"]},
             "https://issuer.example/assertions/2.json",
@@ -835,6 +847,57 @@ def test_assertion_redirected_to_another_site(net: Net, world: World) -> None:
         "origin",
         "the assertion URL redirected to another site (evil.example)",
     )
+
+
+@pytest.mark.parametrize(
+    ("target", "moved_to"),
+    [
+        ("https://issuer.example:8443/1.json", "issuer.example:8443"),  # another port, same host
+        ("http://issuer.example/2.json", "issuer.example"),  # https to plain http
+        ("https://www.issuer.example/1.json", None),  # www. is the same site
+        ("https://issuer.example:443/2.json", None),  # the default port, written out
+    ],
+)
+def test_a_redirect_must_stay_on_the_assertions_origin(
+    net: Net, world: World, target: str, moved_to: str | None
+) -> None:
+    net.serve(target, _hosted("https://issuer.example/1.json"))
+    net.redirect("https://issuer.example/1.json", target)
+    report = ob2.verify_hosted("https://issuer.example/1.json", net.run())
+    if moved_to is None:
+        assert report.status is Status.VERIFIED, report.reason
+    else:
+        assert failed(report) == ("origin", f"the assertion URL redirected to another site ({moved_to})")
+
+
+def test_an_http_assertion_upgraded_to_https_on_the_same_host_is_verified(net: Net, world: World) -> None:
+    world.issuer["id"] = "http://issuer.example/issuer.json"
+    net.serve("http://issuer.example/issuer.json", world.issuer)
+    badge = {
+        "type": "BadgeClass",
+        "id": "urn:uuid:b",
+        "name": "B",
+        "issuer": "http://issuer.example/issuer.json",
+    }
+    net.serve("https://issuer.example/2.json", _hosted("http://issuer.example/1.json", badge=badge))
+    net.redirect("http://issuer.example/1.json", "https://issuer.example/2.json")
+    report = ob2.verify_hosted("http://issuer.example/1.json", net.run())
+    assert report.status is Status.VERIFIED, report.reason
+
+
+def test_a_redirect_to_another_local_server_on_the_same_host_is_another_origin(
+    badge_server: BadgeServer,
+) -> None:
+    """Two real servers on 127.0.0.1, two ports: the port the fetcher ended on is the one compared."""
+    with BadgeServer() as other:
+        assertion_url = badge_server.https_url("/1.json")
+        other.route("/1.json", _hosted(assertion_url))
+        badge_server.redirect("/1.json", other.https_url("/1.json"))
+        fetcher = badge_server.fetcher(test_hosts={other.host})
+        run = VerificationRun(fetcher.session(), ContextStore(None), NOW, None)
+        report = ob2.verify_hosted(assertion_url, run)
+    assert failed(report) == ("origin", f"the assertion URL redirected to another site ({other.host})")
+    assert other.requests == ["/1.json"]  # fetched there, and nothing after it
 
 
 def test_platform_url_with_a_query_is_checked_at_the_assertions_own_id(net: Net, world: World) -> None:

@@ -255,6 +255,44 @@ def test_registered_claims_are_checked(
     assert _first_problem(report) == (Status.INVALID, failing)
 
 
+def _subject(subject_id: str | None) -> dict[str, Any]:
+    return {**_achievement_subject(), **({"id": subject_id} if subject_id else {})}
+
+
+@pytest.mark.parametrize(
+    ("subjects", "verified"),
+    [
+        ([_subject("did:example:someone-else")], False),  # one subject, given as a list
+        ([_subject("did:example:a"), _subject("did:example:b")], False),  # sub names none of them
+        ([_subject(None), _subject(None)], False),
+        ([_subject("did:example:a"), _subject("did:example:learner")], True),
+    ],
+)
+def test_sub_must_name_a_subject_given_as_a_list(
+    server: BadgeServer, contexts: ContextStore, subjects: list[dict[str, Any]], verified: bool
+) -> None:
+    private_key, method_id = _publish(server, "EdDSA")
+    payload = _vc_claims(_did(server))  # sub: did:example:learner
+    payload["vc"]["credentialSubject"] = subjects
+    report = _verify(_sign(payload, private_key, "EdDSA", kid=method_id), server, contexts)
+    if verified:
+        assert report.status is Status.VERIFIED, report.reason
+    else:
+        assert (report.status, report.reason) == (
+            Status.INVALID,
+            "format: the sub claim contradicts the credential's id"
+            if len(subjects) == 1
+            else "format: the sub claim names none of the credential's subjects",
+        )
+
+
+def test_sub_fills_in_the_id_of_a_single_subject_given_as_a_list(server: BadgeServer) -> None:
+    payload = _vc_claims(_did(server))
+    payload["vc"]["credentialSubject"] = [_subject(None)]
+    credential = vc_jwt.credential_from_claims(payload)
+    assert [subject["id"] for subject in credential["credentialSubject"]] == ["did:example:learner"]
+
+
 def test_unknown_context_is_unverifiable_and_nothing_is_fetched(
     server: BadgeServer, contexts: ContextStore
 ) -> None:

@@ -1,10 +1,18 @@
 """Read the badge baked into a PNG or SVG image (Open Badges Baking 2.0 and OB 3.0 section 5.3).
 
-A baked image is an untrusted upload, so the readers here are deliberately narrow: the PNG reader
-walks chunks itself (signature, lengths, CRCs, stop at IEND) instead of decoding pixels, and caps
-every size including zlib output, so a small file cannot expand into gigabytes; the SVG reader uses
-defusedxml, which refuses entity declarations (billion laughs) and external entities, and never
-fetches anything.
+A baked image is an untrusted upload, so the readers here are deliberately narrow, and what one file
+can make them do is bounded, not just each piece of it (any file up to 5 MiB is read in well under a
+second and a few MB; ``tests/bench/bench_hostile_files.py`` measures the worst shapes):
+
+- the PNG reader walks chunks itself (signature, lengths, CRCs, stop at IEND) instead of decoding
+  pixels; only chunks whose keyword names Open Badges are ever inflated, at most
+  ``MAX_BADGE_ENTRIES`` of them are examined, and all of them together may produce at most
+  ``MAX_BAKED_BYTES`` (a 5 MB file of thousands of 1 KB zlib streams, each inflating to 1 MiB, is
+  refused after 2 MiB instead of costing 5 GB);
+- the SVG reader uses defusedxml, which refuses entity declarations (billion laughs) and external
+  entities and never fetches anything; before parsing, a file with more ``<`` or ``=`` than
+  ``MAX_SVG_MARKUP`` is refused (every element needs a ``<`` and every attribute an ``=``, and an
+  ElementTree of a million of either costs seconds and hundreds of MB).
 
 Where the payload lives:
 - PNG: an ``iTXt`` chunk with keyword ``openbadges`` (OB 2.0) or ``openbadgecredential`` (OB 3.0),
@@ -31,7 +39,10 @@ from defusedxml import DefusedXmlException
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_PAYLOAD_BYTES = 1024 * 1024  # a baked assertion or credential is a few KB; 1 MiB is generous
+MAX_BAKED_BYTES = 2 * MAX_PAYLOAD_BYTES  # every Open Badges chunk or element of one image, inflated
+MAX_BADGE_ENTRIES = 8  # Open Badges chunks or elements examined per image (bakers write one or two)
 MAX_CHUNKS = 10_000
+MAX_SVG_MARKUP = 100_000  # "<" and "=" each, counted before parsing
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PNG_KEYWORDS = ("openbadges", "openbadgecredential")
 LEGACY_TEXT_KEYWORD = "openbadges"
@@ -82,18 +93,47 @@ def _single(kind: Literal["png", "svg"], found: list[tuple[str, str]]) -> BakedP
     return BakedPayload(kind, text, keyword)
 
 
+class _Budget:
+    """What one image may make the reader do: Open Badges entries examined, payload bytes produced.
+
+    Every entry is read (two *different* payloads are refused, see the module docstring), so the
+    bound is on the image as a whole, not only on each entry."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.entries = 0
+        self.bytes_left = MAX_BAKED_BYTES
+
+    def enter(self) -> None:
+        self.entries += 1
+        if self.entries > MAX_BADGE_ENTRIES:
+            raise BakedError(
+                f"the {self.kind} image carries more than {MAX_BADGE_ENTRIES} Open Badges entries"
+            )
+
+    def limit(self) -> int:
+        """The most bytes the next payload may have."""
+        return min(MAX_PAYLOAD_BYTES, self.bytes_left)
+
+    def spend(self, size: int) -> None:
+        if size > self.limit():
+            raise BakedError("the Open Badges data baked in the image is too large")
+        self.bytes_left -= size
+
+
 # --- PNG -------------------------------------------------------------------------------------------
 
 
 def _png_payloads(data: bytes) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
+    budget = _Budget("PNG")
     for index, (chunk_type, body) in enumerate(_png_chunks(data)):
         if index == 0 and chunk_type != b"IHDR":
             raise BakedError("the PNG does not start with an IHDR chunk")
         if chunk_type == b"iTXt":
-            payload = _itxt(body)
+            payload = _itxt(body, budget)
         elif chunk_type == b"tEXt":
-            payload = _text(body)
+            payload = _text(body, budget)
         else:
             continue
         if payload is not None:
@@ -124,11 +164,12 @@ def _png_chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
     raise BakedError("the PNG has too many chunks")
 
 
-def _itxt(body: bytes) -> tuple[str, str] | None:
+def _itxt(body: bytes, budget: _Budget) -> tuple[str, str] | None:
     """iTXt: keyword NUL flag method language NUL translated-keyword NUL text."""
     keyword, rest = _split_keyword(body)
     if keyword not in PNG_KEYWORDS:
-        return None
+        return None  # never inflated, however large
+    budget.enter()
     if len(rest) < 2:
         raise BakedError("the PNG's Open Badges chunk is truncated")
     compressed, method, rest = rest[0], rest[1], rest[2:]
@@ -139,18 +180,19 @@ def _itxt(body: bytes) -> tuple[str, str] | None:
     if compressed == 1:
         if method != 0:
             raise BakedError("the PNG's Open Badges chunk uses an unknown compression method")
-        text = _inflate(text)
+        text = _inflate(text, budget.limit())
     elif compressed != 0:
         raise BakedError("the PNG's Open Badges chunk has an invalid compression flag")
-    return keyword, _decode(text, "utf-8")
+    return keyword, _decode(text, "utf-8", budget)
 
 
-def _text(body: bytes) -> tuple[str, str] | None:
+def _text(body: bytes, budget: _Budget) -> tuple[str, str] | None:
     """tEXt (legacy OB 1.0 baking): keyword NUL Latin-1 text."""
     keyword, text = _split_keyword(body)
     if keyword != LEGACY_TEXT_KEYWORD:
         return None
-    return keyword, _decode(text, "latin-1")
+    budget.enter()
+    return keyword, _decode(text, "latin-1", budget)
 
 
 def _split_keyword(body: bytes) -> tuple[str, bytes]:
@@ -160,20 +202,22 @@ def _split_keyword(body: bytes) -> tuple[str, bytes]:
     return keyword.decode("latin-1"), rest
 
 
-def _inflate(compressed: bytes) -> bytes:
+def _inflate(compressed: bytes, limit: int) -> bytes:
+    """At most ``limit`` bytes inflated (one more to tell "too large"), whatever the stream holds."""
     inflater = zlib.decompressobj()
     try:
-        text = inflater.decompress(compressed, MAX_PAYLOAD_BYTES)
+        text = inflater.decompress(compressed, limit + 1)
     except zlib.error as exc:
         raise BakedError("the PNG's compressed Open Badges data is corrupt") from exc
-    if inflater.unconsumed_tail:
+    if len(text) > limit:
         raise BakedError("the PNG's Open Badges data is too large once decompressed")
+    if not inflater.eof:
+        raise BakedError("the PNG's compressed Open Badges data is corrupt")
     return text
 
 
-def _decode(raw: bytes, encoding: str) -> str:
-    if len(raw) > MAX_PAYLOAD_BYTES:
-        raise BakedError("the Open Badges data baked in the image is too large")
+def _decode(raw: bytes, encoding: str, budget: _Budget) -> str:
+    budget.spend(len(raw))
     try:
         return raw.decode(encoding).strip()
     except UnicodeDecodeError as exc:
@@ -189,6 +233,8 @@ def _looks_like_xml(data: bytes) -> bool:
 
 
 def _svg_payloads(data: bytes) -> list[tuple[str, str]]:
+    if data.count(b"<") > MAX_SVG_MARKUP or data.count(b"=") > MAX_SVG_MARKUP:
+        raise BakedError("the SVG has more elements or attributes than a badge image needs")
     try:
         # DTD declarations are tolerated (real badges carry the SVG 1.1 DOCTYPE, which expat never
         # fetches); entity declarations and external entities are refused.
@@ -200,18 +246,19 @@ def _svg_payloads(data: bytes) -> list[tuple[str, str]]:
     if root.tag != f"{{{SVG_NAMESPACE}}}svg":
         raise BakedError("the file is XML but not an SVG image")
     found: list[tuple[str, str]] = []
+    budget = _Budget("SVG")
     for namespace in OPENBADGES_NAMESPACES:
         for name in SVG_ELEMENTS:
             for element in root.iter(f"{{{namespace}}}{name}"):
-                text = _svg_text(element)
+                budget.enter()
+                text = _svg_text(element, budget)
                 if text:
                     found.append((f"openbadges:{name}", text))
     return found
 
 
-def _svg_text(element: Element) -> str:
+def _svg_text(element: Element, budget: _Budget) -> str:
     """The ``verify`` attribute when present (hosted URL or JWS), else the element's text."""
     value = (element.get("verify") or "").strip() or "".join(element.itertext()).strip()
-    if len(value.encode("utf-8")) > MAX_PAYLOAD_BYTES:
-        raise BakedError("the Open Badges data baked in the image is too large")
+    budget.spend(len(value.encode("utf-8")))
     return value

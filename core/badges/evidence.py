@@ -8,13 +8,13 @@ ordinary text without touching the network.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from core.badges.baked import MAX_IMAGE_BYTES, PNG_SIGNATURE
+from core.badges.json_values import parse_json
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # a pasted credential; larger ones are not badges
 MAX_FILE_BYTES = MAX_IMAGE_BYTES  # a badge file, image or text: what every channel reads at most
@@ -50,8 +50,8 @@ def from_text(text: str) -> Evidence | None:
         return None
     if stripped.startswith("{"):
         try:
-            document = json.loads(stripped)
-        except (ValueError, RecursionError):  # nested thousands deep: nobody's badge
+            document = parse_json(stripped)
+        except ValueError:  # not JSON, or nested thousands deep: nobody's badge
             return None
         return (
             Evidence(EvidenceKind.JSON, stripped, document=document) if isinstance(document, dict) else None

@@ -35,10 +35,26 @@ def issuer_id(credential: Mapping[str, Any]) -> str | None:
     return id_of(credential.get("issuer"))
 
 
-def json_object(body: bytes | None) -> dict[str, Any] | None:
-    """``body`` parsed, when it is a JSON object (None for anything else, empty included)."""
+class NestedTooDeeply(ValueError):
+    """JSON nested deeper than the parser recurses (about a thousand levels): hostile, never a badge.
+
+    A ValueError, so "is this JSON?" callers need nothing more; callers that tell the learner why
+    catch it first.  Left alone, the parser's RecursionError would escape every ``except ValueError``
+    and reach the verifier's catch-all as a logged crash."""
+
+
+def parse_json(text: str | bytes) -> Any:
+    """``json.loads``, with a document nested too deeply raised as :class:`NestedTooDeeply`."""
     try:
-        value = json.loads(body) if body else None
+        return json.loads(text)
+    except RecursionError:
+        raise NestedTooDeeply("the JSON is nested too deeply") from None
+
+
+def json_object(body: bytes | None) -> dict[str, Any] | None:
+    """``body`` parsed, when it is a JSON object (None for anything else, empty or too deep included)."""
+    try:
+        value = parse_json(body) if body else None
     except ValueError:
         return None
     return value if isinstance(value, dict) else None

@@ -6,7 +6,8 @@ Follows the "Verification" section of the OB 2.0 spec (IMS Final Release, 2018):
   copy only tells where to look, and one that differs from the hosted copy is reported.  HTTP 410 or
   ``"revoked": true`` means revoked.  The ``id`` must lie in the issuer's scope: the issuer Profile's
   ``verification`` (``startsWith`` / ``allowedOrigins``) when it declares one, else the issuer id's
-  own host.
+  own host and port.  Like 1EdTech's badgecheck, an ``allowedOrigins`` entry is compared with the
+  id's host *and* port (default ports left out): ``badges.example`` admits no ``badges.example:8443``.
 - Signed: a compact JWS, RS256 only.  The key is never taken from the badge: it must be listed in
   the issuer Profile's ``publicKey``, fetched from its id, and owned (``owner``) by that issuer.  The
   issuer's ``revocationList`` is read with a single entry treated as a one-item list (badgecheck
@@ -14,8 +15,9 @@ Follows the "Verification" section of the OB 2.0 spec (IMS Final Release, 2018):
 
 The issuer Profile is always read from its own id, never from a copy embedded in the badge: an
 embedded copy could declare any ``allowedOrigins`` or ``publicKey`` it likes.  Fetches of the
-assertion, issuer and key must not be redirected to another site, so an open redirect on an
-issuer's domain cannot lend that domain to someone else's document.
+assertion, issuer and key must not be redirected to another origin (scheme, host and port, with
+``www.`` and an http-to-https upgrade tolerated), so an open redirect on an issuer's domain cannot
+lend that domain to someone else's document, nor its host to another service on another port.
 
 Open Badges 0.5 / 1.0 / 1.1 assertions are not verified (their hosted flow differs and they carry
 no JSON-LD context): they come back ``unverifiable`` with the reason "legacy Open Badges version".
@@ -35,7 +37,7 @@ from core.badges.data_integrity import (
     CLOCK_SKEW,  # an issuer's clock slightly ahead is not "issued in the future"
 )
 from core.badges.fetcher import JSON_TYPES, Fetched, FetchError
-from core.badges.json_values import as_list, id_of, json_object
+from core.badges.json_values import NestedTooDeeply, as_list, id_of, json_object, parse_json
 from core.badges.recipient import hash_algorithm, identity_matches
 from core.badges.report import Check, Report, declared_skills
 from core.badges.run import VerificationRun
@@ -47,6 +49,7 @@ SIGNED = "signed"
 _VERIFICATION_TYPES = {"hostedbadge": HOSTED, "hosted": HOSTED, "signedbadge": SIGNED, "signed": SIGNED}
 EMAIL_TYPES = ("email", "schema:email", "http://schema.org/email", "https://schema.org/email")
 MAX_REASON = 200
+DEFAULT_PORTS = {"http": 80, "https": 443}
 MIN_RSA_BITS = 2048
 
 
@@ -212,7 +215,7 @@ def _check_hosted_scope(assertion_url: str, issuer: dict[str, Any], report: Repo
             Check.failed("origin", "the assertion URL is outside the issuer's declared startsWith scope")
         )
         return
-    if allowed and host not in allowed and (urlsplit(assertion_url).hostname or "") not in allowed:
+    if allowed and host not in allowed:
         report.add(Check.failed("origin", f"{host} is not among the issuer's allowed origins"))
         return
     report.add(Check.passed("origin", f"the assertion is within the scope its issuer declares ({host})"))
@@ -235,9 +238,16 @@ def _signed_payload(token: str, report: Report) -> dict[str, Any] | None:
     if "crit" in header or header.get("b64") is False:
         report.add(Check.failed("format", "the JWS uses header extensions Open Badges does not define"))
         return None
-    assertion = json_object(parts["payload"])
-    if assertion is None:
+    try:
+        assertion = parse_json(parts["payload"])
+    except NestedTooDeeply:
+        report.add(Check.failed("format", "the JWS payload is nested too deeply"))
+        return None
+    except ValueError:
+        assertion = None
+    if not isinstance(assertion, dict):
         report.add(Check.failed("format", "the JWS payload is not a JSON object"))
+        return None
     return assertion
 
 
@@ -535,21 +545,34 @@ def _is_http_url(value: Any) -> bool:
     )
 
 
-def _host(url: str) -> str:
-    """host[:port], lower-case: what "same site" and allowedOrigins compare."""
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port), lower-case, the scheme's default port filled in (-1 for a port that is
+    not a number, which no origin shares)."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _host(url: str) -> str:
+    """host[:port], lower-case, the port only when not the scheme's default: what the issuer's
+    scope and allowedOrigins compare, and what a learner is shown."""
+    scheme, host, port = _origin(url)
+    return host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
 
 
 def _off_site(requested: str, final: str) -> bool:
-    """A redirect to another host (``www.`` and the port aside) lends nobody else's domain."""
-
-    def bare(url: str) -> str:
-        host = (urlsplit(url).hostname or "").lower()
-        return host.removeprefix("www.")
-
-    return bare(requested) != bare(final)
+    """A redirect leaving the requested origin: another host (``www.`` aside), another port, or
+    https to http.  Only http to https on the same host's default ports is not a move."""
+    scheme, host, port = _origin(requested)
+    final_scheme, final_host, final_port = _origin(final)
+    if host.removeprefix("www.") != final_host.removeprefix("www."):
+        return True
+    upgrade = (scheme, port, final_scheme, final_port) == ("http", 80, "https", 443)
+    return (scheme, port) != (final_scheme, final_port) and not upgrade
 
 
 def _plain_http_note(url: str) -> str:

@@ -10,6 +10,12 @@ Two payload shapes arrive in practice:
 Either way the credential is rebuilt with the claims folded in, and a claim that contradicts the
 credential is a malformed token: the signature covers both, but a verifier must not pick one.
 
+``sub`` stands for ``credentialSubject.id`` (VCDM 1.1 §6.3.1).  With one subject, an object or a
+one-item list, it fills in a missing id or must equal the id stated.  JWTs cannot say which of
+several subjects they mean (VCDM 1.1 notes they cannot encode multi-subject credentials at all, and
+an OB 3.0 credential has exactly one subject), so with several subjects nothing is filled in and
+``sub`` must be the id one of them states; a ``sub`` naming none of them contradicts the credential.
+
 The key is what the header's ``kid`` resolves to through :func:`core.badges.keys.resolve_key`
 (relative ``#fragment`` ids are read against the issuer).  A ``jwk`` in the header is never a key
 source: anyone can sign a token with a key they embed.  It is tolerated only when it is the very
@@ -19,7 +25,6 @@ key the issuer publishes.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,7 +34,7 @@ from cryptography.hazmat.primitives import serialization
 
 from core.badges.contexts import VC_V2
 from core.badges.data_integrity import DateError, key_resolution_check, parse_datetime
-from core.badges.json_values import as_list, issuer_id
+from core.badges.json_values import NestedTooDeeply, as_list, id_of, issuer_id, parse_json
 from core.badges.keys import KeyResolutionError, VerificationKey, resolve_key
 from core.badges.report import Check
 
@@ -90,10 +95,21 @@ def credential_from_claims(payload: Mapping[str, Any]) -> dict[str, Any]:
     _fold(credential, issued, _claim_time(payload, "nbf"), credential.get(issued), "nbf")
     _fold(credential, expires, _claim_time(payload, "exp"), credential.get(expires), "exp")
     subject = credential.get("credentialSubject")
-    if "sub" in payload and isinstance(subject, dict):
-        credential["credentialSubject"] = dict(subject)
-        _fold(credential["credentialSubject"], "id", payload["sub"], subject.get("id"), "sub")
+    if "sub" in payload and isinstance(subject, dict | list):
+        credential["credentialSubject"] = _with_sub(subject, payload["sub"])
     return credential
+
+
+def _with_sub(subject: dict[str, Any] | list[Any], sub: Any) -> dict[str, Any] | list[Any]:
+    """``credentialSubject`` with the ``sub`` claim folded in (see the module docstring)."""
+    subjects = subject if isinstance(subject, list) else [subject]
+    if len(subjects) == 1 and isinstance(subjects[0], dict):
+        folded = dict(subjects[0])
+        _fold(folded, "id", sub, folded.get("id"), "sub")
+        return [folded] if isinstance(subject, list) else folded
+    if not any(id_of(item) == sub for item in subjects):
+        raise TokenError(Check.failed("format", "the sub claim names none of the credential's subjects"))
+    return subject
 
 
 def _fold(target: dict[str, Any], name: str, claimed: Any, stated: Any, claim: str) -> None:
@@ -136,7 +152,9 @@ def unverified_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Header and payload of a compact JWS, read without checking anything (TokenError if unreadable)."""
     try:
         parts = jwt.api_jws.PyJWS().decode_complete(token, options={"verify_signature": False})
-        payload = json.loads(parts["payload"])
+        payload = parse_json(parts["payload"])
+    except NestedTooDeeply:
+        raise TokenError(Check.failed("format", "the token's payload is nested too deeply")) from None
     except (jwt.PyJWTError, ValueError):
         raise TokenError(Check.failed("format", "the token is not a readable JWS")) from None
     if not isinstance(payload, dict):

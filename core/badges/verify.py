@@ -116,9 +116,10 @@ class BadgeVerifier:
         return ob2.verify_assertion_json(document, run)
 
     def _verify_token(self, token: str, run: VerificationRun) -> Report:
-        payload = _unverified_payload(token)
-        if payload is None:
-            return _unrecognised("the token's payload is not JSON")
+        try:  # the payload only chooses a verifier: nothing is trusted from it
+            payload = vc_jwt.unverified_parts(token)[1]
+        except vc_jwt.TokenError as error:
+            return _unrecognised(error.check.detail)
         if "vc" in payload or _is_credential(payload):
             return ob3.verify_vc_jwt(token, run)
         return ob2.verify_signed(token, run)
@@ -149,11 +150,3 @@ def _is_credential(document: dict[str, Any]) -> bool:
     return VC_TYPE in strings(document.get("type")) or any(
         context in VC_CONTEXTS for context in strings(document.get("@context"))
     )
-
-
-def _unverified_payload(token: str) -> dict[str, Any] | None:
-    """The payload of a compact JWS, only to choose a verifier (nothing is trusted from it)."""
-    try:
-        return vc_jwt.unverified_parts(token)[1]
-    except vc_jwt.TokenError:
-        return None
