@@ -154,6 +154,7 @@ def test_a_pasted_link_is_verified_recorded_and_credited(
     assert f"🏛 Recognised provider: {provider}." in text
     assert f"It counts for “{title}”" in text
     assert "linkedin.com/profile/add" in text
+    assert "organizationName=" in text  # a recognised provider's name may be pre-filled
     [badge] = stored_badges(database)
     assert badge.status is BadgeStatus.VERIFIED
     assert badge.course_id == course_id
@@ -472,6 +473,8 @@ def test_a_badge_with_no_catalog_course_still_adds_the_skills_it_declares(
     text = learner.say(url)
     assert "“Some Academy”, as the badge says: not a recognised provider" in text
     assert "Its skills (SQL and Data visualization) are on your profile now" in text
+    assert "linkedin.com/profile/add" in text
+    assert "organizationName=" not in text  # a name only the badge gives is not put on LinkedIn
     [badge] = stored_badges(database)
     assert (badge.course_id, badge.skills) == (None, ["sql", "data-visualization"])
     with database.unit_of_work() as session:
