@@ -870,15 +870,20 @@ def test_a_redirect_must_stay_on_the_assertions_origin(
         assert failed(report) == ("origin", f"the assertion URL redirected to another site ({moved_to})")
 
 
-def test_an_http_assertion_upgraded_to_https_on_the_same_host_is_verified(net: Net, world: World) -> None:
+def _served_http_issuer(net: Net, world: World) -> dict[str, Any]:
+    """An issuer Profile served over plain http, and a BadgeClass naming it."""
     world.issuer["id"] = "http://issuer.example/issuer.json"
     net.serve("http://issuer.example/issuer.json", world.issuer)
-    badge = {
+    return {
         "type": "BadgeClass",
         "id": "urn:uuid:b",
         "name": "B",
         "issuer": "http://issuer.example/issuer.json",
     }
+
+
+def test_an_http_assertion_upgraded_to_https_on_the_same_host_is_verified(net: Net, world: World) -> None:
+    badge = _served_http_issuer(net, world)
     net.serve("https://issuer.example/2.json", _hosted("http://issuer.example/1.json", badge=badge))
     net.redirect("http://issuer.example/1.json", "https://issuer.example/2.json")
     report = ob2.verify_hosted("http://issuer.example/1.json", net.run())
@@ -940,14 +945,7 @@ def test_missing_badge_class_is_invalid(net: Net, world: World) -> None:
 
 
 def test_plain_http_hosted_assertion_is_fetched_and_flagged(net: Net, world: World) -> None:
-    world.issuer["id"] = "http://issuer.example/issuer.json"
-    net.serve("http://issuer.example/issuer.json", world.issuer)
-    badge = {
-        "type": "BadgeClass",
-        "id": "urn:uuid:b",
-        "name": "B",
-        "issuer": "http://issuer.example/issuer.json",
-    }
+    badge = _served_http_issuer(net, world)
     url = "http://issuer.example/1.json"
     net.serve(url, _hosted(url, badge=badge))
     run = net.run()
