@@ -1,270 +1,191 @@
 """``skillstack``: the command line for operators, curators and developers.
 
+The parser is built from the standard library alone, and each command names its handler as
+``"module:function"``: the module is imported only when that command runs.  ``skillstack --help``
+then costs little more than starting Python, and ``skillstack verify`` or ``plan`` load only what
+they use, never the bot, Telegram or the database layer (tests/test_cli_startup.py checks which
+modules a command imports; tests/bench/bench_cli_startup.py times them).
+
 Exit codes: 0 success, 1 a problem with the data (catalog errors), 2 bad usage or configuration
-(argparse's convention, also used for a malformed setting).
+(argparse's convention, also used for a malformed setting); ``verify`` adds 3 for "unverifiable".
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
-import logging
+import importlib
 import sys
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 
-from bot import cli_badges, cli_planning
-from bot.console import ConsoleChat, local_identity
-from bot.workers import build_dialogue
-from core.badges.issuers import REGISTRY_FILE, check_registry
-from core.catalog import Catalog, CatalogError, check_catalog_path, load_catalog
-from core.catalog.export import export_catalog
-from core.db import Database
-from core.i18n import t
-from core.logging_setup import configure_logging
-from core.schedule.service import due_at
-from core.settings import Settings, SettingsError, load_settings
+from bot.cli_arguments import LEVELS, budget_amount, instant, month_count, positive_hours, start_month
+from bot.cli_exit import EXIT_INTERRUPTED, CommandFailed
 
-EXIT_DATA_PROBLEM = 1
-EXIT_USAGE = 2
-log = logging.getLogger("skillstack")
+Handler = Callable[[argparse.Namespace], int]
+LANGUAGES = ("en", "id")
 
 
-class CatalogRefused(Exception):
-    """The catalog failed validation at start-up; the bot must not run on it."""
+def _command(
+    commands: argparse._SubParsersAction,
+    name: str,
+    handler: str,
+    help_text: str,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """A subcommand run by ``handler``, a ``"module:function"`` imported when the command runs."""
+    command = commands.add_parser(name, help=help_text, description=description or help_text)
+    command.set_defaults(handler=handler)
+    return command
 
 
-def _settings() -> Settings:
-    settings = load_settings()
-    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-    configure_logging(settings.log_level, secrets=[token])
-    return settings
+def _group(commands: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
+    """A command with subcommands of its own (``db upgrade``, ``catalog export``...)."""
+    return commands.add_parser(name, help=help_text).add_subparsers(dest=f"{name}_command", required=True)
 
 
-def _load_catalog_or_refuse(settings: Settings) -> Catalog:
-    try:
-        return load_catalog(settings.catalog_dir)
-    except CatalogError as exc:
-        print(t("cli.catalog_refused", settings.default_language, path=settings.catalog_dir), file=sys.stderr)
-        for issue in exc.issues:
-            print(f"  {issue}", file=sys.stderr)
-        raise CatalogRefused from None
-
-
-def _database(settings: Settings) -> Database:
-    return Database(settings.sqlalchemy_url)
-
-
-def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    settings = _settings()
-    database = _database(settings)
-    database.upgrade(args.revision)
-    url = settings.sqlalchemy_url.render_as_string(hide_password=True)
-    print(t("cli.db_upgraded", settings.default_language, revision=database.current_revision(), url=url))
-    return 0
-
-
-def cmd_db_current(_args: argparse.Namespace) -> int:
-    settings = _settings()
-    database = _database(settings)
-    print(
-        t(
-            "cli.db_current",
-            settings.default_language,
-            current=database.current_revision() or "-",
-            head=database.head_revision(),
-        )
+def _add_planning(commands: argparse._SubParsersAction) -> None:
+    match = _command(
+        commands,
+        "match",
+        "bot.cli_planning:match",
+        "match free text to goals and skills",
+        "Match free text (English or Indonesian) to goals and skills.",
     )
-    return 0
+    match.add_argument("text", nargs="+", help="what the learner typed")
+    match.add_argument("--lang", choices=LANGUAGES, default=None, help="language of the answer")
+    match.add_argument("--json", action="store_true", help="machine-readable output")
 
-
-def cmd_catalog_validate(args: argparse.Namespace) -> int:
-    settings = _settings()
-    path = Path(args.path)
-    installed = None if path.is_dir() else _load_catalog_or_refuse(settings)
-    if path.name == REGISTRY_FILE and installed is not None:  # the issuer registry alone
-        issues, checked = check_registry(path, installed)[0], installed
-    else:
-        issues, checked = check_catalog_path(path, installed)
-    if path.is_dir() and (path / REGISTRY_FILE).exists():  # a data directory: its registry too
-        issues += check_registry(path / REGISTRY_FILE, checked)[0]
-    language = settings.default_language
-    if issues:
-        print(t("cli.catalog_problems", language, path=path, count=len(issues)))
-        for issue in issues:
-            print(f"  {issue}")
-        return EXIT_DATA_PROBLEM
-    print(
-        t(
-            "cli.catalog_clean",
-            language,
-            path=path,
-            courses=len(checked.courses),
-            skills=len(checked.skills),
-            goals=len(checked.goals),
-        )
+    plan = _command(
+        commands,
+        "plan",
+        "bot.cli_planning:plan",
+        "a monthly micro-credential plan for a goal",
+        "Plan months of courses for a goal.",
     )
-    return 0
+    plan.add_argument("--goal", required=True, help="a goal in free text or a goal id")
+    plan.add_argument("--hours", type=positive_hours, default=5.0, help="study hours per week (default 5)")
+    plan.add_argument(
+        "--budget",
+        type=budget_amount,
+        default=Decimal(0),
+        help="monthly budget; 0 = free courses only (default 0)",
+    )
+    plan.add_argument("--currency", default="USD", help="currency of --budget (default USD)")
+    plan.add_argument("--months", type=month_count, default=6, help="horizon in months (default 6)")
+    plan.add_argument("--level", choices=LEVELS, default=LEVELS[0])
+    plan.add_argument("--lang", choices=LANGUAGES, default=None, help="language of the plan")
+    plan.add_argument(
+        "--course-lang",
+        action="append",
+        default=None,
+        metavar="CODE",
+        help="accepted course language (repeatable; default: en, plus id for --lang id)",
+    )
+    plan.add_argument(
+        "--have",
+        action="append",
+        default=[],
+        metavar="SKILL",
+        help="a skill you already have (id or name; repeatable)",
+    )
+    plan.add_argument(
+        "--avoid",
+        action="append",
+        default=[],
+        metavar="PROVIDER",
+        help="a provider or platform to leave out (repeatable)",
+    )
+    plan.add_argument(
+        "--start", type=start_month, default=None, help="first month, like 2027-01 (default: next)"
+    )
+    plan.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def cmd_catalog_export(args: argparse.Namespace) -> int:
-    catalog = _load_catalog_or_refuse(_settings())
-    if args.json:
-        json.dump(export_catalog(catalog), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-        return 0
-    for course in sorted(catalog.courses.values(), key=lambda c: (c.provider, c.id)):
-        cost = "free" if not course.cost.amount else f"{course.cost.amount} {course.cost.currency}"
-        print(f"{course.id:<44} {course.provider:<22} {course.level.value:<12} {course.hours:>6g} h  {cost}")
-    return 0
+def _add_badges(commands: argparse._SubParsersAction) -> None:
+    verify = _command(
+        commands,
+        "verify",
+        "bot.cli_badges:verify",
+        "verify a badge: a link, a JSON/JWS file or string, or a baked PNG/SVG",
+        "Verify an Open Badge 2.0/3.0 or Verifiable Credential and print every check.",
+    )
+    verify.add_argument("badge", metavar="URL_OR_FILE", help="a badge link, a file, or pasted JSON / JWS")
+    verify.add_argument("--recipient", metavar="EMAIL", help="the email the badge should be issued to")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    importing = _command(
+        _group(commands, "contexts", "the JSON-LD context cache"),
+        "import",
+        "bot.cli_badges:contexts_import",
+        "fill the context cache from local files (accepted only when a pinned hash matches)",
+        "Copy JSON-LD context files whose SHA-256 matches a pinned context URL into the cache.",
+    )
+    importing.add_argument("directory", type=Path, help="a directory of context files")
 
 
-def _chat(settings: Settings, catalog: Catalog, database: Database) -> int:
-    dialogue = build_dialogue(settings, database, catalog)
-    identity = local_identity(settings.default_language)
-    ConsoleChat(dialogue, identity, save_dir=settings.data_dir / "exports").run()
-    return 0
-
-
-def cmd_chat(_args: argparse.Namespace) -> int:
-    """The terminal chat (migrates first, so it works on a fresh machine)."""
-    settings = _settings()
-    catalog = _load_catalog_or_refuse(settings)
-    database = _database(settings)
-    database.upgrade()
-    return _chat(settings, catalog, database)
-
-
-def cmd_run(_args: argparse.Namespace) -> int:
-    """Migrate, then start the bot: Telegram with a token, otherwise the terminal chat."""
-    settings = _settings()
-    catalog = _load_catalog_or_refuse(settings)
-    database = _database(settings)
-    database.upgrade()
-    if settings.telegram_bot_token is not None:
-        from bot.telegram.app import run_polling
-
-        return run_polling(settings, catalog, database)
-    return _chat(settings, catalog, database)
-
-
-def _instant(text: str) -> dt.datetime:
-    """An ISO-8601 instant with an offset or Z (a naive time would be ambiguous across zones)."""
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO-8601 time: {text!r}") from None
-    if value.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"add a UTC offset or Z to {text!r}, like 2026-12-07T12:00:00Z")
-    return value.astimezone(dt.UTC)
-
-
-def cmd_reminders_due(args: argparse.Namespace) -> int:
-    """Who is due at ``--at`` and why; a dry run that claims and sends nothing."""
-    settings = _settings()
-    database = _database(settings)
-    with database.unit_of_work() as session:
-        items = due_at(session, args.at)
-    if args.json:
-        rows = [
-            {
-                "learner_id": item.learner_id,
-                "telegram_id": item.telegram_id,
-                "kind": item.kind,
-                "due_at": item.due_at.isoformat(),
-                "local_time": item.local_time,
-                "reason": item.reason,
-            }
-            for item in items
-        ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
-    for item in items:
-        print(f"{item.learner_id}\t{item.telegram_id}\t{item.kind}\t{item.local_time}\t{item.reason}")
-    if not items:
-        print("nobody is due at " + args.at.isoformat())
-    return 0
-
-
-def cmd_planning(args: argparse.Namespace) -> int:
-    settings = _settings()
-    catalog = _load_catalog_or_refuse(settings)
-    return cli_planning.run(catalog, args, args.lang or settings.default_language)
-
-
-def cmd_verify(args: argparse.Namespace) -> int:
-    return cli_badges.run_verify(_settings(), args)
-
-
-def cmd_contexts_import(args: argparse.Namespace) -> int:
-    return cli_badges.run_contexts_import(_settings(), args)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="skillstack", description="SkillStack micro-credential coach.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def add(
-        sub: argparse._SubParsersAction,
-        name: str,
-        handler: Callable[[argparse.Namespace], int],
-        help_text: str,
-    ) -> argparse.ArgumentParser:
-        command = sub.add_parser(name, help=help_text, description=help_text)
-        command.set_defaults(handler=handler)
-        return command
-
-    add(commands, "run", cmd_run, "apply migrations and start the bot (terminal when no token is set)")
-    add(commands, "chat", cmd_chat, "talk to SkillStack in the terminal")
-    cli_planning.add_arguments(commands)
-    for name in ("match", "plan"):
-        commands.choices[name].set_defaults(handler=cmd_planning)
-    cli_badges.add_arguments(commands, on_verify=cmd_verify, on_contexts_import=cmd_contexts_import)
-
-    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
-    upgrade = add(db, "upgrade", cmd_db_upgrade, "apply migrations")
+def _add_operations(commands: argparse._SubParsersAction) -> None:
+    db = _group(commands, "db", "database schema")
+    upgrade = _command(db, "upgrade", "bot.cli_database:db_upgrade", "apply migrations")
     upgrade.add_argument("--revision", default="head", help="target revision (default: head)")
-    add(db, "current", cmd_db_current, "show the applied revision")
+    _command(db, "current", "bot.cli_database:db_current", "show the applied revision")
 
-    reminders = commands.add_parser("reminders", help="check-ins and reviews").add_subparsers(
-        dest="reminders_command", required=True
+    reminders = _group(commands, "reminders", "check-ins and reviews")
+    due = _command(
+        reminders,
+        "due",
+        "bot.cli_database:reminders_due",
+        "who is due at a given instant and why (sends nothing)",
     )
-    due = add(reminders, "due", cmd_reminders_due, "who is due at a given instant and why (sends nothing)")
     due.add_argument(
-        "--at", required=True, type=_instant, help="ISO-8601 instant with offset, e.g. 2026-12-07T12:00Z"
+        "--at", required=True, type=instant, help="ISO-8601 instant with offset, e.g. 2026-12-07T12:00Z"
     )
     due.add_argument("--json", action="store_true", help="a JSON list")
 
-    catalog = commands.add_parser("catalog", help="the course catalog").add_subparsers(
-        dest="catalog_command", required=True
-    )
-    validate = add(
+    catalog = _group(commands, "catalog", "the course catalog")
+    validate = _command(
         catalog,
         "validate",
-        cmd_catalog_validate,
+        "bot.cli_catalog:validate",
         "check a catalog directory (and its issuers.yaml), or a YAML file against the installed catalog",
     )
     validate.add_argument(
         "path", help="a catalog directory, a skills/goals/courses YAML file, or an issuers.yaml"
     )
-    export = add(catalog, "export", cmd_catalog_export, "print the normalized catalog")
+    export = _command(catalog, "export", "bot.cli_catalog:export", "print the normalized catalog")
     export.add_argument("--json", action="store_true", help="JSON with courses, skills and goals")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="skillstack", description="SkillStack micro-credential coach.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _command(
+        commands,
+        "run",
+        "bot.cli_chat:run",
+        "apply migrations and start the bot (terminal when no token is set)",
+    )
+    _command(commands, "chat", "bot.cli_chat:chat", "talk to SkillStack in the terminal")
+    _add_planning(commands)
+    _add_badges(commands)
+    _add_operations(commands)
     return parser
+
+
+def load_handler(reference: str) -> Handler:
+    """The function named by ``"module:function"``, importing its module now: only its command pays for it."""
+    module, _, function = reference.partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.handler(args))
-    except SettingsError as exc:
-        for line in exc.lines:
-            print(line, file=sys.stderr)
-        return EXIT_USAGE
-    except CatalogRefused:
-        return EXIT_DATA_PROBLEM
+        return int(load_handler(args.handler)(args))
+    except CommandFailed as failure:
+        return failure.exit_code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

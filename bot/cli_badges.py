@@ -8,51 +8,26 @@ argparse's "bad usage").
 ``contexts import DIR`` fills the JSON-LD context cache from local files, for machines that must
 verify without reaching the context hosts; a file is accepted only when its SHA-256 matches a
 pinned context URL.
+
+Their options are declared in :mod:`bot.cli`; this module (and the verifier) loads only when one
+of the two commands runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from pathlib import Path
 
+from bot import cli_settings
 from core.badges.contexts import ContextStore
 from core.badges.evidence import MAX_FILE_BYTES, Evidence, from_file, from_text
 from core.badges.report import Outcome, Report, Status
 from core.badges.verify import BadgeVerifier
-from core.settings import Settings
 
 EXIT_FOR_STATUS = {Status.VERIFIED: 0, Status.INVALID: 1, Status.UNVERIFIABLE: 3}
 EXIT_NOT_A_BADGE = 1
 MARKS = {Outcome.PASSED: "✓", Outcome.FAILED: "✗", Outcome.SKIPPED: "–"}
-
-
-Handler = Callable[[argparse.Namespace], int]
-
-
-def add_arguments(
-    commands: argparse._SubParsersAction, *, on_verify: Handler, on_contexts_import: Handler
-) -> None:
-    verify = commands.add_parser(
-        "verify",
-        help="verify a badge: a link, a JSON/JWS file or string, or a baked PNG/SVG",
-        description="Verify an Open Badge 2.0/3.0 or Verifiable Credential and print every check.",
-    )
-    verify.add_argument("badge", metavar="URL_OR_FILE", help="a badge link, a file, or pasted JSON / JWS")
-    verify.add_argument("--recipient", metavar="EMAIL", help="the email the badge should be issued to")
-    verify.add_argument("--json", action="store_true", help="print the report as JSON")
-    verify.set_defaults(handler=on_verify)
-    contexts = commands.add_parser("contexts", help="the JSON-LD context cache").add_subparsers(
-        dest="contexts_command", required=True
-    )
-    importing = contexts.add_parser(
-        "import",
-        help="fill the context cache from local files (accepted only when a pinned hash matches)",
-        description="Copy JSON-LD context files whose SHA-256 matches a pinned context URL into the cache.",
-    )
-    importing.add_argument("directory", type=Path, help="a directory of context files")
-    importing.set_defaults(handler=on_contexts_import)
 
 
 def evidence_from_argument(argument: str) -> Evidence | None:
@@ -65,7 +40,8 @@ def evidence_from_argument(argument: str) -> Evidence | None:
     return from_text(argument)
 
 
-def run_verify(settings: Settings, args: argparse.Namespace) -> int:
+def verify(args: argparse.Namespace) -> int:
+    settings = cli_settings.load()
     evidence = evidence_from_argument(args.badge)
     if evidence is None:
         limit = MAX_FILE_BYTES // (1024 * 1024)
@@ -103,7 +79,8 @@ def _provider_line(report: Report) -> str:
     return f"recognised: {found.name} ({found.provider}, matched {found.via})"
 
 
-def run_contexts_import(settings: Settings, args: argparse.Namespace) -> int:
+def contexts_import(args: argparse.Namespace) -> int:
+    settings = cli_settings.load()
     if not args.directory.is_dir():
         print(f"{args.directory} is not a directory")
         return EXIT_NOT_A_BADGE

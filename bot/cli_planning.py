@@ -1,4 +1,8 @@
-"""``skillstack match`` and ``skillstack plan``: the matcher and the planner from the shell."""
+"""``skillstack match`` and ``skillstack plan``: the matcher and the planner from the shell.
+
+Their options are declared (and parsed) in :mod:`bot.cli`; this module, with the catalog and the
+planner it imports, loads only when one of the two commands runs.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import argparse
 import datetime as dt
 import json
 import sys
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 
+from bot import cli_installed_catalog, cli_settings
+from bot.cli_exit import EXIT_USAGE
 from core.catalog import Catalog
 from core.catalog.schema import Goal, Level
 from core.i18n import t
@@ -17,106 +23,13 @@ from core.plan_text import render_plan
 from core.planner import PlanRequest, plan_months
 from core.planner.packing import add_months
 
-EXIT_USAGE = 2
-MAX_HOURS_PER_WEEK = 80
-MAX_MONTHS = 24
-
 
 class UsageError(Exception):
     """A bad argument: the message is shown as is, and the command exits with code 2."""
 
 
-def positive_hours(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of hours, got {text!r}") from None
-    if not 0 < value <= MAX_HOURS_PER_WEEK:
-        raise argparse.ArgumentTypeError(f"expected between 0 and {MAX_HOURS_PER_WEEK} hours a week")
-    return value
-
-
-def budget_amount(text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"expected an amount of money, got {text!r}") from None
-    if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError("expected 0 (free only) or a positive amount")
-    return value
-
-
-def month_count(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= MAX_MONTHS:
-        raise argparse.ArgumentTypeError(f"expected a whole number of months from 1 to {MAX_MONTHS}")
-    return int(text)
-
-
-def start_month(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text, "%Y-%m").replace(tzinfo=dt.UTC).date()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a month like 2027-01, got {text!r}") from None
-
-
 def next_month_start(today: dt.date) -> dt.date:
     return add_months(today.replace(day=1), 1)
-
-
-def add_arguments(commands: argparse._SubParsersAction) -> None:
-    match = commands.add_parser(
-        "match",
-        help="match free text to goals and skills",
-        description="Match free text (English or Indonesian) to goals and skills.",
-    )
-    match.add_argument("text", nargs="+", help="what the learner typed")
-    match.add_argument("--lang", choices=["en", "id"], default=None, help="language of the answer")
-    match.add_argument("--json", action="store_true", help="machine-readable output")
-    match.set_defaults(handler_name="match")
-
-    plan = commands.add_parser(
-        "plan",
-        help="a monthly micro-credential plan for a goal",
-        description="Plan months of courses for a goal.",
-    )
-    plan.add_argument("--goal", required=True, help="a goal in free text or a goal id")
-    plan.add_argument("--hours", type=positive_hours, default=5.0, help="study hours per week (default 5)")
-    plan.add_argument(
-        "--budget",
-        type=budget_amount,
-        default=Decimal(0),
-        help="monthly budget; 0 = free courses only (default 0)",
-    )
-    plan.add_argument("--currency", default="USD", help="currency of --budget (default USD)")
-    plan.add_argument("--months", type=month_count, default=6, help="horizon in months (default 6)")
-    plan.add_argument("--level", choices=[level.value for level in Level], default=Level.BEGINNER.value)
-    plan.add_argument("--lang", choices=["en", "id"], default=None, help="language of the plan")
-    plan.add_argument(
-        "--course-lang",
-        action="append",
-        default=None,
-        metavar="CODE",
-        help="accepted course language (repeatable; default: en, plus id for --lang id)",
-    )
-    plan.add_argument(
-        "--have",
-        action="append",
-        default=[],
-        metavar="SKILL",
-        help="a skill you already have (id or name; repeatable)",
-    )
-    plan.add_argument(
-        "--avoid",
-        action="append",
-        default=[],
-        metavar="PROVIDER",
-        help="a provider or platform to leave out (repeatable)",
-    )
-    plan.add_argument(
-        "--start", type=start_month, default=None, help="first month, like 2027-01 (default: next)"
-    )
-    plan.add_argument("--json", action="store_true", help="machine-readable output")
-    plan.set_defaults(handler_name="plan")
 
 
 def _print_match(catalog: Catalog, result: MatchResult, language: str) -> None:
@@ -203,10 +116,19 @@ def run_plan(catalog: Catalog, args: argparse.Namespace, language: str) -> int:
     return 0
 
 
-def run(catalog: Catalog, args: argparse.Namespace, language: str) -> int:
-    handler = run_match if args.handler_name == "match" else run_plan
+def _run(command: Callable[[Catalog, argparse.Namespace, str], int], args: argparse.Namespace) -> int:
+    settings = cli_settings.load()
+    catalog = cli_installed_catalog.load(settings)
     try:
-        return handler(catalog, args, language)
+        return command(catalog, args, args.lang or settings.default_language)
     except UsageError as exc:
-        print(f"skillstack {args.handler_name}: {exc}", file=sys.stderr)
+        print(f"skillstack {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def match(args: argparse.Namespace) -> int:
+    return _run(run_match, args)
+
+
+def plan(args: argparse.Namespace) -> int:
+    return _run(run_plan, args)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, HttpUrl, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_DATA_DIR = PROJECT_ROOT / "data"
@@ -128,10 +129,7 @@ class Settings(BaseSettings):
     def _database_url_shape(cls, value: Any) -> Any:
         if value in (None, ""):
             return None
-        try:
-            url = make_url(str(value))
-        except ArgumentError as exc:
-            raise ValueError("not a database URL") from exc
+        url = _database_url(str(value))
         if url.get_backend_name() not in SUPPORTED_DATABASES:
             raise ValueError(f"unsupported database {url.get_backend_name()!r}")
         return str(value)
@@ -170,8 +168,8 @@ class Settings(BaseSettings):
     def sqlalchemy_url(self) -> URL:
         """The database to use: the configured URL, or a SQLite file inside ``data_dir``."""
         if self.database_url:
-            return make_url(self.database_url)
-        return make_url(f"sqlite:///{(self.data_dir / 'skillstack.db').resolve()}")
+            return _database_url(self.database_url)
+        return _database_url(f"sqlite:///{(self.data_dir / 'skillstack.db').resolve()}")
 
     @property
     def telegram_base_url(self) -> str:
@@ -181,6 +179,21 @@ class Settings(BaseSettings):
     @property
     def telegram_base_file_url(self) -> str:
         return f"{str(self.telegram_api_url).rstrip('/')}/file/bot"
+
+
+def _database_url(text: str) -> URL:
+    """SQLAlchemy's reading of a database URL; a ValueError (pydantic's "invalid") when it has none.
+
+    SQLAlchemy is imported here, not at the top, because most commands never touch the database: it
+    costs about 150 ms of start-up that ``skillstack verify`` or ``plan`` would pay for nothing.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(text)
+    except ArgumentError as exc:
+        raise ValueError("not a database URL") from exc
 
 
 def _comma_separated(value: str, pattern: str, what: str) -> list[str]:
