@@ -70,7 +70,7 @@ def test_verify_loads_neither_the_bot_nor_the_database(tmp_path: Path) -> None:
     badge.write_text(json.dumps(jcs_signed_badge()), encoding="utf-8")
     modules = _imported_by(tmp_path, "verify", str(badge))
     # aiohttp is not listed: pyld loads it for its default document loader, and core.badges imports pyld.
-    assert _loaded(modules, (*BOT_AND_DATABASE, "core.catalog", "core.planner", "core.matching")) == []
+    assert _loaded(modules, (*BOT_AND_DATABASE, "core.planner", "core.matching")) == []
 
 
 def test_plan_loads_neither_the_bot_nor_the_database_nor_the_verifier(tmp_path: Path) -> None:
