@@ -20,7 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from bot.cli_arguments import LEVELS, budget_amount, instant, month_count, positive_hours, start_month
-from bot.cli_exit import EXIT_INTERRUPTED, CommandFailed
+from bot.cli_exit import EXIT_DATA_PROBLEM, EXIT_INTERRUPTED, EXIT_USAGE, CommandFailed
+
+__all__ = ["EXIT_DATA_PROBLEM", "EXIT_USAGE", "build_parser", "main"]  # the exit codes, for scripts and tests
 
 Handler = Callable[[argparse.Namespace], int]
 LANGUAGES = ("en", "id")
