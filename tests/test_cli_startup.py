@@ -69,8 +69,10 @@ def test_verify_loads_neither_the_bot_nor_the_database(tmp_path: Path) -> None:
     badge = tmp_path / "badge.json"
     badge.write_text(json.dumps(jcs_signed_badge()), encoding="utf-8")
     modules = _imported_by(tmp_path, "verify", str(badge))
-    # aiohttp is not listed: pyld loads it for its default document loader, and core.badges imports pyld.
     assert _loaded(modules, (*BOT_AND_DATABASE, "core.planner", "core.matching")) == []
+    # A credential signed as JSON needs no JSON-LD (pyld, and aiohttp through pyld's default
+    # document loader) and no JWT library.
+    assert _loaded(modules, ("pyld", "aiohttp", "jwt", "core.badges.rdf_canonical")) == []
 
 
 def test_plan_loads_neither_the_bot_nor_the_database_nor_the_verifier(tmp_path: Path) -> None:

@@ -1,14 +1,8 @@
 """Canonical forms that signatures are computed over: RDFC-1.0 N-Quads and RFC 8785 JSON.
 
-RDF canonicalization works on the expansion :func:`~core.badges.jsonld_safety.expand_checked`
-makes, which refuses anything a JSON-LD processor would drop: what is canonicalized, and so
-signed, is then the whole document.  Everything runs under a
-:class:`~core.badges.jsonld_budget.Budget` (see that module for why, and for the two kinds of
-failure); URDNA2015's blank-node hashing, exponential on "poisoned" graphs, is charged to it here.
-
-Contexts come only from the :class:`~core.badges.contexts.ContextStore`; a context it refuses
-surfaces as the store's own :class:`~core.badges.contexts.ContextError` (never as a
-canonicalization failure), because "unknown context" means unverifiable, not invalid.
+JCS needs only ``rfc8785``; RDF canonicalization needs pyld (and what pyld imports), so it lives in
+:mod:`core.badges.rdf_canonical` and is imported the first time a proof needs it: a credential
+signed as JSON, or a command that never meets an RDF proof, does not pay for it.
 """
 
 from __future__ import annotations
@@ -16,21 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import rfc8785
-from pyld import jsonld
-from pyld.canon import URDNA2015
-from pyld.identifier_issuer import IdentifierIssuer
 
-from core.badges.jsonld_budget import (
+from core.badges.jsonld_limits import (
     DEFAULT_BUDGET,
     Budget,
-    BudgetedProcessor,
     CanonicalizationError,
-    Deadline,
     OverBudgetError,
-    check_size,
-    translated_errors,
+    UndefinedTermsError,
 )
-from core.badges.jsonld_safety import UndefinedTermsError, expand_checked
 
 if TYPE_CHECKING:
     from core.badges.contexts import ContextFetch, ContextStore
@@ -53,25 +40,9 @@ def rdfc(
     Raises UndefinedTermsError (data would be lost), CanonicalizationError (not JSON-LD),
     OverBudgetError (too costly to check here) or ContextError (a context the store refuses).
     """
-    check_size(document, budget)
-    deadline = Deadline(budget)
-    expanded = expand_checked(document, store, fetch, deadline)
-    with translated_errors():
-        dataset = _to_dataset(BudgetedProcessor(deadline), expanded)
-        return _BudgetedURDNA2015(deadline).main(dataset, {"format": "application/n-quads"})
+    from core.badges import rdf_canonical  # pyld, imported when first needed
 
-
-def _to_dataset(processor: BudgetedProcessor, expanded: list[Any]) -> dict[str, Any]:
-    """pyld's ``to_rdf`` from an expansion already made (pyld's own steps after its expand)."""
-    issuer = IdentifierIssuer("_:b")
-    node_map: dict[str, Any] = {"@default": {}}
-    processor._create_node_map(expanded, node_map, "@default", issuer)
-    options = {"produceGeneralizedRdf": False, "processingMode": "json-ld-1.1"}
-    return {
-        name: processor._graph_to_rdf(graph, issuer, options)
-        for name, graph in sorted(node_map.items())
-        if name == "@default" or jsonld._is_absolute_iri(name)
-    }
+    return rdf_canonical.rdfc(document, store, fetch, budget=budget)
 
 
 def jcs(value: Any) -> bytes:
@@ -84,45 +55,3 @@ def jcs(value: Any) -> bytes:
         ) from None
     except RecursionError:
         raise OverBudgetError("the credential is nested too deeply") from None
-
-
-class _BudgetedURDNA2015(URDNA2015):
-    """pyld's URDNA2015 with every hashing step, and every permutation tried, charged to a deadline.
-
-    The exponential part is Hash N-Degree Quads trying each permutation of same-hash blank nodes;
-    each permutation starts by deep-copying the path issuer, so charging those copies bounds it.
-    """
-
-    def __init__(self, deadline: Deadline) -> None:
-        super().__init__()
-        self._deadline = deadline
-
-    def hash_first_degree_quads(self, id_: str) -> str:
-        self._deadline.step()
-        return super().hash_first_degree_quads(id_)
-
-    def hash_n_degree_quads(self, id_: str, issuer: IdentifierIssuer) -> dict[str, Any]:
-        self._deadline.step()
-        return super().hash_n_degree_quads(id_, _ChargedIssuer.adopt(issuer, self._deadline))
-
-
-class _ChargedIssuer(IdentifierIssuer):
-    """An identifier issuer whose copies cost one hashing step each."""
-
-    def __init__(self, prefix: str, deadline: Deadline) -> None:
-        super().__init__(prefix)
-        self.deadline = deadline
-
-    @classmethod
-    def adopt(cls, issuer: IdentifierIssuer, deadline: Deadline) -> _ChargedIssuer:
-        if isinstance(issuer, cls):
-            return issuer
-        adopted = cls(issuer.prefix, deadline)
-        adopted.counter, adopted.existing, adopted.order = issuer.counter, issuer.existing, issuer.order
-        return adopted
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> _ChargedIssuer:
-        self.deadline.step()
-        clone = _ChargedIssuer(self.prefix, self.deadline)
-        clone.counter, clone.existing, clone.order = self.counter, dict(self.existing), list(self.order)
-        return clone

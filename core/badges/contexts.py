@@ -32,13 +32,12 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cachetools import LRUCache
-from frozendict import frozendict
-from pyld import ContextResolver
-from pyld.resolved_context import ResolvedContext
 
 from core.badges.fetcher import FetchError
 
 if TYPE_CHECKING:
+    from pyld.resolved_context import ResolvedContext
+
     from core.badges.fetcher import Fetched
 
 log = logging.getLogger(__name__)
@@ -165,7 +164,7 @@ class ContextStore:
         self._documents: dict[str, Any] = {}
         # pyld's resolved-context cache, kept per store (pyld's default is module-global and keyed
         # by URL).  Only pinned URLs are kept, so it stays small.
-        self._resolved: _PinnedOnlyCache = _PinnedOnlyCache()
+        self._resolved: PinnedOnlyCache = PinnedOnlyCache()
         # Inline contexts (the type- and property-scoped contexts inside the pinned ones, mostly),
         # keyed by their content: each keeps pyld's processed results, which pyld would otherwise
         # rebuild on every verification.  Bounded, since a badge may bring inline contexts too.
@@ -193,8 +192,10 @@ class ContextStore:
 
     def processing_options(self, fetch: ContextFetch | None) -> dict[str, Any]:
         """pyld options that make this store the only source of contexts (see module docstring)."""
+        from core.badges.context_resolver import SharedResolver  # pyld: only for RDF proofs
+
         loader = self.document_loader(fetch)
-        resolver = _SharedResolver(self._resolved, self._inline, self._inline_lock, loader)
+        resolver = SharedResolver(self._resolved, self._inline, self._inline_lock, loader)
         return {"documentLoader": loader, "contextResolver": resolver}
 
     def import_dir(self, directory: Path) -> list[tuple[Path, str | None]]:
@@ -309,49 +310,7 @@ def content_key(value: Any) -> str | None:
         return None
 
 
-class _SharedResolver(ContextResolver):
-    """pyld's resolver, with inline contexts shared across operations through the store.
-
-    pyld keys an inline context by its RFC 8785 form (pure Python, a fifth of a verification's
-    time) and keeps it for one operation only; here the key is ``json.dumps`` with sorted keys
-    (the same content gives the same key; pyld's processed results are keyed by the active
-    context as well, so sharing never mixes meanings) and the cache outlives the operation.
-    """
-
-    def __init__(
-        self,
-        pinned: _PinnedOnlyCache,
-        inline: LRUCache[str, ResolvedContext],
-        lock: threading.Lock,
-        loader: Loader,
-    ) -> None:
-        super().__init__(pinned, loader)
-        self._inline = inline
-        self._lock = lock
-
-    def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> list[ResolvedContext]:
-        if isinstance(context, dict | frozendict) and "@context" in context:
-            context = context["@context"]
-        resolved: list[ResolvedContext] = []
-        for ctx in context if isinstance(context, list) else [context]:
-            if isinstance(ctx, dict | frozendict):
-                resolved.append(self._resolve_inline(ctx))
-            else:
-                resolved.extend(super().resolve(active_ctx, ctx, base, cycles))
-        return resolved
-
-    def _resolve_inline(self, ctx: Mapping[str, Any]) -> ResolvedContext:
-        key = content_key(ctx)
-        if key is None:  # not plain JSON: pyld's own path reports it
-            return super().resolve({}, ctx, "")[0]
-        with self._lock:
-            found = self._inline.get(key)
-            if found is None:
-                found = self._inline[key] = ResolvedContext(ctx)
-        return found
-
-
-class _PinnedOnlyCache(dict[str, Any]):
+class PinnedOnlyCache(dict[str, Any]):
     """A resolved-context cache that keeps pinned URLs only: bounded, and never fed by a badge."""
 
     def __setitem__(self, key: str, value: Any) -> None:

@@ -1,4 +1,4 @@
-"""Limits for JSON-LD work on documents a stranger sent, and the errors that work can end in.
+"""Enforcing the limits of JSON-LD work on documents a stranger sent, from inside pyld.
 
 Expansion and RDF canonicalization run inside pyld on untrusted input, so they run under a
 :class:`Budget`: the document's size is checked before any work, and a CPU-time deadline plus a
@@ -7,15 +7,10 @@ its URDNA2015 implementation), because URDNA2015 is exponential on "poisoned" gr
 indistinguishable, interconnected blank nodes.  A subprocess with a timeout would cost more than
 the whole verification is allowed to take.
 
-Two kinds of failure, kept apart because they mean different things to a learner:
-
-- :class:`CanonicalizationError`: the document is not JSON-LD that can mean anything (malformed,
-  a term no context defines...).  That is the badge's fault: the badge is *invalid*.
-- :class:`OverBudgetError`: the document may well be fine, but checking it costs more than this
-  verifier spends (too large, too deeply nested, too many indistinguishable blank nodes, out of
-  CPU time).  That is not evidence of forgery: the badge is *unverifiable* ("too large to check
-  here").  The deadline counts this thread's CPU time, not wall time, so a busy machine cannot
-  turn a stored verified badge into an unverifiable one on "check again".
+Running out is an :class:`~core.badges.jsonld_limits.OverBudgetError` (unverifiable, "too large to
+check here"), never evidence of forgery; the limits and errors live in :mod:`core.badges.jsonld_limits`
+(free of pyld).  The deadline counts this thread's CPU time, not wall time, so a busy machine cannot
+turn a stored verified badge into an unverifiable one on "check again".
 """
 
 from __future__ import annotations
@@ -24,44 +19,16 @@ import json
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pyld import jsonld
 
 from core.badges.contexts import ContextError
+from core.badges.jsonld_limits import Budget, CanonicalizationError, OverBudgetError
 
 if TYPE_CHECKING:
     from core.badges.contexts import ContextFetch, ContextStore
     from core.badges.fetcher import Fetched
-
-
-@dataclass(frozen=True, slots=True)
-class Budget:
-    """Limits for one JSON-LD operation, far above what real credentials need (see the comments)."""
-
-    max_bytes: int = 256 * 1024  # of JSON text; a 900-alignment credential has 154 KB
-    cpu_seconds: float = 0.75  # the OB 3.0 complete.json: ~5 ms; 900 alignments: ~0.3 s
-    max_hash_steps: int = 20_000  # blank-node hashes and path-issuer copies; complete.json: ~110
-
-
-DEFAULT_BUDGET = Budget()
-
-
-class CanonicalizationError(Exception):
-    """The document cannot mean anything as JSON-LD (invalid); ``reason`` is safe to show."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class OverBudgetError(Exception):
-    """Checking the document would cost more than the budget (unverifiable); ``reason`` is safe to show."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class Deadline:

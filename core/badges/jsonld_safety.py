@@ -34,21 +34,18 @@ from pyld import jsonld
 
 from core.badges.contexts import ProcessedContexts, content_key
 from core.badges.jsonld_budget import (
-    DEFAULT_BUDGET,
-    Budget,
     BudgetedProcessor,
-    CanonicalizationError,
     Deadline,
     budgeted_options,
     check_size,
     translated_errors,
 )
+from core.badges.jsonld_limits import DEFAULT_BUDGET, Budget, UndefinedTermsError
 
 if TYPE_CHECKING:
     from core.badges.contexts import ContextFetch, ContextStore
 
 SENTINEL_VOCAB = "urn:skillstack:undefined-term:"
-SHOWN = 5  # undefined terms named in an error's reason; more are counted
 # pyld's initial context plus the sentinel; a fixed _uuid lets pyld's processed-context caches
 # (keyed by the active context's _uuid) serve every verification.
 _SENTINEL_CONTEXT = frozendict(
@@ -60,16 +57,6 @@ _SENTINEL_CONTEXT = frozendict(
     }
 )
 _RELATIVE_BASE = jsonld.DEFAULT_BASE_IRI
-
-
-class UndefinedTermsError(CanonicalizationError):
-    """The document uses terms or references no context defines (``found``: their paths or names)."""
-
-    def __init__(self, found: list[str]) -> None:
-        shown = ", ".join(found[:SHOWN])
-        more = f" and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
-        super().__init__(f"no context defines {shown}{more}")
-        self.found = found
 
 
 def expand_checked(

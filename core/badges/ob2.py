@@ -29,7 +29,6 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit
 
-import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
@@ -226,6 +225,8 @@ def _check_hosted_scope(assertion_url: str, issuer: dict[str, Any], report: Repo
 
 def _signed_payload(token: str, report: Report) -> dict[str, Any] | None:
     """The JWS payload, read without trusting it yet (the signature is checked once the key is known)."""
+    import jwt  # PyJWT (and cryptography's X.509) only for signed assertions
+
     try:
         parts = jwt.api_jws.PyJWS().decode_complete(token.strip(), options={"verify_signature": False})
     except jwt.PyJWTError:
@@ -255,6 +256,8 @@ def _verify_signature(
     token: str, assertion: dict[str, Any], issuer: dict[str, Any], run: VerificationRun, report: Report
 ) -> bool:
     """Check the JWS against the issuer's key(s); the badge itself can only *name* a listed key."""
+    import jwt
+
     listed = _listed_keys(issuer)
     creator = assertion.get("verification", assertion.get("verify")).get("creator")
     if creator is not None and not isinstance(creator, str):

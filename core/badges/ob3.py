@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from core.badges import data_integrity, recipient, status, vc_jwt
+from core.badges import data_integrity, recipient, status
 from core.badges.canonical import CanonicalizationError, OverBudgetError, UndefinedTermsError
 from core.badges.contexts import OB_V3P0, PINNED, VC_V1, VC_V2, ContextError
 from core.badges.data_integrity import CLOCK_SKEW, DateError, parse_datetime
@@ -44,6 +44,8 @@ def verify_credential(credential: dict[str, Any], run: VerificationRun) -> Repor
 
 def verify_vc_jwt(token: str, run: VerificationRun) -> Report:
     """Verify a credential secured as a JWT (the token is kept as the report's credential)."""
+    from core.badges import vc_jwt  # PyJWT only when a token arrives
+
     try:
         read = vc_jwt.read_token(token)
     except vc_jwt.TokenError as error:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core.badges import baked, ob2, ob3, platforms, vc_jwt
+from core.badges import baked, ob2, ob3, platforms
 from core.badges.contexts import VC_V1, VC_V2, ContextStore
 from core.badges.evidence import Evidence, EvidenceKind, from_text
 from core.badges.fetcher import JSON_TYPES, FetchError, FetchPolicy, SafeFetcher
@@ -116,6 +116,8 @@ class BadgeVerifier:
         return ob2.verify_assertion_json(document, run)
 
     def _verify_token(self, token: str, run: VerificationRun) -> Report:
+        from core.badges import vc_jwt  # PyJWT only when a token arrives
+
         try:  # the payload only chooses a verifier: nothing is trusted from it
             payload = vc_jwt.unverified_parts(token)[1]
         except vc_jwt.TokenError as error:

@@ -1,0 +1,64 @@
+"""pyld's context resolver, with inline contexts shared across verifications (see the class).
+
+Kept apart from :mod:`core.badges.contexts` so that importing the store does not import pyld (and,
+through pyld's default document loader, aiohttp): a credential signed as JSON never needs them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from frozendict import frozendict
+from pyld import ContextResolver
+from pyld.resolved_context import ResolvedContext
+
+from core.badges.contexts import content_key
+
+if TYPE_CHECKING:
+    from cachetools import LRUCache
+
+    from core.badges.contexts import Loader, PinnedOnlyCache
+
+
+class SharedResolver(ContextResolver):
+    """pyld's resolver, with inline contexts shared across operations through the store.
+
+    pyld keys an inline context by its RFC 8785 form (pure Python, a fifth of a verification's
+    time) and keeps it for one operation only; here the key is ``json.dumps`` with sorted keys
+    (the same content gives the same key; pyld's processed results are keyed by the active
+    context as well, so sharing never mixes meanings) and the cache outlives the operation.
+    """
+
+    def __init__(
+        self,
+        pinned: PinnedOnlyCache,
+        inline: LRUCache[str, ResolvedContext],
+        lock: threading.Lock,
+        loader: Loader,
+    ) -> None:
+        super().__init__(pinned, loader)
+        self._inline = inline
+        self._lock = lock
+
+    def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> list[ResolvedContext]:
+        if isinstance(context, dict | frozendict) and "@context" in context:
+            context = context["@context"]
+        resolved: list[ResolvedContext] = []
+        for ctx in context if isinstance(context, list) else [context]:
+            if isinstance(ctx, dict | frozendict):
+                resolved.append(self._resolve_inline(ctx))
+            else:
+                resolved.extend(super().resolve(active_ctx, ctx, base, cycles))
+        return resolved
+
+    def _resolve_inline(self, ctx: Mapping[str, Any]) -> ResolvedContext:
+        key = content_key(ctx)
+        if key is None:  # not plain JSON: pyld's own path reports it
+            return super().resolve({}, ctx, "")[0]
+        with self._lock:
+            found = self._inline.get(key)
+            if found is None:
+                found = self._inline[key] = ResolvedContext(ctx)
+        return found
