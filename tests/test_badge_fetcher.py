@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import ipaddress
+import json
 import logging
 import socket
 import ssl
@@ -604,3 +605,17 @@ def test_a_2xx_of_the_wrong_content_type_is_refused(badge_server: BadgeServer, c
     url = badge_server.route("/page", "<html></html>", content_type=content_type)
     reason = refusal(lambda: badge_server.fetcher().session().get(url, accept=JSON_TYPES))
     assert reason.endswith("not the expected kind of document")
+
+
+def test_a_badge_that_needs_no_network_makes_no_connection_pool() -> None:
+    """The pool and its TLS context (the CA bundle) are made at the first request, not before."""
+    from core.badges.evidence import from_text
+    from core.badges.verify import BadgeVerifier
+    from tests.bench.badge_signing import jcs_signed_badge
+
+    verifier = BadgeVerifier.for_data_dir(None)
+    evidence = from_text(json.dumps(jcs_signed_badge()))
+    assert evidence is not None
+    assert verifier.verify(evidence).status.value == "verified"
+    assert verifier.fetcher._pool is None
+    verifier.close()  # closing a fetcher that never connected is fine

@@ -401,7 +401,7 @@ def _decoder(headers: httpx.Headers) -> _GzipDecoder | None:
 class FetchSession:
     """The network as one verification sees it: its own fetch count, time budget and warnings."""
 
-    def __init__(self, pool: httpcore.ConnectionPool, policy: FetchPolicy) -> None:
+    def __init__(self, pool: Callable[[], httpcore.ConnectionPool], policy: FetchPolicy) -> None:
         self._pool = pool
         self._policy = policy
         self._deadline = time.monotonic() + policy.total_timeout
@@ -458,7 +458,7 @@ class FetchSession:
         extensions = {"timeout": dict.fromkeys(("connect", "read", "write", "pool"), timeout)}
         token = _DEADLINE.set(time.monotonic() + timeout)
         try:
-            with self._pool.stream("GET", request_url, headers=headers, extensions=extensions) as response:
+            with self._pool().stream("GET", request_url, headers=headers, extensions=extensions) as response:
                 return self._response(target, response, accept)
         except httpcore.TimeoutException:
             raise FetchError(self._timeout_reason(out_of_session_time)) from None
@@ -533,26 +533,39 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 class SafeFetcher:
-    """Owns the connection pool; hands out one FetchSession per verification."""
+    """Owns the connection pool; hands out one FetchSession per verification.
+
+    The pool (and its TLS context: loading the CA bundle takes ~50 ms) is made at the first request,
+    so verifying a badge that needs no network, or ``skillstack verify`` of a local file, never pays
+    for it."""
 
     def __init__(self, policy: FetchPolicy | None = None) -> None:
         self.policy = policy or FetchPolicy()
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=_ssl_context(),
-            max_connections=20,
-            max_keepalive_connections=10,
-            keepalive_expiry=30.0,
-            http1=True,
-            http2=False,
-            retries=0,
-            network_backend=_GuardedBackend(self.policy),
-        )
+        self._pool: httpcore.ConnectionPool | None = None
+        self._pool_lock = threading.Lock()
 
     def session(self) -> FetchSession:
-        return FetchSession(self._pool, self.policy)
+        return FetchSession(self._connection_pool, self.policy)
+
+    def _connection_pool(self) -> httpcore.ConnectionPool:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = httpcore.ConnectionPool(
+                    ssl_context=_ssl_context(),
+                    max_connections=20,
+                    max_keepalive_connections=10,
+                    keepalive_expiry=30.0,
+                    http1=True,
+                    http2=False,
+                    retries=0,
+                    network_backend=_GuardedBackend(self.policy),
+                )
+            return self._pool
 
     def close(self) -> None:
-        self._pool.close()
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
 
     def __enter__(self) -> SafeFetcher:
         return self
