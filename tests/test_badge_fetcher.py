@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from core.badges import fetcher as fetcher_module
+from core.badges.evidence import from_text
 from core.badges.fetcher import (
     HTML_TYPES,
     JSON_TYPES,
@@ -33,6 +34,8 @@ from core.badges.fetcher import (
     SafeFetcher,
     is_public_address,
 )
+from core.badges.verify import BadgeVerifier
+from tests.bench.badge_signing import jcs_signed_badge
 from tests.fakes.badge_server import BadgeServer
 
 PUBLIC_IP = "93.184.216.34"
@@ -609,10 +612,6 @@ def test_a_2xx_of_the_wrong_content_type_is_refused(badge_server: BadgeServer, c
 
 def test_a_badge_that_needs_no_network_makes_no_connection_pool() -> None:
     """The pool and its TLS context (the CA bundle) are made at the first request, not before."""
-    from core.badges.evidence import from_text
-    from core.badges.verify import BadgeVerifier
-    from tests.bench.badge_signing import jcs_signed_badge
-
     verifier = BadgeVerifier.for_data_dir(None)
     evidence = from_text(json.dumps(jcs_signed_badge()))
     assert evidence is not None
