@@ -70,9 +70,10 @@ def test_verify_loads_neither_the_bot_nor_the_database(tmp_path: Path) -> None:
     badge.write_text(json.dumps(jcs_signed_badge()), encoding="utf-8")
     modules = _imported_by(tmp_path, "verify", str(badge))
     assert _loaded(modules, (*BOT_AND_DATABASE, "core.planner", "core.matching")) == []
-    # A credential signed as JSON needs no JSON-LD (pyld, and aiohttp through pyld's default
-    # document loader) and no JWT library.
-    assert _loaded(modules, ("pyld", "aiohttp", "jwt", "core.badges.rdf_canonical")) == []
+    # A local credential signed as JSON needs no JSON-LD (pyld, and aiohttp through pyld's default
+    # document loader), no JWT library and no HTTP client.
+    lazy = ("pyld", "aiohttp", "jwt", "httpx", "httpcore", "core.badges.rdf_canonical")
+    assert _loaded(modules, (*lazy, "core.badges.fetch_http")) == []
 
 
 def test_plan_loads_neither_the_bot_nor_the_database_nor_the_verifier(tmp_path: Path) -> None:
