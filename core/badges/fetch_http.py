@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextvars
 import functools
 import ipaddress
+import re
+import socket
 import ssl
 import threading
 import time
@@ -24,22 +26,45 @@ import httpcore
 import httpx
 
 from core.badges import fetcher
-from core.badges.fetcher import (
-    _DEFAULT_PORTS,
-    _GZIP_WBITS,
-    _MAX_URL_LENGTH,
-    _MEDIA_TYPE,
-    _REDIRECT_STATUSES,
-    Fetched,
-    FetchError,
-    FetchPolicy,
-    IPAddress,
-    _bracketed,
-    _host_key,
-    _literal_address,
-    system_resolver,
-    timeout_reason,
-)
+from core.badges.fetcher import DEFAULT_PORTS, Fetched, FetchError, FetchPolicy, IPAddress, timeout_reason
+
+_MAX_URL_LENGTH = 4096
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_GZIP_WBITS = zlib.MAX_WBITS | 16
+# WHATWG URL parsing treats a host whose last label is a number (decimal, octal or hex) as an IPv4
+# address ("2130706433", "0x7f.1", "127.1" are all 127.0.0.1 to a browser or to inet_aton).
+_NUMERIC_LABEL = re.compile(r"0x[0-9a-f]*|[0-9]+", re.IGNORECASE)
+_MEDIA_TYPE = re.compile(r"[a-z0-9!#$&^_.+-]{1,64}/[a-z0-9!#$&^_.+-]{1,64}")
+
+
+# --- Hosts ------------------------------------------------------------------------------------
+
+
+def _literal_address(host: str) -> IPAddress | None:
+    """The address a host names literally, None for a DNS name; refuses non-canonical numeric forms."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if _NUMERIC_LABEL.fullmatch(host.rstrip(".").rsplit(".", 1)[-1]):
+        raise FetchError("the link uses an unusual numeric address, which is not accepted")
+    return None
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """The addresses the operating system resolves ``host`` to, each once, in its order."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _bracketed(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _host_key(host: str, port: int) -> str:
+    """The "host:port" form test_hosts lists."""
+    return f"{_bracketed(host)}:{port}"
+
 
 # --- The connection layer ---------------------------------------------------------------------
 
@@ -159,7 +184,7 @@ class Target:
     @classmethod
     def parse(cls, url: str, policy: FetchPolicy, *, allow_http: bool) -> Target:
         parsed = parse_url(url)
-        if parsed.scheme not in _DEFAULT_PORTS:
+        if parsed.scheme not in DEFAULT_PORTS:
             raise FetchError("only https links can be checked")
         if parsed.scheme == "http" and not allow_http:
             raise FetchError("the link uses plain http; only https links are accepted")
@@ -167,7 +192,7 @@ class Target:
             raise FetchError("links containing a user name or password are not accepted")
         if not parsed.host:
             raise FetchError("the link has no host name")
-        port = parsed.port or _DEFAULT_PORTS[parsed.scheme]
+        port = parsed.port or DEFAULT_PORTS[parsed.scheme]
         test_host = _host_key(parsed.host, port) in policy.test_hosts
         literal = _literal_address(parsed.host)
         if literal is not None and not test_host and not fetcher.is_public_address(literal):

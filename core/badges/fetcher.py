@@ -23,11 +23,8 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
-import re
-import socket
 import threading
 import time
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -50,14 +47,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 Resolver = Callable[[str, int], list[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-_MAX_URL_LENGTH = 4096
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_GZIP_WBITS = zlib.MAX_WBITS | 16
-# WHATWG URL parsing treats a host whose last label is a number (decimal, octal or hex) as an IPv4
-# address ("2130706433", "0x7f.1", "127.1" are all 127.0.0.1 to a browser or to inet_aton).
-_NUMERIC_LABEL = re.compile(r"0x[0-9a-f]*|[0-9]+", re.IGNORECASE)
-_MEDIA_TYPE = re.compile(r"[a-z0-9!#$&^_.+-]{1,64}/[a-z0-9!#$&^_.+-]{1,64}")
+DEFAULT_PORTS = {"http": 80, "https": 443}  # the schemes a badge link may use, and their ports
 
 
 class FetchError(Exception):
@@ -170,32 +160,6 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
     if address in _NAT64:
         return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return None
-
-
-def _literal_address(host: str) -> IPAddress | None:
-    """The address a host names literally, None for a DNS name; refuses non-canonical numeric forms."""
-    try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    if _NUMERIC_LABEL.fullmatch(host.rstrip(".").rsplit(".", 1)[-1]):
-        raise FetchError("the link uses an unusual numeric address, which is not accepted")
-    return None
-
-
-def system_resolver(host: str, port: int) -> list[str]:
-    """The addresses the operating system resolves ``host`` to, each once, in its order."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-def _bracketed(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
-
-
-def _host_key(host: str, port: int) -> str:
-    """The "host:port" form test_hosts lists."""
-    return f"{_bracketed(host)}:{port}"
 
 
 # --- Sessions ---------------------------------------------------------------------------------

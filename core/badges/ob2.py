@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from core.badges.data_integrity import (
     CLOCK_SKEW,  # an issuer's clock slightly ahead is not "issued in the future"
 )
-from core.badges.fetcher import JSON_TYPES, Fetched, FetchError
+from core.badges.fetcher import DEFAULT_PORTS, JSON_TYPES, Fetched, FetchError
 from core.badges.json_values import NestedTooDeeply, as_list, id_of, json_object, parse_json
 from core.badges.recipient import hash_algorithm, identity_matches
 from core.badges.report import Check, Report, declared_skills
@@ -48,7 +48,6 @@ SIGNED = "signed"
 _VERIFICATION_TYPES = {"hostedbadge": HOSTED, "hosted": HOSTED, "signedbadge": SIGNED, "signed": SIGNED}
 EMAIL_TYPES = ("email", "schema:email", "http://schema.org/email", "https://schema.org/email")
 MAX_REASON = 200
-DEFAULT_PORTS = {"http": 80, "https": 443}
 MIN_RSA_BITS = 2048
 
 
