@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from core.badges.contexts import VC_V2, ContextStore, UnknownContextError
-from core.badges.jsonld_safety import undefined_properties
+from core.badges.contexts import VC_V2, ContextFetch, ContextStore, UnknownContextError
+from core.badges.jsonld_budget import Deadline, check_size
+from core.badges.jsonld_limits import DEFAULT_BUDGET, UndefinedTermsError
+from core.badges.jsonld_safety import expand_checked
 
 OB3 = Path("ob3")
 OB_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -42,6 +44,16 @@ NOT_CLEAN = {
         "proof[0].type",
     ],
 }
+
+
+def undefined_properties(document: Any, store: ContextStore, fetch: ContextFetch | None) -> list[str]:
+    """The paths (or names) of what the checked expansion refuses in ``document``; [] when clean."""
+    check_size(document, DEFAULT_BUDGET)
+    try:
+        expand_checked(document, store, fetch, Deadline(DEFAULT_BUDGET))
+    except UndefinedTermsError as error:
+        return error.found
+    return []
 
 
 @pytest.fixture

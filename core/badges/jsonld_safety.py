@@ -37,10 +37,9 @@ from core.badges.jsonld_budget import (
     BudgetedProcessor,
     Deadline,
     budgeted_options,
-    check_size,
     translated_errors,
 )
-from core.badges.jsonld_limits import DEFAULT_BUDGET, Budget, UndefinedTermsError
+from core.badges.jsonld_limits import UndefinedTermsError
 
 if TYPE_CHECKING:
     from core.badges.contexts import ContextFetch, ContextStore
@@ -64,29 +63,16 @@ def expand_checked(
     store: ContextStore,
     fetch: ContextFetch | None,
     deadline: Deadline,
-    options: dict[str, Any] | None = None,
 ) -> list[Any]:
     """pyld's expansion of ``document``; raises UndefinedTermsError when anything would be lost,
     CanonicalizationError / OverBudgetError / ContextError when it cannot be expanded."""
     expander = _CheckedExpander(deadline, store.processed)
     with translated_errors():
-        expanded = expander.expand(document, {**budgeted_options(store, fetch, deadline), **(options or {})})
+        expanded = expander.expand(document, budgeted_options(store, fetch, deadline))
     found = [*expander.found, *_relative_references(expanded)]
     if found:
         raise UndefinedTermsError(list(dict.fromkeys(found)))
     return expanded
-
-
-def undefined_properties(
-    document: Any, store: ContextStore, fetch: ContextFetch | None, *, budget: Budget = DEFAULT_BUDGET
-) -> list[str]:
-    """The paths (or names) of what :func:`expand_checked` refuses in ``document``; [] when clean."""
-    check_size(document, budget)
-    try:
-        expand_checked(document, store, fetch, Deadline(budget))
-    except UndefinedTermsError as error:
-        return error.found
-    return []
 
 
 class _CheckedExpander(BudgetedProcessor):
