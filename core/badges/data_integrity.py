@@ -131,6 +131,12 @@ def unsecured_document(
     return document
 
 
+def proof_configuration(proof: Mapping[str, Any], context: Any) -> dict[str, Any]:
+    """What a proof signs about itself: the proof less its ``proofValue``, under the document's
+    ``@context`` (vc-di-eddsa, "Transformation" / "Proof Configuration")."""
+    return {**{key: value for key, value in proof.items() if key != "proofValue"}, "@context": context}
+
+
 class CanonicalDocuments:
     """The RDF canonical forms of one credential's unsecured documents, each computed once.
 
@@ -153,8 +159,7 @@ class CanonicalDocuments:
     def configuration(self, proof: Mapping[str, Any], context: Any) -> str:
         """The canonical proof configuration: ``proof`` less its value, under the document's context."""
         if id(proof) not in self._configurations:
-            config = {key: value for key, value in proof.items() if key != "proofValue"}
-            config["@context"] = context
+            config = proof_configuration(proof, context)
             self._configurations[id(proof)] = rdfc(config, self._run.contexts, self._run.fetch)
         return self._configurations[id(proof)]
 
@@ -171,8 +176,7 @@ def signing_input(
     The proof configuration is the proof without ``proofValue``, under the document's ``@context``.
     """
     if suite.canonicalization == "jcs":
-        config = {key: value for key, value in proof.items() if key != "proofValue"}
-        config["@context"] = unsecured.get("@context")
+        config = proof_configuration(proof, unsecured.get("@context"))
         canonical_config, canonical_document = jcs(config), jcs(dict(unsecured))
     else:
         forms = canonical or CanonicalDocuments(run)

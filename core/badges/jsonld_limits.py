@@ -39,10 +39,15 @@ class UndefinedTermsError(CanonicalizationError):
     """The document uses terms or references no context defines (``found``: their paths or names)."""
 
     def __init__(self, found: list[str]) -> None:
-        shown = ", ".join(found[:SHOWN])
-        more = f" and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
-        super().__init__(f"no context defines {shown}{more}")
+        super().__init__(undefined_terms_reason(found))
         self.found = found
+
+
+def undefined_terms_reason(found: list[str]) -> str:
+    """ "no context defines a, b and 3 more": the first few paths or names, the rest counted."""
+    shown = ", ".join(found[:SHOWN])
+    more = f" and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
+    return f"no context defines {shown}{more}"
 
 
 class OverBudgetError(Exception):

@@ -23,6 +23,7 @@ from core.badges.canonical import CanonicalizationError, OverBudgetError, Undefi
 from core.badges.contexts import OB_V3P0, PINNED, VC_V1, VC_V2, ContextError
 from core.badges.data_integrity import CLOCK_SKEW, DateError, parse_datetime
 from core.badges.json_values import as_list, dicts, issuer_id, strings
+from core.badges.jsonld_limits import undefined_terms_reason
 from core.badges.report import Check, Outcome, Report, declared_skills
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ def _document_checks(
         return False
     report.add(Check.passed("context", "every JSON-LD context is a known, pinned one"))
     if in_document or in_proofs:
-        report.add(Check.failed("properties", UndefinedTermsError(in_document + in_proofs).reason))
+        report.add(Check.failed("properties", undefined_terms_reason(in_document + in_proofs)))
         # The document shown is not the document signed: its signature would prove nothing.
         return not in_document
     report.add(Check.passed("properties", "every property is defined by the contexts"))
@@ -134,8 +135,8 @@ def _document_checks(
 
 def _undefined_terms(
     credential: Mapping[str, Any], canonical: data_integrity.CanonicalDocuments
-) -> list[str]:
-    """What no context defines in the unsecured document and in each proof's options, as paths.
+) -> tuple[list[str], list[str]]:
+    """What no context defines in the unsecured document, and in the proofs' options, as paths.
 
     Both are canonicalized here (and kept for the proofs' signatures, which sign exactly these
     forms).  A proof whose options cannot be canonicalized for another reason is left to its
