@@ -35,10 +35,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from core.badges import platforms
 from core.badges.report import Outcome, Report, Status
-from core.catalog.loader import CatalogIssue
+from core.catalog.loader import CatalogIssue, entry_label, field_path, read_checked
 from core.catalog.model import Catalog
 from core.catalog.schema import SLUG_PATTERN, HttpsUrl
-from core.catalog.yaml_source import YamlSyntaxError, line_of, read_yaml
+from core.catalog.yaml_source import line_of
 from core.settings import SHIPPED_DATA_DIR
 
 REGISTRY_FILE = "issuers.yaml"
@@ -170,14 +170,9 @@ def check_registry(path: Path, catalog: Catalog | None) -> tuple[list[CatalogIss
     (so recognition can only ever restrict matching to courses that exist).
     """
     shown = str(path)
-    try:
-        document = read_yaml(path)
-    except YamlSyntaxError as exc:
-        return [CatalogIssue(shown, exc.line, None, None, str(exc))], IssuerRegistry(())
-    except OSError as exc:
-        return [CatalogIssue(shown, None, None, None, f"cannot read file: {exc.strerror}")], IssuerRegistry(
-            ()
-        )
+    document, problem = read_checked(path, shown)
+    if problem is not None:
+        return [problem], IssuerRegistry(())
     raw_providers = document.get("providers") if isinstance(document, dict) else None
     if not isinstance(raw_providers, list) or set(document) != {"providers"}:
         message = "expected a mapping with only a top-level 'providers:' list"
@@ -205,14 +200,12 @@ def shipped_registry() -> IssuerRegistry:
 
 
 def _provider(shown: str, index: int, raw: Any, issues: list[CatalogIssue]) -> Provider | None:
-    label = (
-        f"provider {raw.get('id')!r}" if isinstance(raw, dict) and raw.get("id") else f"provider #{index + 1}"
-    )
+    label = entry_label("provider", raw, index)
     try:
         return Provider.model_validate(raw)
     except ValidationError as exc:
         for error in exc.errors():
-            where = ".".join(str(part) for part in error["loc"]) or None
+            where = field_path(error["loc"]) or None
             message = str(error["msg"]).removeprefix("Value error, ")
             issues.append(CatalogIssue(shown, _line(raw, error["loc"]), label, where, message))
     return None

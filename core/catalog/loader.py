@@ -109,7 +109,8 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _field_path(loc: Iterable[int | str]) -> str:
+def field_path(loc: Iterable[int | str]) -> str:
+    """A pydantic error location as a curator reads it: ``identities[0].credly``."""
     text = ""
     for part in loc:
         if isinstance(part, int):
@@ -121,9 +122,20 @@ def _field_path(loc: Iterable[int | str]) -> str:
     return text
 
 
-def _entry_label(kind: str, raw: Any, index: int) -> str:
+def entry_label(kind: str, raw: Any, index: int) -> str:
+    """``course 'x'`` by its id, else ``course #3`` by its place in the file."""
     entry_id = raw.get("id") if isinstance(raw, dict) else None
     return f"{kind} {entry_id!r}" if isinstance(entry_id, str) and entry_id else f"{kind} #{index + 1}"
+
+
+def read_checked(path: Path, shown: str) -> tuple[Any, CatalogIssue | None]:
+    """A YAML data file's document, or the issue that stops it being read (syntax, unreadable)."""
+    try:
+        return read_yaml(path), None
+    except YamlSyntaxError as exc:
+        return None, CatalogIssue(shown, exc.line, None, None, str(exc))
+    except OSError as exc:
+        return None, CatalogIssue(shown, None, None, None, f"cannot read file: {exc.strerror}")
 
 
 class _Checker:
@@ -147,13 +159,9 @@ class _Checker:
     def read_file(self, path: Path, entries: _Entries, expected_key: str | None = None) -> None:
         """Validate each entry of one file on its own; good entries go into ``entries``."""
         shown = _display(path)
-        try:
-            document = read_yaml(path)
-        except YamlSyntaxError as exc:
-            self.issues.append(CatalogIssue(shown, exc.line, None, None, str(exc)))
-            return
-        except OSError as exc:
-            self.issues.append(CatalogIssue(shown, None, None, None, f"cannot read file: {exc.strerror}"))
+        document, problem = read_checked(path, shown)
+        if problem is not None:
+            self.issues.append(problem)
             return
         keys = [expected_key] if expected_key else list(ENTRY_KINDS)
         if not isinstance(document, dict) or not any(key in document for key in keys):
@@ -179,7 +187,7 @@ class _Checker:
             self.issues.append(CatalogIssue(shown, exc.line, None, None, str(exc)))
         except ValidationError as exc:
             for error in exc.errors():
-                self.add(shown, error["msg"], raw=document, field_name=_field_path(error["loc"]))
+                self.add(shown, error["msg"], raw=document, field_name=field_path(error["loc"]))
         return None
 
     def _read_entries(self, shown: str, document: Any, top_key: str, entries: _Entries) -> None:
@@ -189,7 +197,7 @@ class _Checker:
             self.add(shown, f"'{top_key}' must be a list", raw=document, field_name=top_key)
             return
         for index, raw in enumerate(items):
-            label = _entry_label(kind, raw, index)
+            label = entry_label(kind, raw, index)
             if not isinstance(raw, dict):
                 self.add(shown, f"each {kind} must be a mapping", raw=document, entry=label)
                 continue
@@ -198,7 +206,7 @@ class _Checker:
                 item = model.model_validate(raw)
             except ValidationError as exc:
                 for error in exc.errors():
-                    self.add(shown, error["msg"], raw=raw, entry=label, field_name=_field_path(error["loc"]))
+                    self.add(shown, error["msg"], raw=raw, entry=label, field_name=field_path(error["loc"]))
             entries.of(top_key).append(_Located(item, shown, raw))
 
 
