@@ -21,8 +21,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from core.badges.issuers import Recognition
-from core.badges.report import Report, Status
+from core.badges.report import Recognition, Report, Status
 from core.catalog import Catalog
 from core.matching import CONFIDENT_SCORE, Matcher
 from core.models import Badge, BadgeSource, BadgeStatus, LearnerProfile, PlanItemStatus

@@ -411,7 +411,7 @@ def test_an_unrecognised_badge_at_a_check_in_does_not_complete_that_course(
 
 def test_a_badge_is_matched_to_a_course_of_the_recognised_provider_only(catalog: Catalog) -> None:
     from core.badge_records import match_course
-    from core.badges.issuers import Recognition
+    from core.badges.report import Recognition
     from core.matching import Matcher
 
     matcher = Matcher(catalog)

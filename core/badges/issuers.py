@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from core.badges import platforms
-from core.badges.report import Outcome, Report, Status
+from core.badges.report import Outcome, Recognition, Report, Status
 from core.catalog.loader import CatalogIssue, entry_label, field_path, read_checked
 from core.catalog.model import Catalog
 from core.catalog.schema import SLUG_PATTERN, HttpsUrl
@@ -256,23 +256,6 @@ def _catalog_names(catalog: Catalog) -> set[str]:
 
 
 # --- recognition -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Recognition:
-    """The registered provider a verified identity belongs to, and which identity matched."""
-
-    provider: str
-    name: str
-    via: str
-    catalog_names: tuple[str, ...]
-
-    def to_json(self) -> dict[str, str]:
-        return {"provider": self.provider, "via": self.via}
-
-    def covers(self, provider: str, platform: str) -> bool:
-        """Whether a course of this provider (or on this platform) may be credited."""
-        return provider in self.catalog_names or platform in self.catalog_names
 
 
 def recognize(report: Report, registry: IssuerRegistry) -> Recognition | None:

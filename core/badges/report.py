@@ -14,12 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from core.badges.json_values import dicts, strings
-
-if TYPE_CHECKING:
-    from core.badges.issuers import Recognition
 
 MAX_DECLARED_SKILLS = 20
 MAX_SKILL_NAME = 100
@@ -58,6 +55,24 @@ class Check:
     @classmethod
     def skipped(cls, name: str, detail: str, *, required: bool = True) -> Check:
         return cls(name, Outcome.SKIPPED, detail, required)
+
+
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    """The registered provider the identity a verification established belongs to (see
+    :mod:`core.badges.issuers`), and which registered identity matched."""
+
+    provider: str
+    name: str
+    via: str
+    catalog_names: tuple[str, ...]
+
+    def to_json(self) -> dict[str, str]:
+        return {"provider": self.provider, "via": self.via}
+
+    def covers(self, provider: str, platform: str) -> bool:
+        """Whether a course of this provider (or on this platform) may be credited."""
+        return provider in self.catalog_names or platform in self.catalog_names
 
 
 @dataclass(slots=True)
