@@ -22,6 +22,7 @@ from nacl.signing import SigningKey
 from pyld import jsonld
 
 from core.badges import data_integrity, encoding
+from core.badges.context_resolver import processing_options
 from core.badges.contexts import ContextStore
 from core.badges.data_integrity import SUITES, ProofError, verify_proofs, verify_signature
 from core.badges.fetcher import Fetched, FetchError
@@ -101,7 +102,7 @@ def lax_rdfc_signing_input(
     URDNA2015, which silently drops undefined terms (so tests can make such badges)."""
 
     def canon(document: Mapping[str, Any]) -> bytes:
-        options = {**run.contexts.processing_options(None), "algorithm": "URDNA2015"}
+        options = {**processing_options(run.contexts, None), "algorithm": "URDNA2015"}
         return jsonld.normalize(dict(document), {**options, "format": "application/n-quads"}).encode()
 
     config = {key: value for key, value in proof.items() if key != "proofValue"}

@@ -1,4 +1,5 @@
-"""pyld's context resolver, with inline contexts shared across verifications (see the class).
+"""The pyld options that make a :class:`~core.badges.contexts.ContextStore` the only source of
+contexts, with inline contexts shared across verifications (see :class:`SharedResolver`).
 
 Kept apart from :mod:`core.badges.contexts` so that importing the store does not import pyld (and,
 through pyld's default document loader, aiohttp): a credential signed as JSON never needs them.
@@ -6,7 +7,7 @@ through pyld's default document loader, aiohttp): a credential signed as JSON ne
 
 from __future__ import annotations
 
-import threading
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -14,12 +15,23 @@ from frozendict import frozendict
 from pyld import ContextResolver
 from pyld.resolved_context import ResolvedContext
 
-from core.badges.contexts import content_key
-
 if TYPE_CHECKING:
-    from cachetools import LRUCache
+    from core.badges.contexts import ContextFetch, ContextStore, Loader, PinnedOnlyCache, SharedCache
 
-    from core.badges.contexts import Loader, PinnedOnlyCache
+
+def processing_options(store: ContextStore, fetch: ContextFetch | None) -> dict[str, Any]:
+    """pyld options under which ``store`` is the only source of contexts; ``fetch`` may be None
+    (then: cache only)."""
+    loader = store.document_loader(fetch)
+    return {"documentLoader": loader, "contextResolver": SharedResolver(store.resolved, store.inline, loader)}
+
+
+def content_key(value: Any) -> str | None:
+    """A key equal for equal JSON content (None for what is not plain JSON)."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), default=dict)
+    except (TypeError, ValueError):
+        return None
 
 
 class SharedResolver(ContextResolver):
@@ -31,16 +43,9 @@ class SharedResolver(ContextResolver):
     context as well, so sharing never mixes meanings) and the cache outlives the operation.
     """
 
-    def __init__(
-        self,
-        pinned: PinnedOnlyCache,
-        inline: LRUCache[str, ResolvedContext],
-        lock: threading.Lock,
-        loader: Loader,
-    ) -> None:
+    def __init__(self, pinned: PinnedOnlyCache, inline: SharedCache, loader: Loader) -> None:
         super().__init__(pinned, loader)
         self._inline = inline
-        self._lock = lock
 
     def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> list[ResolvedContext]:
         if isinstance(context, dict | frozendict) and "@context" in context:
@@ -57,8 +62,8 @@ class SharedResolver(ContextResolver):
         key = content_key(ctx)
         if key is None:  # not plain JSON: pyld's own path reports it
             return super().resolve({}, ctx, "")[0]
-        with self._lock:
-            found = self._inline.get(key)
-            if found is None:
-                found = self._inline[key] = ResolvedContext(ctx)
+        found = self._inline.get(key)
+        if found is None:  # two threads may both make one: equal, and the last one stays
+            found = ResolvedContext(ctx)
+            self._inline.put(key, found)
         return found

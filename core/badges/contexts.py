@@ -11,9 +11,10 @@ its own claims, and would make the bot fetch arbitrary URLs.  Here:
   digest or it is refused (:class:`ContextUnavailableError`) and never used or cached;
 - :meth:`ContextStore.import_dir` fills the cache from local files (offline deployments, tests).
 
-pyld would otherwise reach past our loader in two ways, both closed by
-:meth:`ContextStore.processing_options`: its default loader uses the network, and its default
-context resolver shares a module-global cache of resolved contexts keyed by URL.  pyld's
+pyld would otherwise reach past our loader in two ways, both closed by the options
+:func:`core.badges.context_resolver.processing_options` makes from a store: its default loader uses
+the network, and its default context resolver shares a module-global cache of resolved contexts
+keyed by URL.  pyld's
 ``BUNDLED_CONTEXTS`` are only served by ``FrozenDocumentLoader``, which we never use.
 """
 
@@ -36,8 +37,6 @@ from cachetools import LRUCache
 from core.badges.fetcher import FetchError
 
 if TYPE_CHECKING:
-    from pyld.resolved_context import ResolvedContext
-
     from core.badges.fetcher import Fetched
 
 log = logging.getLogger(__name__)
@@ -164,13 +163,13 @@ class ContextStore:
         self._documents: dict[str, Any] = {}
         # pyld's resolved-context cache, kept per store (pyld's default is module-global and keyed
         # by URL).  Only pinned URLs are kept, so it stays small.
-        self._resolved: PinnedOnlyCache = PinnedOnlyCache()
+        self.resolved: PinnedOnlyCache = PinnedOnlyCache()
         # Inline contexts (the type- and property-scoped contexts inside the pinned ones, mostly),
         # keyed by their content: each keeps pyld's processed results, which pyld would otherwise
         # rebuild on every verification.  Bounded, since a badge may bring inline contexts too.
-        self._inline: LRUCache[str, ResolvedContext] = LRUCache(maxsize=MAX_SHARED_INLINE_CONTEXTS)
-        self._inline_lock = threading.Lock()
-        self.processed = ProcessedContexts()
+        self.inline = SharedCache(MAX_SHARED_INLINE_CONTEXTS)
+        # The active contexts pyld makes, keyed by what made them (see core.badges.jsonld_safety).
+        self.processed = SharedCache(MAX_PROCESSED_CONTEXTS)
 
     def get(self, url: str, fetch: ContextFetch | None) -> dict[str, Any]:
         """The parsed context served at ``url`` (a copy: callers and pyld may mutate it)."""
@@ -189,14 +188,6 @@ class ContextStore:
             }
 
         return load
-
-    def processing_options(self, fetch: ContextFetch | None) -> dict[str, Any]:
-        """pyld options that make this store the only source of contexts (see module docstring)."""
-        from core.badges.context_resolver import SharedResolver  # pyld: only for RDF proofs
-
-        loader = self.document_loader(fetch)
-        resolver = SharedResolver(self._resolved, self._inline, self._inline_lock, loader)
-        return {"documentLoader": loader, "contextResolver": resolver}
 
     def import_dir(self, directory: Path) -> list[tuple[Path, str | None]]:
         """Copy into the cache every file under ``directory`` whose bytes match a pinned digest.
@@ -273,41 +264,25 @@ class ContextStore:
     def _forget(self, url: str) -> None:
         """Drop a URL's parsed copy so the next use re-reads the cache (a preferred copy may be new)."""
         self._documents.pop(url, None)
-        self._resolved.pop(url, None)
+        self.resolved.pop(url, None)
 
 
-class ProcessedContexts:
-    """Active contexts pyld made, keyed by what made them: (the active context's ``_uuid``, the
-    local context's content, the processing flags).
+class SharedCache:
+    """A bounded LRU map that every verification of a process shares, safe across threads (the bot
+    may verify on several).  What goes in must be immutable once made: pyld's processed active
+    contexts and resolved inline contexts are."""
 
-    pyld caches a processed context by the ``_uuid`` of the active context it was applied to, but a
-    type-scoped context (``@propagate: false``) is applied to a fresh clone with a fresh ``_uuid``
-    every time, so pyld rebuilds it (about a hundred term definitions) for every node of that type
-    in every verification.  jsonld.js caches them; this does the same for
-    :class:`~core.badges.jsonld_safety` expansions.  Sharing is safe: an active context is
-    immutable once made, and the key holds everything its making depends on.  Thread-safe, since
-    the bot may verify on several threads; bounded, since a badge may bring contexts of its own.
-    """
-
-    def __init__(self, maxsize: int = MAX_PROCESSED_CONTEXTS) -> None:
-        self._cache: LRUCache[tuple[Any, ...], Any] = LRUCache(maxsize=maxsize)
+    def __init__(self, maxsize: int) -> None:
+        self._cache: LRUCache[Any, Any] = LRUCache(maxsize=maxsize)
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...]) -> Any:
+    def get(self, key: Any) -> Any:
         with self._lock:
             return self._cache.get(key)
 
-    def put(self, key: tuple[Any, ...], active_context: Any) -> None:
+    def put(self, key: Any, value: Any) -> None:
         with self._lock:
-            self._cache[key] = active_context
-
-
-def content_key(value: Any) -> str | None:
-    """A key equal for equal JSON content (None for what is not plain JSON)."""
-    try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), default=dict)
-    except (TypeError, ValueError):
-        return None
+            self._cache[key] = value
 
 
 class PinnedOnlyCache(dict[str, Any]):

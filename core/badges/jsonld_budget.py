@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyld import jsonld
 
+from core.badges.context_resolver import processing_options
 from core.badges.contexts import ContextError
 from core.badges.jsonld_limits import Budget, CanonicalizationError, OverBudgetError
 
@@ -73,7 +74,7 @@ class _PausingFetch:
 def budgeted_options(store: ContextStore, fetch: ContextFetch | None, deadline: Deadline) -> dict[str, Any]:
     """The store's pyld options, with context downloads outside the deadline."""
     pausing = _PausingFetch(fetch, deadline) if fetch is not None else None
-    return store.processing_options(pausing)
+    return processing_options(store, pausing)
 
 
 class BudgetedProcessor(jsonld.JsonLdProcessor):

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from frozendict import frozendict
 from pyld import jsonld
 
-from core.badges.contexts import ProcessedContexts, content_key
+from core.badges.context_resolver import content_key
 from core.badges.jsonld_budget import (
     BudgetedProcessor,
     Deadline,
@@ -42,7 +42,7 @@ from core.badges.jsonld_budget import (
 from core.badges.jsonld_limits import UndefinedTermsError
 
 if TYPE_CHECKING:
-    from core.badges.contexts import ContextFetch, ContextStore
+    from core.badges.contexts import ContextFetch, ContextStore, SharedCache
 
 SENTINEL_VOCAB = "urn:skillstack:undefined-term:"
 # pyld's initial context plus the sentinel; a fixed _uuid lets pyld's processed-context caches
@@ -79,7 +79,7 @@ class _CheckedExpander(BudgetedProcessor):
     """Expands like pyld from a sentinel initial context and notes, per JSON object, the keys and
     types pyld's rules would drop or send into the sentinel namespace."""
 
-    def __init__(self, deadline: Deadline, processed: ProcessedContexts) -> None:
+    def __init__(self, deadline: Deadline, processed: SharedCache) -> None:
         super().__init__(deadline)
         self.found: list[str] = []
         self._paths: dict[int, str] | None = None
@@ -98,7 +98,15 @@ class _CheckedExpander(BudgetedProcessor):
         validate_scoped: bool = True,
         cycles: Any = None,
     ) -> Any:
-        """pyld's, through the store's :class:`~core.badges.contexts.ProcessedContexts`."""
+        """pyld's, through the store's cache of processed contexts.
+
+        pyld caches a processed context by the ``_uuid`` of the active context it was applied to,
+        but a type-scoped context (``@propagate: false``) is applied to a fresh clone with a fresh
+        ``_uuid`` every time, so pyld rebuilds it (about a hundred term definitions) for every node
+        of that type in every verification.  jsonld.js caches them; here the key holds everything
+        the result depends on (the active context's ``_uuid``, the local context's content, the
+        flags), and an active context is immutable once made, so sharing it is safe.
+        """
         content = content_key(local_ctx)
         uuid = active_ctx.get("_uuid")
         key = (uuid, content, override_protected, propagate, validate_scoped)
