@@ -23,8 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from core.badges import fetch_http
-from core.badges import fetcher as fetcher_module
+from core.badges import fetch_http, fetch_rules
 from core.badges.evidence import from_text
 from core.badges.fetcher import (
     HTML_TYPES,
@@ -360,7 +359,7 @@ def test_tls_verifies_the_url_host_while_connecting_to_the_checked_address(
     ca_pem, chain = _certificates(tmp_path, "badges.test")
     server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_context.load_cert_chain(chain)
-    monkeypatch.setattr(fetcher_module, "is_public_address", lambda _address: True)
+    monkeypatch.setattr(fetch_rules, "is_public_address", lambda _address: True)
     monkeypatch.setattr(fetch_http, "_ssl_context", lambda: ssl.create_default_context(cadata=ca_pem))
 
     with (

@@ -25,8 +25,8 @@ from typing import Any
 import httpcore
 import httpx
 
-from core.badges import fetcher
-from core.badges.fetcher import DEFAULT_PORTS, Fetched, FetchError, FetchPolicy, IPAddress, timeout_reason
+from core.badges import fetch_rules
+from core.badges.fetch_rules import DEFAULT_PORTS, Fetched, FetchError, FetchPolicy, IPAddress, timeout_reason
 
 _MAX_URL_LENGTH = 4096
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -146,7 +146,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
         test_host = _host_key(host, port) in self._policy.test_hosts
         if not addresses:
             raise FetchError("the site's name could not be resolved")
-        if not all(fetcher.is_public_address(a) or (test_host and a.is_loopback) for a in addresses):
+        if not all(fetch_rules.is_public_address(a) or (test_host and a.is_loopback) for a in addresses):
             raise FetchError("the link leads to a private or reserved network address")
         return addresses
 
@@ -195,7 +195,7 @@ class Target:
         port = parsed.port or DEFAULT_PORTS[parsed.scheme]
         test_host = _host_key(parsed.host, port) in policy.test_hosts
         literal = _literal_address(parsed.host)
-        if literal is not None and not test_host and not fetcher.is_public_address(literal):
+        if literal is not None and not test_host and not fetch_rules.is_public_address(literal):
             raise FetchError("the link leads to a private or reserved network address")
         wire = parsed.copy_with(scheme="http", port=port) if test_host else parsed
         return cls(parsed.copy_with(fragment=None), wire.copy_with(fragment=None))
