@@ -208,7 +208,7 @@ class Matcher:
         self.courses = AliasIndex(self._course_entries(catalog))
         self._courses_by_name: dict[str, list[str]] = defaultdict(list)  # provider/platform/pathway -> ids
         for course in catalog.courses.values():
-            for name in dict.fromkeys((course.provider, course.platform, course.pathway)):
+            for name in dict.fromkeys((course.provider, course.platform, catalog.pathway_name(course.id))):
                 if name:
                     self._courses_by_name[name].append(course.id)
 
@@ -229,8 +229,8 @@ class Matcher:
             target = Target(TargetKind.COURSE, course.id)
             yield target, course.title
             yield target, f"{course.provider} {course.title}"
-            if course.pathway:
-                yield Target(TargetKind.PATHWAY, course.pathway), course.pathway
+        for pathway in catalog.pathways.values():
+            yield Target(TargetKind.PATHWAY, pathway.name), pathway.name
         for provider in {course.provider for course in catalog.courses.values()} | {
             course.platform for course in catalog.courses.values()
         }:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.catalog import Catalog
-from core.catalog.schema import Course, Goal, Skill
+from core.catalog.schema import Course, Goal, Pathway, Skill
 
 CHECKED = dt.date(2026, 11, 1)
 
@@ -39,7 +39,7 @@ def course(
     platform: str | None = None,
     recognition: str = "none",
     credential: str = "certificate",
-    pathway: str | None = None,
+    main_skills: list[str] | None = None,
     course_format: str = "self-paced",
 ) -> Course:
     return Course.model_validate(
@@ -50,6 +50,7 @@ def course(
             "platform": platform or provider,
             "url": f"https://example.org/{course_id}",
             "skills": skills,
+            "main_skills": main_skills or skills[:1],
             "level": level,
             "hours": hours,
             "cost": {"model": cost, "amount": Decimal(str(amount)), "currency": currency},
@@ -59,14 +60,29 @@ def course(
             "recognition": recognition,
             "prerequisites": prerequisites or [],
             "prerequisite_skills": prerequisite_skills or [],
-            "pathway": pathway,
             "last_checked": CHECKED,
         }
     )
 
 
+def pathway(pathway_id: str, courses: list[str], *, exam: str | None = None) -> Pathway:
+    return Pathway.model_validate(
+        {
+            "id": pathway_id,
+            "name": pathway_id.replace("-", " ").title(),
+            "provider": "Acme",
+            "url": f"https://example.org/{pathway_id}",
+            "courses": courses,
+            "exam": exam,
+        }
+    )
+
+
 def catalog_of(
-    courses: list[Course], skills: list[Skill] | None = None, goals: list[Goal] | None = None
+    courses: list[Course],
+    skills: list[Skill] | None = None,
+    goals: list[Goal] | None = None,
+    pathways: list[Pathway] | None = None,
 ) -> Catalog:
     skill_ids = {s for c in courses for s in (*c.skills, *c.prerequisite_skills)}
     known = {s.id: s for s in skills or []}
@@ -76,4 +92,5 @@ def catalog_of(
         goals={g.id: g for g in goals or []},
         courses={c.id: c for c in courses},
         units_per_usd={"USD": Decimal(1), "IDR": Decimal(16000)},
+        pathways={p.id: p for p in pathways or []},
     )

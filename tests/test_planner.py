@@ -21,7 +21,7 @@ from core.planner import (
 )
 from core.planner.packing import Packer, Work, lay_out, month_capacities
 from core.settings import SHIPPED_DATA_DIR
-from tests.catalog_factory import catalog_of, course, skill
+from tests.catalog_factory import catalog_of, course, pathway, skill
 
 START = dt.date(2027, 1, 1)
 
@@ -242,8 +242,10 @@ def test_recognized_stackable_credentials_win_at_similar_cost() -> None:
     catalog = catalog_of(
         [
             course("aaa-plain", ["sql"], 10),
-            course("zzz-google", ["sql"], 10, recognition="industry", pathway="Google Data Analytics"),
-        ]
+            course("zzz-google", ["sql"], 10, recognition="industry"),
+            course("zzz-google-2", ["sql"], 10, recognition="industry"),
+        ],
+        pathways=[pathway("google-data-analytics", ["zzz-google", "zzz-google-2"])],
     )
     result = plan_months(catalog, request({"sql": 1.0}))
     assert result.course_ids == ["zzz-google"]

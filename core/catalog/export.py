@@ -12,7 +12,7 @@ from core.catalog.model import Catalog
 from core.catalog.schema import Course
 
 
-def _course(course: Course) -> dict[str, Any]:
+def _course(course: Course, pathway: str | None) -> dict[str, Any]:
     return {
         "id": course.id,
         "title": course.title,
@@ -34,7 +34,9 @@ def _course(course: Course) -> dict[str, Any]:
         "recognition": course.recognition.value,
         "prerequisites": list(course.prerequisites),
         "prerequisite_skills": list(course.prerequisite_skills),
-        "pathway": course.pathway,
+        "kind": course.kind.value,
+        "main_skills": list(course.main_skills),
+        "pathway": pathway,
         "last_checked": course.last_checked.isoformat(),
     }
 
@@ -42,7 +44,9 @@ def _course(course: Course) -> dict[str, Any]:
 def export_catalog(catalog: Catalog) -> dict[str, Any]:
     """Courses, skills and goals, sorted by id so two exports of one catalog are identical."""
     return {
-        "courses": [_course(catalog.courses[key]) for key in sorted(catalog.courses)],
+        "courses": [
+            _course(catalog.courses[key], catalog.pathway_name(key)) for key in sorted(catalog.courses)
+        ],
         "skills": [
             {
                 "id": skill.id,

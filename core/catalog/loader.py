@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from core.catalog.model import Catalog
-from core.catalog.schema import Course, CurrenciesFile, Goal, Skill
+from core.catalog.schema import Course, CourseKind, CurrenciesFile, Goal, Pathway, Skill
 from core.catalog.yaml_source import YamlSyntaxError, line_of, read_yaml
 
 CURRENCIES_FILE = Path("catalog/currencies.yaml")
@@ -36,7 +36,9 @@ ENTRY_KINDS: dict[str, tuple[str, type[BaseModel]]] = {
     "skills": ("skill", Skill),
     "goals": ("goal", Goal),
     "courses": ("course", Course),
+    "pathways": ("pathway", Pathway),
 }
+COURSE_FILE_KEYS = ("courses", "pathways")
 
 
 @dataclass(frozen=True, order=True)
@@ -96,6 +98,7 @@ class _Entries:
     skills: list[_Located] = field(default_factory=list)
     goals: list[_Located] = field(default_factory=list)
     courses: list[_Located] = field(default_factory=list)
+    pathways: list[_Located] = field(default_factory=list)
     currencies: CurrenciesFile | None = None
 
     def of(self, top_key: str) -> list[_Located]:
@@ -156,14 +159,14 @@ class _Checker:
         top_field = field_name.split(".")[0].split("[")[0].split(" ")[0] if field_name else None
         self.issues.append(CatalogIssue(file, line_of(raw, top_field), entry, field_name, message))
 
-    def read_file(self, path: Path, entries: _Entries, expected_key: str | None = None) -> None:
+    def read_file(self, path: Path, entries: _Entries, expected_keys: Iterable[str] = ()) -> None:
         """Validate each entry of one file on its own; good entries go into ``entries``."""
         shown = _display(path)
         document, problem = read_checked(path, shown)
         if problem is not None:
             self.issues.append(problem)
             return
-        keys = [expected_key] if expected_key else list(ENTRY_KINDS)
+        keys = list(expected_keys) or list(ENTRY_KINDS)
         if not isinstance(document, dict) or not any(key in document for key in keys):
             wanted = " or ".join(f"'{key}:'" for key in keys)
             self.add(shown, f"expected a mapping with a top-level {wanted} list", raw=document)
@@ -265,9 +268,12 @@ def _check_references(
     courses: Mapping[str, _Located],
     skill_ids: set[str],
     course_ids: set[str],
+    goal_ids: set[str],
 ) -> None:
     for goal_id, entry in goals.items():
         _check_ids(checker, entry, f"goal {goal_id!r}", "skills", skill_ids, "skill", keyed=True)
+        _check_ids(checker, entry, f"goal {goal_id!r}", "projects", course_ids, "course")
+        _check_ids(checker, entry, f"goal {goal_id!r}", "next_goals", goal_ids, "goal")
     for course_id, entry in courses.items():
         label = f"course {course_id!r}"
         _check_ids(checker, entry, label, "skills", skill_ids, "skill")
@@ -339,6 +345,35 @@ def _check_cycles(
         )
 
 
+def _check_pathways(
+    checker: _Checker, pathways: Mapping[str, _Located], all_courses: Mapping[str, Course]
+) -> dict[str, Pathway]:
+    """Pathways whose courses exist, each course in one pathway only, the exam an exam entry."""
+    owner: dict[str, str] = {}
+    valid: dict[str, Pathway] = {}
+    for pathway_id, entry in pathways.items():
+        label = f"pathway {pathway_id!r}"
+        _check_ids(checker, entry, label, "courses", set(all_courses), "course")
+        exam = entry.raw.get("exam")
+        if isinstance(exam, str):
+            found = all_courses.get(exam)
+            if found is None:
+                message = f"unknown course id {exam!r}{_suggest(exam, all_courses)}"
+                checker.add(entry.file, message, raw=entry.raw, entry=label, field_name="exam")
+            elif found.kind is not CourseKind.EXAM:
+                checker.add(
+                    entry.file, f"{exam!r} is not of kind exam", raw=entry.raw, entry=label, field_name="exam"
+                )
+        for index, course_id in enumerate(entry.strings("courses")):
+            first = owner.setdefault(course_id, pathway_id)
+            if first != pathway_id:
+                message = f"{course_id!r} is already in pathway {first!r} (a course belongs to one pathway)"
+                checker.add(entry.file, message, raw=entry.raw, entry=label, field_name=f"courses[{index}]")
+        if entry.item is not None:
+            valid[pathway_id] = entry.item
+    return valid
+
+
 def _check_currencies(checker: _Checker, courses: Mapping[str, _Located], known: set[str]) -> None:
     for course_id, entry in courses.items():
         if entry.item is not None and entry.item.cost.currency not in known:
@@ -358,13 +393,13 @@ def _catalog_files(directory: Path) -> tuple[Path, Path, list[Path]]:
 def _read_catalog_dir(checker: _Checker, directory: Path) -> _Entries:
     entries = _Entries()
     skills_path, goals_path, course_paths = _catalog_files(directory)
-    checker.read_file(skills_path, entries, "skills")
-    checker.read_file(goals_path, entries, "goals")
+    checker.read_file(skills_path, entries, ["skills"])
+    checker.read_file(goals_path, entries, ["goals"])
     entries.currencies = checker.read_currencies(directory / CURRENCIES_FILE)
     if not course_paths:
         checker.add(_display(directory / COURSES_DIR), "no course files (*.yaml) found")
     for path in course_paths:
-        checker.read_file(path, entries, "courses")
+        checker.read_file(path, entries, COURSE_FILE_KEYS)
     return entries
 
 
@@ -376,16 +411,30 @@ def _cross_check(checker: _Checker, entries: _Entries, background: Catalog | Non
     skills = _unique(checker, entries.skills, "skill")
     goals = _unique(checker, entries.goals, "goal")
     courses = _unique(checker, entries.courses, "course")
+    pathways = _unique(checker, entries.pathways, "pathway")
     all_skills = {**(background.skills if background else {}), **_valid(skills)}
     all_goals = {**(background.goals if background else {}), **_valid(goals)}
     all_courses = {**(background.courses if background else {}), **_valid(courses)}
-    _check_references(checker, goals, courses, set(all_skills) | set(skills), set(all_courses) | set(courses))
+    _check_references(
+        checker,
+        goals,
+        courses,
+        set(all_skills) | set(skills),
+        set(all_courses) | set(courses),
+        set(all_goals) | set(goals),
+    )
     _check_cycles(checker, courses, all_courses)
+    all_pathways = {
+        **(background.pathways if background else {}),
+        **_check_pathways(checker, pathways, all_courses),
+    }
     rates = dict(entries.currencies.units_per_usd) if entries.currencies else None
     if rates is None:
         rates = dict(background.units_per_usd) if background else {"USD": Decimal(1)}
     _check_currencies(checker, courses, set(rates))
-    return Catalog(skills=all_skills, goals=all_goals, courses=all_courses, units_per_usd=rates)
+    return Catalog(
+        skills=all_skills, goals=all_goals, courses=all_courses, units_per_usd=rates, pathways=all_pathways
+    )
 
 
 def load_catalog(directory: Path) -> Catalog:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from core.catalog.schema import CostModel, Course, Goal, Skill, SkillKind
+from core.catalog.schema import CostModel, Course, Goal, Pathway, Skill, SkillKind
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,23 @@ class Catalog:
     goals: Mapping[str, Goal]
     courses: Mapping[str, Course]
     units_per_usd: Mapping[str, Decimal] = field(default_factory=lambda: {"USD": Decimal(1)})
+    pathways: Mapping[str, Pathway] = field(default_factory=dict)
+
+    @cached_property
+    def pathway_of(self) -> Mapping[str, tuple[Pathway, int]]:
+        """Course id -> its pathway and its place in it (0-based); exams map to their pathway's end."""
+        index: dict[str, tuple[Pathway, int]] = {}
+        for pathway in self.pathways.values():
+            for position, course_id in enumerate(pathway.courses):
+                index.setdefault(course_id, (pathway, position))
+            if pathway.exam:
+                index.setdefault(pathway.exam, (pathway, len(pathway.courses)))
+        return index
+
+    def pathway_name(self, course_id: str) -> str | None:
+        """The name of the pathway ``course_id`` belongs to, if any."""
+        found = self.pathway_of.get(course_id)
+        return found[0].name if found else None
 
     @cached_property
     def courses_by_skill(self) -> Mapping[str, tuple[Course, ...]]:

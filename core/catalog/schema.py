@@ -75,6 +75,14 @@ class CourseFormat(StrEnum):
     BOOTCAMP = "bootcamp"
 
 
+class CourseKind(StrEnum):
+    """What a catalog entry is: something to study, an exam to sit, or a project to build."""
+
+    COURSE = "course"
+    EXAM = "exam"  # a certification exam: a plan item with its fee, after its preparation
+    PROJECT = "project"  # a portfolio project: applying what was learned (localized title and brief)
+
+
 class CredentialKind(StrEnum):
     CERTIFICATE = "certificate"
     OPEN_BADGE = "open-badge"
@@ -119,6 +127,7 @@ class Skill(StrictModel):
     kind: SkillKind
     digcomp_area: DigCompArea | None = None
     aliases: LocalizedAliases = Field(default_factory=LocalizedAliases)
+    beginner_only: bool = False  # basics (using a computer) that only a beginner is planned for
 
     @model_validator(mode="after")
     def _digcomp_area_matches_kind(self) -> Self:
@@ -132,13 +141,34 @@ class Skill(StrictModel):
 Weight = Annotated[float, Field(gt=0, le=1)]
 
 
+Hours = Annotated[float, Field(gt=0, le=500)]
+
+
 class Goal(StrictModel):
-    """A role or outcome a learner can aim for, with how much each skill matters (0 < weight <= 1)."""
+    """A role or outcome a learner can aim for.
+
+    ``skills`` says how much each skill matters (0 < weight <= 1); ``depth`` overrides the study
+    hours a skill needs for this goal (otherwise :func:`core.planner.depth.target_hours` derives
+    them from the weight); ``projects`` are the portfolio projects that apply the goal's skills,
+    in the order a coach would set them; ``next_goals`` are where a learner who completes this
+    goal can go on to.
+    """
 
     id: Slug
     name: LocalizedText
+    summary: LocalizedText | None = None  # one line: what the work is (shown in a shortlist)
     aliases: LocalizedAliases = Field(default_factory=LocalizedAliases)
     skills: dict[Slug, Weight] = Field(min_length=3)
+    depth: dict[Slug, Hours] = Field(default_factory=dict)
+    projects: list[Slug] = Field(default_factory=list)
+    next_goals: list[Slug] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _depth_is_for_goal_skills(self) -> Self:
+        stray = sorted(set(self.depth) - set(self.skills))
+        if stray:
+            raise ValueError(f"depth names skills the goal does not list: {', '.join(stray)}")
+        return self
 
 
 class Cost(StrictModel):
@@ -164,12 +194,24 @@ class Credential(StrictModel):
 
 
 class Course(StrictModel):
+    """One catalog entry.
+
+    ``skills`` is everything the course teaches or touches; ``main_skills`` (a non-empty part of
+    it) is what it is mostly about.  Only main skills count towards a skill's depth, and a soft
+    skill is served only by a course whose main skill it is.  Pathways (ordered certificate
+    course lists) are kept apart, in a file's ``pathways:`` list, so their order is said once.
+    """
+
     id: Slug
+    kind: CourseKind = CourseKind.COURSE
     title: NonEmptyText
+    localized_title: LocalizedText | None = None  # required for projects (SkillStack's own text)
+    brief: LocalizedText | None = None  # a project's task, in a sentence or two
     provider: NonEmptyText
     platform: NonEmptyText
     url: HttpsUrl
     skills: list[Slug] = Field(min_length=1)
+    main_skills: list[Slug] = Field(min_length=1)
     level: Level
     hours: Annotated[float, Field(gt=0, le=2000)]
     cost: Cost
@@ -179,8 +221,36 @@ class Course(StrictModel):
     recognition: Recognition
     prerequisites: list[Slug] = Field(default_factory=list)
     prerequisite_skills: list[Slug] = Field(default_factory=list)
-    pathway: NonEmptyText | None = None
     last_checked: dt.date
+    notes: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _main_skills_are_skills(self) -> Self:
+        stray = [skill for skill in self.main_skills if skill not in self.skills]
+        if stray:
+            raise ValueError(f"main_skills must also be in skills: {', '.join(stray)}")
+        if self.kind is CourseKind.PROJECT and (self.localized_title is None or self.brief is None):
+            raise ValueError("a project needs localized_title and brief (SkillStack writes its text)")
+        return self
+
+    def display_title(self, language: str) -> str:
+        """The title a learner reads: a project's in their language, a course's as published."""
+        return self.localized_title.get(language) if self.localized_title else self.title
+
+
+class Pathway(StrictModel):
+    """A recognised certificate or learning path: its courses in the order the provider sets.
+
+    A plan that starts a pathway continues it in this order (or says what is left), and books
+    ``exam`` (a course entry of kind exam) once the courses are done.
+    """
+
+    id: Slug
+    name: NonEmptyText
+    provider: NonEmptyText
+    url: HttpsUrl
+    courses: list[Slug] = Field(min_length=2)
+    exam: Slug | None = None
     notes: str | None = Field(default=None, max_length=500)
 
 
@@ -207,3 +277,4 @@ class GoalsFile(StrictModel):
 
 class CoursesFile(StrictModel):
     courses: list[Course]
+    pathways: list[Pathway] = Field(default_factory=list)

@@ -248,7 +248,10 @@ class _Planner:
         factor = RECOGNITION_BONUS[course.recognition]
         if course.credential.kind is CredentialKind.NONE:
             factor *= NO_CREDENTIAL_FACTOR
-        if course.pathway and course.pathway in selection.pathways:
+        if (
+            self.catalog.pathway_name(course.id)
+            and self.catalog.pathway_name(course.id) in selection.pathways
+        ):
             factor *= STACKS_BONUS
         if course.cost.model is CostModel.FREE:
             factor *= FREE_BONUS
@@ -294,8 +297,8 @@ class _Planner:
             selection.covered.update(course.skills)
             for skill in course.skills:
                 selection.covering.setdefault(skill, cid)
-            if course.pathway:
-                selection.pathways.add(course.pathway)
+            if self.catalog.pathway_name(course.id):
+                selection.pathways.add(self.catalog.pathway_name(course.id))
         for cid, deps in after.items():
             selection.after[cid].update(deps)
 
@@ -564,7 +567,7 @@ class _Planner:
                 needed_by[dep].append(cid)
         pathway_count: dict[str, int] = defaultdict(int)
         for cid in sequence:
-            pathway = self.catalog.courses[cid].pathway
+            pathway = self.catalog.pathway_name(cid)
             if pathway:
                 pathway_count[pathway] += 1
         months: list[list[PlannedItem]] = [[] for _ in self.capacities]
@@ -577,8 +580,11 @@ class _Planner:
                 skills=new_skills[cid],
                 free=course.cost.model is CostModel.FREE,
                 prerequisite_for=tuple(sorted(needed_by.get(cid, ()))),
-                stacks_into=course.pathway,
-                stacks_with_plan=bool(course.pathway and pathway_count[course.pathway] > 1),
+                stacks_into=self.catalog.pathway_name(course.id),
+                stacks_with_plan=bool(
+                    self.catalog.pathway_name(course.id)
+                    and pathway_count[self.catalog.pathway_name(course.id)] > 1
+                ),
                 recognized=course.recognition is Recognition.INDUSTRY
                 or course.credential.kind is CredentialKind.OPEN_BADGE,
                 soft_mix=self.is_mix(cid),
