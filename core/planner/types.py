@@ -33,12 +33,14 @@ class PlanRequest:
 
     goal_skills: Mapping[str, float]
     start: dt.date
+    goal: str | None = None  # catalog goal id (depth overrides, projects, next goals); None: a skill goal
     hours_per_week: float = 5.0
     monthly_budget: Decimal = Decimal(0)  # 0 = free courses only
     currency: str = "USD"
     months: int = DEFAULT_HORIZON_MONTHS
     level: Level = Level.BEGINNER
     held_skills: frozenset[str] = frozenset()
+    transferable: frozenset[str] = frozenset()  # held from the learner's earlier career (plan says so)
     languages: frozenset[str] = frozenset()  # accepted course languages; empty = any
     formats: frozenset[CourseFormat] = frozenset()  # accepted formats; empty = any
     avoid_providers: frozenset[str] = frozenset()
@@ -49,7 +51,8 @@ class PlanRequest:
     @property
     def target_skills(self) -> dict[str, float]:
         """Goal skills the learner still lacks (held skills and finished courses excluded)."""
-        return {skill: weight for skill, weight in self.goal_skills.items() if skill not in self.held_skills}
+        held = self.held_skills | self.transferable
+        return {skill: weight for skill, weight in self.goal_skills.items() if skill not in held}
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,42 @@ class Move:
 
 
 @dataclass(frozen=True)
+class SkillDepth:
+    """How far the plan takes one goal skill, in study hours on courses whose main skill it is."""
+
+    skill: str
+    target_hours: float  # what the goal needs at this learner's level
+    credited_hours: float  # counted as already there (the learner's level, finished courses)
+    planned_hours: float  # added by this plan's courses
+
+    @property
+    def share(self) -> float:
+        """0..1: how much of the target the learner will have by the plan's end."""
+        if self.target_hours <= 0:
+            return 1.0
+        return min(1.0, (self.credited_hours + self.planned_hours) / self.target_hours)
+
+
+@dataclass(frozen=True)
+class PathwayProgress:
+    """A recognised certificate the plan works on: how far it gets and what is left after."""
+
+    pathway_id: str
+    name: str
+    total: int  # courses in the pathway
+    done_before: int  # finished before this plan
+    planned: int  # courses of it in this plan
+    finished_on: dt.date | None  # the month its last course ends (None: not within the plan)
+    left_hours: float  # hours of its courses beyond the plan
+    exam: str | None = None  # the exam's course id, when the pathway has one
+    exam_on: dt.date | None = None  # the month the exam is booked (None: not in the plan)
+
+    @property
+    def left(self) -> int:
+        return self.total - self.done_before - self.planned
+
+
+@dataclass(frozen=True)
 class PlanResult:
     request: PlanRequest
     months: tuple[PlanMonth, ...]
@@ -128,6 +167,10 @@ class PlanResult:
     total_hours: float
     total_cost: Decimal
     moves: tuple[Move, ...] = ()
+    depth: tuple[SkillDepth, ...] = ()  # every target skill, highest weight first
+    pathways: tuple[PathwayProgress, ...] = ()  # pathways the plan works on, in the order they start
+    complete_on: dt.date | None = None  # the month by which every target depth is reached
+    next_goals: tuple[str, ...] = ()  # where to go next, when the goal is complete within the plan
 
     @property
     def course_ids(self) -> list[str]:
