@@ -98,6 +98,7 @@ def run_plan(catalog: Catalog, args: argparse.Namespace, language: str) -> int:
     course_languages = args.course_lang or (["id", "en"] if language == "id" else ["en"])
     request = PlanRequest(
         goal_skills=goal.skills,
+        goal=goal.id,
         start=args.start or next_month_start(dt.datetime.now(dt.UTC).date()),
         hours_per_week=args.hours,
         monthly_budget=args.budget,
@@ -110,9 +111,9 @@ def run_plan(catalog: Catalog, args: argparse.Namespace, language: str) -> int:
     )
     result = plan_months(catalog, request)
     if args.json:
-        print(json.dumps(plan_to_json(catalog, result, goal, language), ensure_ascii=False, indent=2))
+        print(json.dumps(plan_to_json(catalog, result, language), ensure_ascii=False, indent=2))
     else:
-        print("\n".join(render_plan(catalog, result, goal, language)))
+        print("\n".join(render_plan(catalog, result, language)))
     return 0
 
 

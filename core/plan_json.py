@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from core.catalog import Catalog
-from core.catalog.schema import Goal
 from core.matching import Match, MatchResult
-from core.plan_text import reason_text, uncovered_text
+from core.plan_text import goal_title, reason_text, uncovered_text
 from core.planner.types import PlanResult
 
 
-def plan_to_json(catalog: Catalog, result: PlanResult, goal: Goal, language: str) -> dict[str, Any]:
+def plan_to_json(catalog: Catalog, result: PlanResult, language: str) -> dict[str, Any]:
     request = result.request
     return {
-        "goal": {"id": goal.id, "name": goal.name.get(language)},
-        "goal_skills": dict(goal.skills),
+        "goal": {"id": request.goal, "name": goal_title(catalog, request, language)},
+        "goal_skills": dict(request.goal_skills),
         "target_skills": request.target_skills,
         "currency": request.currency,
         "coverage": result.coverage,

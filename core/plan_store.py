@@ -42,6 +42,7 @@ def request_from_profile(
     """The planner's input for this learner, from what they told us."""
     return PlanRequest(
         goal_skills=dict(goal.skills),
+        goal=goal.id,
         start=start,
         hours_per_week=profile.hours_per_week or DEFAULT_HOURS,
         monthly_budget=profile.monthly_budget or Decimal(0),
@@ -58,6 +59,8 @@ def request_from_profile(
 def _request_summary(request: PlanRequest) -> dict[str, Any]:
     return {
         "goal_skills": dict(request.goal_skills),
+        "goal": request.goal,
+        "transferable": sorted(request.transferable),
         "start": request.start.isoformat(),
         "hours_per_week": request.hours_per_week,
         "monthly_budget": str(request.monthly_budget),
@@ -74,6 +77,8 @@ def _request_summary(request: PlanRequest) -> dict[str, Any]:
 def _request_from_summary(data: dict[str, Any]) -> PlanRequest:
     return PlanRequest(
         goal_skills=data["goal_skills"],
+        goal=data.get("goal"),
+        transferable=frozenset(data.get("transferable", ())),
         start=dt.date.fromisoformat(data["start"]),
         hours_per_week=data["hours_per_week"],
         monthly_budget=Decimal(data["monthly_budget"]),

@@ -9,9 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.catalog import Catalog
-from core.catalog.schema import CostModel, Course, CredentialKind, Goal, SkillKind
+from core.catalog.schema import CostModel, Course, CredentialKind, SkillKind
 from core.i18n import format_money, join_list, month_label, t
-from core.planner.types import PlannedItem, PlanResult, UncoveredSkill
+from core.planner.types import PlannedItem, PlanRequest, PlanResult, UncoveredSkill
 
 MAX_TITLES = 2
 
@@ -94,7 +94,16 @@ def uncovered_text(result: PlanResult, gap: UncoveredSkill, language: str) -> st
     )
 
 
-def render_plan(catalog: Catalog, result: PlanResult, goal: Goal, language: str) -> list[str]:
+def goal_title(catalog: Catalog, request: PlanRequest, language: str) -> str:
+    """What the plan is for: the goal's name, or the skills of a skill goal ("Python, SQL")."""
+    goal = catalog.goals.get(request.goal or "")
+    if goal is not None:
+        return goal.name.get(language)
+    names = [catalog.skills[s].name.get(language) for s in request.goal_skills if s in catalog.skills]
+    return ", ".join(names)
+
+
+def render_plan(catalog: Catalog, result: PlanResult, language: str) -> list[str]:
     """The whole plan as text lines (blank lines separate months)."""
     request = result.request
     hours = _hours(request.hours_per_week, language)
@@ -108,7 +117,7 @@ def render_plan(catalog: Catalog, result: PlanResult, goal: Goal, language: str)
             hours=hours,
             budget=format_money(request.monthly_budget, request.currency, language),
         )
-    lines = [t("plan.title", language, goal=goal.name.get(language)), summary]
+    lines = [t("plan.title", language, goal=goal_title(catalog, request, language)), summary]
     if not result.request.target_skills:
         return [*lines, t("plan.nothing", language)]
     for month in result.months:

@@ -443,8 +443,7 @@ class Dialogue:
         return result
 
     def show_plan(self, ctx: Context, result: PlanResult) -> list[Reply]:
-        goal = self.catalog.goals[ctx.profile.goal_id or ""]
-        text = "\n".join(render_plan(self.catalog, result, goal, ctx.language))
+        text = "\n".join(render_plan(self.catalog, result, ctx.language))
         options = [Option(action, ctx.text(f"plan.action.{action}")) for action in PLAN_ACTIONS]
         return [self.question_reply(ctx, Question(text, options), flow="menu", step="plan_actions")]
 
