@@ -108,6 +108,7 @@ def run_plan(catalog: Catalog, args: argparse.Namespace, language: str) -> int:
         held_skills=resolve_skills(catalog, matcher, args.have),
         languages=frozenset(course_languages),
         avoid_providers=frozenset(args.avoid),
+        preferred_language=language if language in course_languages else None,
     )
     result = plan_months(catalog, request)
     if args.json:
