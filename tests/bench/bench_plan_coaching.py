@@ -27,7 +27,7 @@ import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -60,10 +60,6 @@ class Cell:
     hours_per_week: float
     budget: Decimal
     language: str  # the learner's language (decides the course languages)
-
-    def settings(self) -> tuple[float, Decimal, str]:
-        """Everything but goal and level: the cells whose plans should differ only by level."""
-        return self.hours_per_week, self.budget, self.language
 
 
 @dataclass(frozen=True)
@@ -113,16 +109,6 @@ def run_grid(catalog: Catalog, cells: Iterable[Cell]) -> tuple[dict[Cell, PlanRe
     return plans, seconds
 
 
-def checked(value: float | None, target: float, at_least: bool = True) -> dict[str, Any]:
-    """A metric with its target and pass flag (no value: nothing was measured, which does not pass)."""
-    passed = value is not None and (value >= target if at_least else value <= target)
-    return {
-        "value": _rounded(value),
-        "target": f"{'>=' if at_least else '<='} {target}",
-        "pass": passed,
-    }
-
-
 def _pooled(
     plans: Iterable[PlanResult], measure: Callable[[PlanResult], tuple[float, float]]
 ) -> float | None:
@@ -143,16 +129,25 @@ def _rounded(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 
 
+def checked(value: float | None, target: float, at_least: bool = True) -> dict[str, Any]:
+    """A metric with its target and pass flag (no value: nothing was measured, which does not pass)."""
+    passed = value is not None and (value >= target if at_least else value <= target)
+    return {
+        "value": _rounded(value),
+        "target": f"{'>=' if at_least else '<='} {target}",
+        "pass": passed,
+    }
+
+
 def level_pairs(
     plans: Mapping[Cell, PlanResult], low: Level, high: Level
 ) -> dict[str, list[tuple[PlanResult, PlanResult]]]:
     """Goal -> (plan at ``low``, plan at ``high``) for each setting both levels were planned with."""
-    by_key = {(cell.goal, cell.level, cell.settings()): plan for cell, plan in plans.items()}
     pairs: dict[str, list[tuple[PlanResult, PlanResult]]] = defaultdict(list)
-    for (goal, level, settings), plan in by_key.items():
-        other = by_key.get((goal, high, settings))
-        if level is low and other is not None:
-            pairs[goal].append((plan, other))
+    for cell, plan in plans.items():
+        other = plans.get(replace(cell, level=high))
+        if cell.level is low and other is not None:
+            pairs[cell.goal].append((plan, other))
     return pairs
 
 
@@ -177,14 +172,11 @@ def coaching_report(catalog: Catalog, plans: Mapping[Cell, PlanResult]) -> dict[
     accounted = [metrics.pathways_accounted(plan, pathways) for plan in results]
     goals_differ, cells_differ = level_report(plans, Level.BEGINNER, Level.INTERMEDIATE)
     upper_goals_differ, upper_cells_differ = level_report(plans, Level.INTERMEDIATE, Level.ADVANCED)
-    indonesian_goals = sorted(
-        {cell.goal for cell in plans}
-        & {
-            goal.id
-            for goal in catalog.goals.values()
-            if metrics.has_indonesian_option(catalog.courses.values(), goal.skills)
-        }
-    )
+    indonesian_goals = {
+        goal
+        for goal in {cell.goal for cell in plans}
+        if metrics.has_indonesian_option(catalog.courses.values(), catalog.goals[goal].skills)
+    }
     indonesian_plans = [
         plan for cell, plan in plans.items() if cell.language == "id" and cell.goal in indonesian_goals
     ]
