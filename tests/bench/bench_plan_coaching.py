@@ -94,6 +94,7 @@ def request_for(catalog: Catalog, cell: Cell) -> PlanRequest:
         months=MONTHS,
         level=cell.level,
         languages=COURSE_LANGUAGES[cell.language],
+        preferred_language=cell.language,
     )
 
 
