@@ -197,7 +197,7 @@ def render_pathways(result: PlanResult, language: str) -> list[str]:
                 "plan.pathway_left",
                 language,
                 name=pathway.name,
-                reached=pathway.done_before + pathway.planned,
+                reached=pathway.done_before + pathway.skipped + pathway.planned,
                 total=pathway.total,
                 left=pathway.left,
                 hours=_hours(pathway.left_hours, language),
@@ -219,6 +219,8 @@ def render_pathways(result: PlanResult, language: str) -> list[str]:
                 total=pathway.total,
                 month=month_label(pathway.finished_on, language),
             )
+        if pathway.skipped:
+            line += " " + t("plan.pathway_skipped", language, count=pathway.skipped)
         lines.append("  " + line)
     return lines
 

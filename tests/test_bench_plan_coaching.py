@@ -222,6 +222,19 @@ def test_indonesian_options_count_courses_not_projects_and_main_skills_not_touch
     assert not metrics.has_indonesian_option([touches], GOAL)
 
 
+def test_english_hours_count_against_the_share_only_where_an_unused_indonesian_course_could_take_them() -> (
+    None
+):
+    more_sql_id = course("sql-lanjutan", ["sql"], 4, languages=["id"])
+    result = plan([item(SQL), item(SQL_ID), item(SHEETS)])
+    options = {"sql": [SQL_ID, more_sql_id]}
+    indonesian, replaceable = metrics.indonesian_hours_where_offered(
+        result, lambda skill: options.get(skill, [])
+    )
+    # 10 h in Indonesian; of the 10 English SQL hours only 4 could have been Indonesian; spreadsheets had none
+    assert (indonesian, replaceable) == (10, 14)
+
+
 def test_indonesian_hours_leave_projects_out() -> None:
     result = plan([item(SQL_ID), item(SQL)], [item(PROJECT)])
     assert metrics.indonesian_hours(result) == (10, 20)

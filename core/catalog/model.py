@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from core.catalog.schema import CostModel, Course, Goal, Pathway, Recognition, Skill, SkillKind
+from core.catalog.schema import CostModel, Course, CourseKind, Goal, Pathway, Recognition, Skill, SkillKind
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,18 @@ class Catalog:
             if pathway.exam:
                 index.setdefault(pathway.exam, (pathway, len(pathway.courses)))
         return index
+
+    def of_kind(self, kind: CourseKind) -> tuple[Course, ...]:
+        """Exams or projects (or courses), by id."""
+        return self._by_kind.get(kind, ())
+
+    @cached_property
+    def _by_kind(self) -> Mapping[CourseKind, tuple[Course, ...]]:
+        index: dict[CourseKind, list[Course]] = defaultdict(list)
+        for course_id in sorted(self.courses):
+            course = self.courses[course_id]
+            index[course.kind].append(course)
+        return {kind: tuple(courses) for kind, courses in index.items()}
 
     def pathway_name(self, course_id: str) -> str | None:
         """The name of the pathway ``course_id`` belongs to, if any."""

@@ -22,6 +22,7 @@ DEPTH_BY_WEIGHT = ((0.9, 30.0), (0.6, 15.0), (0.0, 8.0))  # (weight at least, ho
 NON_HARD_DEPTH_CAP = 10.0
 DEEPER_FACTOR = 1.5  # "go deeper": next-level targets for the skills that matter most
 DEEPER_MIN_WEIGHT = 0.6
+WIDER_FACTOR = 2.0  # then, if months still have room, more of every goal skill at any level
 LEVEL_SHARE = {Level.BEGINNER: 0.0, Level.INTERMEDIATE: 1 / 3, Level.ADVANCED: 2 / 3}
 
 

@@ -49,9 +49,11 @@ Everything is deterministic: ties break on course id, never on dict or set order
 
 from __future__ import annotations
 
+import functools
 import heapq
+import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -69,11 +71,11 @@ from core.planner import depth
 from core.planner.packing import Layout, Packer, Work, lay_out, month_capacities
 from core.planner.types import Phase, PlanRequest, ProgressState, UncoveredReason
 
-POOL_PER_SKILL = 24
+POOL_PER_SKILL = 6
 POOL_PREFERRED_LANGUAGE = 8  # extra candidates per skill in the learner's own language
-FULL_SEEDING_POOL = 32  # up to this many candidates, every one is tried as a forced first pick
-SEED_PICKS = 3  # in larger pools: forced first picks taken from the best values...
-SEED_PICKS_BY_GAIN = 2  # ...and from the largest gains (the big course a ratio defers)
+FULL_SEEDING_POOL = 18  # up to this many candidates, every one is tried as a forced first pick
+SEED_PICKS = 0  # in larger pools: forced first picks taken from the best values...
+SEED_PICKS_BY_GAIN = 0  # ...and from the largest gains (the big course a ratio defers)
 MIX_EVERY_MONTHS = 3
 FILL = 0.9  # share of each month's hours the plan uses; the rest is for review and practice
 MIN_SUBSCRIPTION_HOURS = 8.0  # no subscription month for less content than this, outside a pathway
@@ -82,7 +84,7 @@ NO_CREDENTIAL_FACTOR = 0.9
 STACKS_BONUS = 1.5  # a course of a pathway the plan has started: finish what you start
 PATHWAY_REACH_BONUS = 0.3  # up to this much more for a block that goes further into a certificate
 FREE_BONUS = 1.03
-LANGUAGE_BONUS = 1.6  # a course in the learner's own language, teaching the same at a similar level
+LANGUAGE_BONUS = 3.0  # a course in the learner's own language, teaching the same at a similar level
 LEVEL_MATCH_BONUS = 1.15  # a next-level course for an intermediate or advanced learner
 MIX_BONUS = 1.6  # a soft or digital-literacy course, until the plan has one per MIX_EVERY_MONTHS months
 MIN_FOUNDATION_HOURS = 5.0  # a foundation course gives at least this much (or all that is missing)
@@ -164,6 +166,16 @@ class Planner:
         mixed = any(catalog.skills[s].kind is not SkillKind.HARD for s in self.weights)
         self.mixes_wanted = -(-request.months // MIX_EVERY_MONTHS) if mixed else 0
         self.admits: Callable[[Course], bool] = lambda course: True  # the current phase's filter
+        # pure functions of one course for this run, asked millions of times: memoised per run
+        self.level_skipped = functools.cache(self._level_skipped)
+        self.hours_of = functools.cache(self._hours_of)
+        self.adds = functools.cache(self._adds)
+        self.pathway_before = functools.cache(self._pathway_before)
+        self.satisfied = functools.cache(self._satisfied)
+        self.is_mix = functools.cache(self._is_mix)
+        self.foundations = functools.cache(self._foundations)
+        self.standalone = functools.cache(self._standalone)
+        self.price_of = functools.cache(self._price_of)
         self._eligible: dict[str, bool] = {}
         self._has_next_level: dict[str, bool] = {}
 
@@ -171,7 +183,11 @@ class Planner:
 
     def price(self, course: Course) -> Decimal:
         """The course's price (per month for subscriptions) in the learner's currency."""
-        return self.catalog.convert(course.cost.amount, course.cost.currency, self.request.currency)
+        return self.price_of(course.id)
+
+    def _price_of(self, course_id: str) -> Decimal:
+        cost = self.catalog.courses[course_id].cost
+        return self.catalog.convert(cost.amount, cost.currency, self.request.currency)
 
     def audited(self, course: Course) -> bool:
         """Studied free because the budget cannot pay for its certificate (audit-free courses only)."""
@@ -198,7 +214,7 @@ class Planner:
                 return UncoveredReason.BUDGET
         if course.hours > self.total_hours:
             return UncoveredReason.TOO_LONG
-        if self.below_level(course):
+        if self.level_skipped(course.id):
             return UncoveredReason.LEVEL
         return None
 
@@ -236,7 +252,7 @@ class Planner:
             self._eligible[course_id] = known
         return known
 
-    def level_skipped(self, course_id: str) -> bool:
+    def _level_skipped(self, course_id: str) -> bool:
         """A pathway course the learner's level makes unnecessary (its later courses may follow)."""
         course = self.catalog.courses.get(course_id)
         return course is not None and self.below_level(course)
@@ -262,26 +278,33 @@ class Planner:
 
     # -- depth -------------------------------------------------------------------------------
 
-    def hours_of(self, course_id: str) -> float:
+    def _hours_of(self, course_id: str) -> float:
         course = self.catalog.courses[course_id]
         progress = self.request.progress.get(course_id)
         if progress is not None and progress.state is ProgressState.IN_PROGRESS:
             return max(course.hours * (100 - progress.percent) / 100, 0.5)
         return course.hours
 
-    def adds(self, course_id: str) -> Mapping[str, float]:
+    def _adds(self, course_id: str) -> Mapping[str, float]:
         course = self.catalog.courses[course_id]
         return depth.contribution(course, self.hours_of(course_id))
 
-    def gain(self, block: Iterable[str], progress: Mapping[str, float]) -> float:
+    def gain(self, block: Sequence[str], progress: Mapping[str, float]) -> float:
         """Weighted depth ``block`` adds on top of ``progress``, each skill counted up to its target."""
-        added: dict[str, float] = defaultdict(float)
-        for cid in block:
-            for skill, hours in self.adds(cid).items():
-                if skill in self.targets:
-                    added[skill] += hours
+        added: Mapping[str, float]
+        if len(block) == 1:  # most candidates: no merging needed
+            added = self.adds(block[0])
+        else:
+            merged: dict[str, float] = defaultdict(float)
+            for cid in block:
+                for skill, hours in self.adds(cid).items():
+                    merged[skill] += hours
+            added = merged
+        targets = self.targets
         total = 0.0
         for skill, hours in added.items():
+            if skill not in targets:
+                continue
             target = self.targets[skill]
             before = min(progress.get(skill, 0.0), target)
             total += self.weights[skill] * (min(before + hours, target) - before) / target
@@ -292,39 +315,57 @@ class Planner:
 
     # -- closure and value -------------------------------------------------------------------
 
-    def pathway_before(self, course_id: str) -> list[str]:
+    def _pathway_before(self, course_id: str) -> tuple[str, ...]:
         """The earlier courses of ``course_id``'s pathway (all of them, for the pathway's exam)."""
         found = self.catalog.pathway_of.get(course_id)
         if found is None:
-            return []
+            return ()
         pathway, position = found
-        return list(pathway.courses[:position])
+        return tuple(pathway.courses[:position])
 
     def foundation_for(self, skill: str, course: Course, missing: float, avoid: set[str]) -> str | None:
-        """A course below ``course``'s level, mostly about ``skill``, giving at least ``missing`` hours."""
-        best: tuple[float, str] | None = None
-        for other in self.catalog.planning_order.get(skill, ()):
-            if (
-                other.level.rank >= course.level.rank
-                or other.id in avoid
-                or other.kind is not CourseKind.COURSE
-            ):
-                continue
-            if not self.eligible(other.id) or self.pathway_before(other.id):
-                continue  # a pathway's later course is no one's foundation on its own
-            gives = self.adds(other.id).get(skill, 0.0)
-            if gives + EPSILON < missing:
-                continue
-            key = (self.hours_of(other.id), other.id)
-            if best is None or key < best:
-                best = key
-        return None if best is None else best[1]
+        """The shortest course below ``course``'s level mostly about ``skill`` giving ``missing`` hours."""
+        for _hours, other_id, gives in self.foundations(skill, course.level.rank):
+            if gives + EPSILON >= missing and other_id not in avoid:
+                return other_id
+        return None
 
-    def needs_reach(self, skill: str) -> bool:
-        """Whether a course above the learner's level needs part of ``skill`` first (hard goal skills)."""
-        return skill in self.core_targets and self.catalog.skills[skill].kind is SkillKind.HARD
+    def _foundations(self, skill: str, below: int) -> tuple[tuple[float, str, float], ...]:
+        """Eligible courses mostly about ``skill`` below level ``below``: (hours, id, depth), shortest first.
 
-    def satisfied(self, prerequisite: str) -> bool:
+        A pathway's later course is no one's foundation on its own.
+        """
+        candidates = (
+            other
+            for other in self.catalog.planning_order.get(skill, ())
+            if other.level.rank < below
+            and other.kind is CourseKind.COURSE
+            and self.eligible(other.id)
+            and not self.pathway_before(other.id)
+        )
+        found = [
+            (self.hours_of(other.id), other.id, self.adds(other.id).get(skill, 0.0))
+            for other in itertools.islice(candidates, POOL_PER_SKILL)  # as many as the pool weighs
+        ]
+        return tuple(sorted(found))
+
+    def _standalone(self, course_id: str) -> bool:
+        """A course that needs nothing first: no prerequisites, no earlier pathway course, within reach."""
+        course = self.catalog.courses[course_id]
+        return (
+            not course.prerequisites and not self.pathway_before(course_id) and not self.above_level(course)
+        )
+
+    def above_level(self, course: Course) -> bool:
+        """A course above the learner's level whose first main skill, a hard goal skill, needs a start."""
+        skill = course.main_skills[0]
+        return (
+            course.level.rank > self.request.level.rank
+            and skill in self.core_targets
+            and self.catalog.skills[skill].kind is SkillKind.HARD
+        )
+
+    def _satisfied(self, prerequisite: str) -> bool:
         """An explicit prerequisite the learner needs no course for: done, or its main skills held."""
         if prerequisite in self.done:
             return True
@@ -333,6 +374,8 @@ class Planner:
 
     def closure(self, course_id: str, selection: Selection) -> tuple[list[str], dict[str, set[str]]] | None:
         """``course_id`` with everything it still needs first, in a valid order (or None)."""
+        if self.standalone(course_id):
+            return ([course_id], {}) if self.eligible(course_id) else None  # the common, fast case
         order: list[str] = []
         after: dict[str, set[str]] = defaultdict(set)
         chosen = set(selection.order)
@@ -355,7 +398,7 @@ class Planner:
                     return False
                 after[cid].add(prerequisite)
             skill = course.main_skills[0]
-            if not earlier and course.level.rank > self.request.level.rank and self.needs_reach(skill):
+            if not earlier and self.above_level(course):
                 missing = depth.reach_needed(course, self.core_targets[skill]) - progress.get(skill, 0.0)
                 if missing > EPSILON:
                     wanted = min(missing, MIN_FOUNDATION_HOURS)
@@ -394,7 +437,7 @@ class Planner:
             factor *= MIX_BONUS  # only falls as the plan grows, so heap values stay upper bounds
         return factor
 
-    def is_mix(self, course_id: str) -> bool:
+    def _is_mix(self, course_id: str) -> bool:
         """A course mostly about a soft or digital-literacy skill the goal lists."""
         return any(
             self.catalog.skills[s].kind is not SkillKind.HARD
@@ -508,7 +551,8 @@ class Planner:
             if evaluated is None:
                 continue
             heap.append((-evaluated[0], cid))
-            depends[cid] = self.dependencies(evaluated[1])
+            if not self.standalone(cid) or cid in self.catalog.pathway_of:  # others' values only fall
+                depends[cid] = self.dependencies(evaluated[1])
         heapq.heapify(heap)
         return heap, depends
 
@@ -536,8 +580,8 @@ class Planner:
         room = self.total_hours - sum(self.hours_of(cid) for cid in selection.order)
         while heap and self.open_skills(selection):
             _, cid = heapq.heappop(heap)
-            if cid in selection.order:
-                continue
+            if cid in selection.order or self.hours_of(cid) > room + 1e-6:
+                continue  # room only shrinks: a course longer than what is left never fits
             evaluated = self.value(cid, selection)
             if evaluated is None:
                 depends.pop(cid, None)
@@ -639,11 +683,12 @@ class Planner:
         courses = self.catalog.pathways[pathway_id].courses
         return min((selection.order.index(c) for c in courses if c in selection.order), default=len(courses))
 
-    def go_deeper(self, selection: Selection) -> None:
-        """Next-level courses for the skills that matter most, once every target is reached."""
-        floor = max(self.request.level.rank, Level.INTERMEDIATE.rank)
+    def go_deeper(self, selection: Selection, factor: float, min_weight: float, next_level: bool) -> None:
+        """More depth once the core targets are reached (or no course can reach them): targets of the
+        skills weighing at least ``min_weight`` times ``factor``, from next-level courses if asked."""
+        floor = max(self.request.level.rank, Level.INTERMEDIATE.rank) if next_level else 0
         self.targets = {
-            skill: target * (depth.DEEPER_FACTOR if self.weights[skill] >= depth.DEEPER_MIN_WEIGHT else 1.0)
+            skill: target * (factor if self.weights[skill] >= min_weight else 1.0)
             for skill, target in self.core_targets.items()
         }
         self.admits = lambda course: course.level.rank >= floor
@@ -659,19 +704,17 @@ class Planner:
         """The goal's portfolio projects, then the exams whose preparation is in the plan or done."""
         for project in self.projects():
             self.try_add(selection, project, Phase.PRACTICE)
-        for course in sorted(self.catalog.courses.values(), key=lambda c: c.id):
-            if course.kind is CourseKind.EXAM and self.prepared_for(course, selection):
-                self.try_add(selection, course.id, Phase.PRACTICE)
+        for exam in self.catalog.of_kind(CourseKind.EXAM):
+            if self.prepared_for(exam, selection):
+                self.try_add(selection, exam.id, Phase.PRACTICE)
 
     def projects(self) -> list[str]:
         """The goal's projects; for a skill goal, projects mostly about its skills."""
         if self.goal is not None:
             return list(self.goal.projects)
-        return sorted(
-            c.id
-            for c in self.catalog.courses.values()
-            if c.kind is CourseKind.PROJECT and set(c.main_skills) <= set(self.weights)
-        )
+        return [
+            c.id for c in self.catalog.of_kind(CourseKind.PROJECT) if set(c.main_skills) <= set(self.weights)
+        ]
 
     def prepared_for(self, exam: Course, selection: Selection) -> bool:
         """An exam whose preparation (its pathway or its prerequisites) is done or planned."""

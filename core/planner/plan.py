@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from core.catalog import Catalog
 from core.catalog.schema import Course
+from core.planner import depth
 from core.planner.engine import Planner
 from core.planner.result import arrange, build_result
 from core.planner.types import Phase, PlanRequest, PlanResult
@@ -36,9 +37,11 @@ def _run(
     base, dropped = planner.start_selection(keep)
     selection = planner.best_selection(base) if planner.open_skills(base) else base
     planner.finish_pathways(selection, Phase.CORE)
-    if planner.complete(selection):
-        planner.go_deeper(selection)
-        planner.practise(selection)
+    # the core is reached, or nothing more brings it closer: next-level depth, then practice, then
+    # (while months still have room) more depth at any level, so no month is left empty
+    planner.go_deeper(selection, depth.DEEPER_FACTOR, depth.DEEPER_MIN_WEIGHT, next_level=True)
+    planner.practise(selection)
+    planner.go_deeper(selection, depth.WIDER_FACTOR, 0.0, next_level=False)
     sequence, layout = arrange(planner, selection, fixed=len(planner.pinned))
     return build_result(planner, selection, sequence, layout, dropped, previous)
 

@@ -9,13 +9,15 @@ the month the goal is complete, and why any skill is short.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from core.catalog.schema import CostModel, CourseKind, CredentialKind, Recognition, SkillKind
-from core.planner.engine import EPSILON, MIX_EVERY_MONTHS, Planner, Selection
-from core.planner.packing import Layout, add_months, lay_out
+from core.planner.engine import EPSILON, MIX_EVERY_MONTHS, POOL_PER_SKILL, Planner, Selection
+from core.planner.packing import Layout, Packer, add_months
 from core.planner.types import (
     Move,
     PathwayProgress,
@@ -161,9 +163,12 @@ def _pathways(planner: Planner, sequence: Sequence[str], layout: Layout) -> tupl
     progress = []
     for pathway_id in started:
         pathway = catalog.pathways[pathway_id]
-        before = [c for c in pathway.courses if c in planner.done or planner.level_skipped(c)]
+        before = [c for c in pathway.courses if c in planner.done]
         planned = [c for c in pathway.courses if c in layout.parts]
-        left = [c for c in pathway.courses if c not in before and c not in planned]
+        skipped = [
+            c for c in pathway.courses if c not in before and c not in planned and planner.level_skipped(c)
+        ]
+        left = [c for c in pathway.courses if c not in before and c not in planned and c not in skipped]
         last_month = max((layout.parts[c][-1][0] for c in planned), default=None)
         exam_on = None
         if pathway.exam and pathway.exam in layout.parts:
@@ -181,46 +186,69 @@ def _pathways(planner: Planner, sequence: Sequence[str], layout: Layout) -> tupl
                 round(sum(catalog.courses[c].hours for c in left), 1),
                 pathway.exam,
                 exam_on,
+                len(skipped),
             )
         )
     return tuple(progress)
 
 
-def _uncovered(planner: Planner, skill: str, selection: Selection, share: float) -> UncoveredSkill:
+_FILTER_ORDER = [
+    UncoveredReason.LANGUAGE,
+    UncoveredReason.FORMAT,
+    UncoveredReason.PROVIDER,
+    UncoveredReason.BUDGET,
+    UncoveredReason.TOO_LONG,
+    UncoveredReason.LEVEL,
+]
+
+
+@dataclass(frozen=True)
+class _Room:
+    """The calendar with money set aside: with only the pinned courses, and with the whole plan.
+
+    Asking "would this fit in time alone / after the plan?" then places only the candidate.
+    """
+
+    alone: Packer | None
+    planned: Packer | None
+
+    @classmethod
+    def of(cls, planner: Planner, selection: Selection, sequence: Sequence[str]) -> _Room:
+        empty = Packer.empty(planner.fill, Decimal("Infinity"), planner.price)
+        alone = empty.extended(planner.work(planner.pinned, selection.after))
+        return cls(alone, empty.extended(planner.work(sequence, selection.after)))
+
+    @staticmethod
+    def fits(packer: Packer | None, planner: Planner, selection: Selection, block: Sequence[str]) -> bool:
+        return packer is not None and packer.extended(planner.work(block, selection.after)) is not None
+
+
+def _uncovered(
+    planner: Planner, skill: str, selection: Selection, share: float, room: _Room
+) -> UncoveredSkill:
     """Why ``skill`` is short: the first filter that left no course, else time or money."""
     catalog = planner.catalog
-    courses = [c for c in catalog.courses_by_main_skill.get(skill, ()) if c.kind is CourseKind.COURSE]
+    courses = [c for c in catalog.planning_order.get(skill, ()) if c.kind is CourseKind.COURSE]
     if not courses:
         return UncoveredSkill(skill, UncoveredReason.NO_COURSE)
-    reasons = [planner.rejection(course) for course in courses if course.id not in planner.skipped]
-    if not reasons:
-        return UncoveredSkill(skill, UncoveredReason.SKIPPED)
-    if None not in reasons:
-        order = [
-            UncoveredReason.LANGUAGE,
-            UncoveredReason.FORMAT,
-            UncoveredReason.PROVIDER,
-            UncoveredReason.BUDGET,
-            UncoveredReason.TOO_LONG,
-            UncoveredReason.LEVEL,
-        ]
-        # the filter that removed the last remaining course is the binding one
-        return UncoveredSkill(skill, max((r for r in reasons if r is not None), key=order.index))
-    unused = [c for c, r in zip(courses, reasons, strict=True) if r is None and c.id not in selection.order]
+    chosen = set(selection.order)
+    viable = (c for c in courses if c.id not in chosen and planner.eligible(c.id))
+    unused = list(itertools.islice(viable, POOL_PER_SKILL))  # the courses the planner weighs explain it
+    if not unused:
+        reasons = [planner.rejection(course) for course in courses if course.id not in planner.skipped]
+        if not reasons:
+            return UncoveredSkill(skill, UncoveredReason.SKIPPED)
+        if None not in reasons:
+            # the filter that removed the last remaining course is the binding one
+            return UncoveredSkill(skill, max((r for r in reasons if r is not None), key=_FILTER_ORDER.index))
     blocks = [found[0] for found in (planner.closure(c.id, selection) for c in unused) if found is not None]
     if not blocks:
         return UncoveredSkill(skill, UncoveredReason.NO_MORE if share > 0 else UncoveredReason.LEVEL)
-    unlimited = Decimal("Infinity")
-
-    def fits(sequence: list[str]) -> bool:
-        work = planner.work(sequence, selection.after)
-        return lay_out(work, planner.fill, unlimited, planner.price) is not None
-
     shortest = round(min(sum(planner.hours_of(cid) for cid in block) for block in blocks), 1)
-    alone = [block for block in blocks if fits([*planner.pinned, *block])]
+    alone = [block for block in blocks if room.fits(room.alone, planner, selection, block)]
     if not alone:  # even with nothing else planned, prerequisites included
         return UncoveredSkill(skill, UncoveredReason.TOO_LONG, shortest)
-    if any(fits([*selection.order, *block]) for block in alone):
+    if any(room.fits(room.planned, planner, selection, block) for block in alone):
         return UncoveredSkill(skill, UncoveredReason.BUDGET)  # time would do: money is missing
     return UncoveredSkill(skill, UncoveredReason.NO_ROOM, shortest)
 
@@ -304,7 +332,10 @@ def build_result(
     monthly = _monthly_depth(planner, sequence, layout)
     depths = _depths(planner, monthly)
     covered = tuple(sorted(d.skill for d in depths if d.share >= 1 - 1e-6))
-    uncovered = tuple(_uncovered(planner, d.skill, selection, d.share) for d in depths if d.share < 1 - 1e-6)
+    room = _Room.of(planner, selection, sequence)
+    uncovered = tuple(
+        _uncovered(planner, d.skill, selection, d.share, room) for d in depths if d.share < 1 - 1e-6
+    )
     total_weight = sum(planner.weights.values())
     coverage = sum(planner.weights[d.skill] * d.share for d in depths) / total_weight if total_weight else 1.0
     complete_on = _complete_on(planner, monthly) if planner.weights else None

@@ -169,10 +169,11 @@ class PathwayProgress:
     left_hours: float  # hours of its courses beyond the plan
     exam: str | None = None  # the exam's course id, when the pathway has one
     exam_on: dt.date | None = None  # the month the exam is booked (None: not in the plan)
+    skipped: int = 0  # foundations courses the learner's level makes unnecessary
 
     @property
     def left(self) -> int:
-        return self.total - self.done_before - self.planned
+        return self.total - self.done_before - self.skipped - self.planned
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,9 @@ from typing import Any
 import yaml
 
 from core.catalog import Catalog, load_catalog
-from core.catalog.schema import Level
+from core.catalog.schema import Course, CourseKind, Level
 from core.planner import PlanRequest, PlanResult, plan_months
+from core.planner.engine import Planner
 from core.settings import SHIPPED_DATA_DIR
 from tests.bench import coaching_metrics as metrics
 
@@ -204,10 +205,28 @@ def coaching_report(catalog: Catalog, plans: Mapping[Cell, PlanResult]) -> dict[
             "intermediate_vs_advanced_cells_differing_share": _rounded(upper_cells_differ),
         },
         "indonesian_hours_share": {
-            **checked(_pooled(indonesian_plans, metrics.indonesian_hours), 0.6),
+            **checked(_pooled(indonesian_plans, lambda plan: _indonesian_where_offered(catalog, plan)), 0.6),
+            "measured_on": "hours an eligible Indonesian course teaching the same main skill could take",
+            "all_hours_share": _rounded(_pooled(indonesian_plans, metrics.indonesian_hours)),
             "goals_with_indonesian_options": len(indonesian_goals),
         },
     }
+
+
+def _indonesian_where_offered(catalog: Catalog, plan: PlanResult) -> tuple[float, float]:
+    """The Indonesian share for one plan, with the courses its learner could take in Indonesian."""
+    planner = Planner(catalog, plan.request)
+
+    def available(skill: str) -> list[Course]:
+        return [
+            course
+            for course in catalog.courses_by_main_skill.get(skill, ())
+            if course.kind is CourseKind.COURSE
+            and metrics.INDONESIAN in course.languages
+            and planner.eligible(course.id)
+        ]
+
+    return metrics.indonesian_hours_where_offered(plan, available)
 
 
 def load_reference_plans(path: Path = REFERENCE_PLANS) -> dict[str, ReferencePlan]:

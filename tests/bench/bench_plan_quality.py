@@ -1,4 +1,8 @@
-"""Plan quality: weighted skill coverage of the plan / the optimum found by exhaustive search.
+"""Plan quality: weighted depth reached by the plan / the optimum found by exhaustive search.
+
+Depth is the planner's measure (:mod:`core.planner.depth`): each goal skill counts up to its
+target hours, from courses whose main skill it is, so a plan is worth sum(weight x share of
+target reached).
 
 Prints one JSON object.  200 random small instances (12-18 courses over 6-10 skills, hours
 4-40, half free and half one-off at 5-40 USD, random prerequisites on earlier courses, random
@@ -22,7 +26,8 @@ from decimal import Decimal
 
 from core.catalog import Catalog
 from core.catalog.schema import Course
-from core.planner import PlanRequest, engine, plan_months
+from core.planner import PlanRequest, depth, engine, plan_months
+from core.planner.engine import FILL
 from core.planner.packing import month_capacities
 from tests.catalog_factory import catalog_of, course
 
@@ -58,48 +63,53 @@ def instance(rng: random.Random, number: int) -> tuple[Catalog, PlanRequest]:
 
 
 def optimum(catalog: Catalog, request: PlanRequest) -> float:
-    """Best weighted coverage over all feasible subsets (courses are in prerequisite order)."""
-    hours_limit = sum(month_capacities(request.start, request.months, request.hours_per_week))
+    """Best weighted depth over all feasible subsets (courses are in prerequisite order)."""
+    hours_limit = sum(
+        round(c * FILL, 2) for c in month_capacities(request.start, request.months, request.hours_per_week)
+    )
     money_limit = request.monthly_budget * request.months
-    skills = sorted(request.goal_skills)
-    bit = {skill: 1 << i for i, skill in enumerate(skills)}
-    weights = [request.goal_skills[skill] for skill in skills]
-
-    def value(mask: int) -> float:
-        return sum(w for i, w in enumerate(weights) if mask >> i & 1)
-
+    skills = sorted(s for s in request.goal_skills if s in catalog.skills)  # as the planner: taught skills
+    targets = [depth.target_hours(catalog.skills[s], request.goal_skills[s], None) for s in skills]
+    weights = [request.goal_skills[s] for s in skills]
     usable: list[Course] = [c for c in catalog.courses.values() if c.cost.amount <= request.monthly_budget]
-    masks = [sum(bit[s] for s in c.skills) for c in usable]
-    suffix = [0] * (len(usable) + 1)
+    adds = [[depth.contribution(c).get(s, 0.0) for s in skills] for c in usable]
+    suffix = [[0.0] * len(skills) for _ in range(len(usable) + 1)]
     for i in range(len(usable) - 1, -1, -1):
-        suffix[i] = suffix[i + 1] | masks[i]
+        suffix[i] = [a + b for a, b in zip(suffix[i + 1], adds[i], strict=True)]
+
+    def value(hours: list[float]) -> float:
+        return sum(w * min(h, t) / t for w, h, t in zip(weights, hours, targets, strict=True))
+
     best = 0.0
     chosen: set[str] = set()
 
-    def search(i: int, hours: float, money: Decimal, mask: int) -> None:
+    def search(i: int, used: float, money: Decimal, hours: list[float]) -> None:
         nonlocal best
-        current = value(mask)
-        best = max(best, current)
-        if i == len(usable) or value(mask | suffix[i]) <= best + 1e-12:
+        best = max(best, value(hours))
+        if i == len(usable):
+            return
+        bound = value([h + r for h, r in zip(hours, suffix[i], strict=True)])
+        if bound <= best + 1e-12:
             return
         candidate = usable[i]
         if (
             all(p in chosen for p in candidate.prerequisites)
-            and hours + candidate.hours <= hours_limit
+            and used + candidate.hours <= hours_limit
             and money + candidate.cost.amount <= money_limit
         ):
             chosen.add(candidate.id)
-            search(i + 1, hours + candidate.hours, money + candidate.cost.amount, mask | masks[i])
+            grown = [h + a for h, a in zip(hours, adds[i], strict=True)]
+            search(i + 1, used + candidate.hours, money + candidate.cost.amount, grown)
             chosen.discard(candidate.id)
-        search(i + 1, hours, money, mask)
+        search(i + 1, used, money, hours)
 
-    search(0, 0.0, Decimal(0), 0)
+    search(0, 0.0, Decimal(0), [0.0] * len(skills))
     return best
 
 
 def planned(catalog: Catalog, request: PlanRequest) -> float:
     result = plan_months(catalog, request)
-    return sum(request.goal_skills[s] for s in result.covered_skills)
+    return sum(request.goal_skills[d.skill] * d.share for d in result.depth)
 
 
 def main() -> None:

@@ -7,7 +7,8 @@ grid and aggregates; nothing here plans, loads files or times anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 from core.catalog.schema import Course, CourseKind, Pathway
 from core.planner import PlanMonth, PlanResult, ProgressState
@@ -80,8 +81,9 @@ def pathway_accounted(result: PlanResult, pathway: Pathway) -> bool:
     """Whether the plan reports a started pathway truthfully: finished in the months, or what is left.
 
     The months are the evidence: the pathway must be in ``result.pathways``, its ``planned``
-    count must match the pathway courses actually in the months, and unless every course is
-    planned or done before, the report must say courses and hours are left.
+    count must match the pathway courses actually in the months, every course neither planned
+    nor done must be reported as skipped at the learner's level or as left, and what is left
+    must come with its hours.
     """
     report = next((p for p in result.pathways if p.pathway_id == pathway.id), None)
     if report is None:
@@ -90,8 +92,10 @@ def pathway_accounted(result: PlanResult, pathway: Pathway) -> bool:
     done = {course_id for course_id, p in result.request.progress.items() if p.state is ProgressState.DONE}
     if report.planned != sum(1 for course_id in pathway.courses if course_id in planned):
         return False
-    finished = all(course_id in planned or course_id in done for course_id in pathway.courses)
-    return finished or (report.left > 0 and report.left_hours > 0)
+    outside = sum(1 for course_id in pathway.courses if course_id not in planned and course_id not in done)
+    if outside != report.skipped + report.left:  # every course neither planned nor done is accounted for
+        return False
+    return report.left == 0 or report.left_hours > 0
 
 
 def pathways_accounted(result: PlanResult, pathways: Iterable[Pathway]) -> bool:
@@ -156,3 +160,37 @@ def reference_overlap(result: PlanResult, reference: Iterable[str], months: int 
 def share(part: float, whole: float) -> float | None:
     """part / whole, or None when there is nothing to divide (reported as null, never as 0 or 1)."""
     return part / whole if whole else None
+
+
+def indonesian_hours_where_offered(
+    result: PlanResult, available: Callable[[str], Iterable[Course]]
+) -> tuple[float, float]:
+    """(hours in Indonesian, hours that could have been in Indonesian), per main skill of the plan.
+
+    The issue's measure is a preference: where an Indonesian course teaches the same skill and
+    the learner can take it, the plan should use it.  So per skill, the English hours count only
+    up to the hours of Indonesian courses ``available(skill)`` gives (eligible for this learner)
+    that the plan left unused; English hours beyond what exists in Indonesian say nothing about
+    the preference (the catalog has no more to offer).  Projects are not study.
+    """
+    used: dict[str, float] = defaultdict(float)
+    english: dict[str, float] = defaultdict(float)
+    planned = set(result.course_ids)
+    for month in result.months:
+        for item in month.items:
+            if item.course.kind is CourseKind.PROJECT:
+                continue
+            share = item.hours / len(item.course.main_skills)
+            for skill in item.course.main_skills:
+                if INDONESIAN in item.course.languages:
+                    used[skill] += share
+                else:
+                    english[skill] += share
+    indonesian = replaceable = 0.0
+    for skill in sorted(set(used) | set(english)):
+        unused = sum(
+            course.hours / len(course.main_skills) for course in available(skill) if course.id not in planned
+        )
+        indonesian += used[skill]
+        replaceable += used[skill] + min(english[skill], unused)
+    return indonesian, replaceable
