@@ -102,11 +102,28 @@ class MatchResult:
     skills: list[Match] = field(default_factory=list)
 
     @property
+    def goal_status(self) -> MatchStatus:
+        """How well the goals alone matched (a confident skill does not make a goal confident)."""
+        return _status_of(self.status, self.goals)
+
+    @property
+    def skill_status(self) -> MatchStatus:
+        return _status_of(self.status, self.skills)
+
+    @property
     def best_goal(self) -> Match | None:
         """The goal to propose, only when confident (never a silent poor match)."""
         if self.goals and self.goals[0].score >= CONFIDENT_SCORE:
             return self.goals[0]
         return None
+
+
+def _status_of(overall: MatchStatus, matches: list[Match]) -> MatchStatus:
+    if overall is MatchStatus.TOO_SHORT:
+        return overall
+    if matches and matches[0].score >= CONFIDENT_SCORE:
+        return MatchStatus.CONFIDENT
+    return MatchStatus.UNSURE if matches else MatchStatus.NO_MATCH
 
 
 class AliasIndex:

@@ -200,6 +200,7 @@ class GoalReader:
     def __init__(self, catalog: Catalog, vocabulary: GoalVocabulary, matcher: Matcher | None = None) -> None:
         self.catalog = catalog
         self.matcher = matcher or Matcher(catalog)
+        self.origins = {origin.id: origin for origin in vocabulary.origins}
         self.interests = {interest.id: interest for interest in vocabulary.interests}
         self.fallback = vocabulary.fallback
         self.cues = _Cues.of(vocabulary.cues)
@@ -300,13 +301,13 @@ class GoalReader:
         goal = _Strength.of(goals[0] if goals else None, words)
         skills = _strongest_first([m for m in result.skills if m.score >= CONFIDENT_SCORE], words)
         skill = _Strength.of(skills[0] if skills else None, words)
-        interest, interest_strength = self._interest(normalized, words)
+        interest = self._interest(normalized, words)
         learn = self.cues.learn.occurs_in(tokens)
         role = self.cues.role.occurs_in(tokens) or origin is not None
         interested = self.cues.interest.occurs_in(self.cues.wish.without(tokens))
         if self.cues.unsure.occurs_in(tokens) or (interested and not (role and goal.confident)):
             return self._vague(result, interest, origin)
-        if interest is not None and interest_strength.beats(goal) and interest_strength.beats(skill):
+        if interest is not None and interest[1].beats(goal) and interest[1].beats(skill):
             return self._vague(result, interest, origin)
         if goal.confident and (goal.beats(skill) or role or (not skill.beats(goal) and not learn)):
             return self._role(tokens, breaks, result)
@@ -321,27 +322,32 @@ class GoalReader:
             IntentKind.UNKNOWN, False, shortlist=tuple(m.id for m in result.goals[:MAX_SHORTLIST])
         )
 
-    def _interest(self, normalized: str, words: Sequence[str]) -> tuple[Interest | None, _Strength]:
+    def _interest(self, normalized: str, words: Sequence[str]) -> tuple[Interest, _Strength] | None:
         """The strongest interest named in the text (never the fallback), if confident."""
-        ranked = sorted(
-            (-score, target.id, alias)
-            for target, (score, alias) in self._interest_index.score_targets(normalized).items()
-        )
+        scores = self._interest_index.score_targets(normalized)
+        ranked = sorted((-score, target.id, alias) for target, (score, alias) in scores.items())
         if not ranked or -ranked[0][0] < CONFIDENT_SCORE:
-            return None, _Strength(0.0, 0)
+            return None
         score, interest_id, alias = ranked[0]
         return self.interests[interest_id], _Strength(-score, len(_covered_words(words, alias)))
 
     def _vague(
-        self, result: MatchResult | None, interest: Interest | None, origin: Origin | None
+        self,
+        result: MatchResult | None,
+        interest: tuple[Interest, _Strength] | None,
+        origin: Origin | None,
     ) -> _Reading:
-        """A shortlist: goals the text names, then the interest's paths (an origin's usual moves first)."""
-        matches = result.goals if result is not None else []
-        goals = [m.id for m in matches if m.score >= CONFIDENT_SCORE] + list(
-            interest.goals if interest else ()
-        )
+        """A shortlist: goals the text names more plainly than its interest, then the interest's paths
+        (an origin's usual moves first); without either, the nearest goals, or the origin's moves."""
+        words = result.normalized.split() if result is not None else []
+        named = [
+            m.id
+            for m in (result.goals if result is not None else [])
+            if m.score >= CONFIDENT_SCORE and (interest is None or _Strength.of(m, words).beats(interest[1]))
+        ]
+        goals = named + list(interest[0].goals if interest else ())
         if not goals and result is not None:
-            goals = [m.id for m in matches] + [
+            goals = [m.id for m in result.goals] + [
                 self._home[m.id] for m in result.skills if m.score >= CONFIDENT_SCORE and m.id in self._home
             ]
         if origin is not None:

@@ -36,18 +36,28 @@ def _covered_weight(goal: Goal, skills: set[str]) -> float:
 
 
 def first_credential(catalog: Catalog, goal_id: str) -> str | None:
-    """The name of the credential a coach would start this goal with, from the catalog."""
+    """The name of the credential a coach would start this goal with, from the catalog.
+
+    Pathways are ranked by how many of the goal's top skills they teach, then by how much of their
+    time goes to what the goal values (hours weighted by the goal's weight of each course's main
+    skill, per hour: a networking certificate beats a broad IT one for a network administrator),
+    then by fewer hours.
+    """
     goal = catalog.goals[goal_id]
     top = top_skills(goal)
-    ranked: list[tuple[float, float, str, str]] = []
+    ranked: list[tuple[int, float, float, str, str]] = []
     for pathway in catalog.pathways.values():
         courses = [catalog.courses[c] for c in pathway.courses if c in catalog.courses]
         main = {skill for course in courses for skill in course.main_skills}
-        if courses and main & top:
-            hours = sum(course.hours for course in courses)
-            ranked.append((-_covered_weight(goal, main), hours, pathway.id, pathway.name))
+        if not courses or not main & top:
+            continue
+        hours = sum(course.hours for course in courses)
+        valued = sum(
+            course.hours * max(goal.skills.get(s, 0.0) for s in course.main_skills) for course in courses
+        )
+        ranked.append((-len(main & top), -valued / hours, hours, pathway.id, pathway.name))
     if ranked:
-        return min(ranked)[3]
+        return min(ranked)[-1]
     singles = [
         (
             course.level is not Level.BEGINNER,
@@ -61,7 +71,7 @@ def first_credential(catalog: Catalog, goal_id: str) -> str | None:
         and course.credential.kind is not CredentialKind.NONE
         and set(course.main_skills) & top
     ]
-    return min(singles)[4] if singles else None
+    return min(singles)[-1] if singles else None
 
 
 def shortlist_item(catalog: Catalog, goal_id: str) -> ShortlistItem:

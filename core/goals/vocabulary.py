@@ -171,10 +171,9 @@ def _cross_check(
             if isinstance(item, Origin):
                 issues += _check_ids(str(file), raw, label, "skills", item.skills, catalog.skills, "skill")
                 issues += _check_ids(str(file), raw, label, "moves_to", item.moves_to, catalog.goals, "goal")
-                if item.home_goal is not None:
-                    issues += _check_ids(
-                        str(file), raw, label, "home_goal", [item.home_goal], catalog.goals, "goal"
-                    )
+                if item.home_goal is not None and item.home_goal not in catalog.goals:
+                    message = f"unknown goal id {item.home_goal!r}"
+                    issues.append(_issue(str(file), raw, message, label, "home_goal"))
             else:
                 issues += _check_ids(str(file), raw, label, "goals", item.goals, catalog.goals, "goal")
     fallbacks = [raw for item, raw in interests if item is not None and item.fallback]
