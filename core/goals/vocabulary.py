@@ -76,6 +76,7 @@ class Cues(StrictModel):
     role: LocalizedAliases  # a job to hold: "become", "job", "career", "kerja di"
     emphasis: LocalizedAliases  # what follows is the focus: "mostly", "with", "terutama"
     purpose: LocalizedAliases  # what follows is what for: "for small businesses", "untuk kerja"
+    generic: LocalizedAliases  # "work", "job", "kerja": they do not tell one goal from another
     separators: LocalizedAliases  # between listed skills: "and", "dan"
 
 

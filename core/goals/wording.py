@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from core.catalog import Catalog
-from core.goals.intent import GoalIntent, GoalReader, IntentKind
+from core.goals.intent import GoalIntent, IntentKind
+from core.goals.reader import GoalReader
 from core.goals.shortlist import ShortlistItem
 from core.goals.target import GoalTarget
 from core.i18n import join_list, t
