@@ -129,7 +129,7 @@ class LearnerProfile(SQLModel, table=True):
     learner_id: int = Field(foreign_key="learners.id", ondelete="CASCADE", primary_key=True)
     goal_id: str | None = Field(default=None, max_length=80)  # None with goal_skills: a skill goal
     goal_text: str | None = Field(default=None, max_length=500)
-    goal_skills: dict[str, float] = Field(default_factory=dict, sa_type=JSONDocument)  # named or emphasised
+    goal_skills: list[str] = Field(default_factory=list, sa_type=JSONDocument)  # named or emphasised
     origin_id: str | None = Field(default=None, max_length=80)  # a career changer's earlier work
     transferable_skills: list[str] = Field(default_factory=list, sa_type=JSONDocument)  # held from it
     level: Level | None = Field(default=None, sa_type=enum_type(Level))

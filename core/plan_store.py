@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from core.catalog import Catalog
 from core.catalog.schema import CourseFormat, Level
 from core.db_types import utc_now
-from core.goals.target import GoalTarget
+from core.goals.target import EMPHASIS_WEIGHT, GoalTarget
 from core.models import LearnerProfile, Plan, PlanItem, PlanItemStatus, PlanStatus
 from core.planner.packing import add_months
 from core.planner.types import (
@@ -41,7 +41,7 @@ def profile_target(profile: LearnerProfile) -> GoalTarget:
     """The learner's goal as they confirmed it: a catalog goal, skills, or both, and their origin."""
     return GoalTarget(
         profile.goal_id,
-        dict(profile.goal_skills),
+        dict.fromkeys(profile.goal_skills, EMPHASIS_WEIGHT),
         profile.origin_id,
         frozenset(profile.transferable_skills),
     )
@@ -50,7 +50,7 @@ def profile_target(profile: LearnerProfile) -> GoalTarget:
 def store_target(profile: LearnerProfile, target: GoalTarget) -> None:
     """Keep a confirmed goal on the profile (what :func:`profile_target` reads back)."""
     profile.goal_id = target.goal
-    profile.goal_skills = dict(target.skills)
+    profile.goal_skills = list(target.skills)  # a list keeps the learner's order (JSONB would sort keys)
     profile.origin_id = target.origin
     profile.transferable_skills = sorted(target.transferable)
 

@@ -24,6 +24,7 @@ from core.dialogue import parsing
 from core.dialogue.state import ConversationState
 from core.dialogue.timezones import nearest_zone, parse_timezone
 from core.goals import GoalIntent, GoalReader, GoalTarget, IntentKind
+from core.goals.target import EMPHASIS_WEIGHT
 from core.goals.vocabulary import MAX_SHORTLIST
 from core.goals.wording import origin_name, shortlist_line, target_label, transferable_sentence
 from core.i18n import format_money, t
@@ -147,14 +148,15 @@ def _target_data(target: GoalTarget) -> dict[str, object]:
     """A goal choice as the conversation state stores it (JSON)."""
     return {
         "goal": target.goal,
-        "skills": dict(target.skills),
+        "skills": list(target.skills),  # a list keeps the learner's order (JSONB would sort keys)
         "origin": target.origin,
         "transferable": sorted(target.transferable),
     }
 
 
 def _target(data: dict[str, Any]) -> GoalTarget:
-    return GoalTarget(data["goal"], data["skills"], data["origin"], frozenset(data["transferable"]))
+    skills = dict.fromkeys(data["skills"], EMPHASIS_WEIGHT)
+    return GoalTarget(data["goal"], skills, data["origin"], frozenset(data["transferable"]))
 
 
 def offer_goals(ctx: Context, intent: GoalIntent) -> bool:

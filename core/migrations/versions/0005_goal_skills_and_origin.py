@@ -26,7 +26,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('learner_profiles', schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column('goal_skills', core.db_types.JSONDocument, nullable=False, server_default='{}')
+            sa.Column('goal_skills', core.db_types.JSONDocument, nullable=False, server_default='[]')
         )
         batch_op.add_column(sa.Column('origin_id', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True))
         batch_op.add_column(
