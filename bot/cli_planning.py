@@ -152,6 +152,7 @@ def run_plan(planning: Planning, args: argparse.Namespace) -> int:
         held_skills=resolve_skills(planning, args.have),
         languages=frozenset(course_languages),
         avoid_providers=frozenset(args.avoid),
+        preferred_language=language if language in course_languages else None,
     )
     result = plan_months(catalog, request)
     if args.json:

@@ -43,11 +43,16 @@ def plan_to_json(catalog: Catalog, result: PlanResult, language: str) -> dict[st
                 "items": [
                     {
                         "course_id": item.course.id,
-                        "title": item.course.title,
+                        "kind": item.course.kind.value,
+                        "title": item.course.display_title(language),
                         "provider": item.course.provider,
                         "hours": item.hours,
                         "cost": float(item.cost),
                         "skills": list(item.course.skills),
+                        "main_skills": list(item.course.main_skills),
+                        "phase": item.reason.phase.value,
+                        "audited": item.reason.audited,
+                        "pathway_step": list(item.reason.pathway_step) if item.reason.pathway_step else None,
                         "new_skills": list(item.new_skills),
                         "part": item.part,
                         "parts": item.parts,
@@ -58,6 +63,33 @@ def plan_to_json(catalog: Catalog, result: PlanResult, language: str) -> dict[st
             }
             for month in result.months
         ],
+        "depth": [
+            {
+                "skill": d.skill,
+                "target_hours": d.target_hours,
+                "credited_hours": d.credited_hours,
+                "planned_hours": d.planned_hours,
+                "share": round(d.share, 4),
+            }
+            for d in result.depth
+        ],
+        "pathways": [
+            {
+                "id": p.pathway_id,
+                "name": p.name,
+                "total": p.total,
+                "done_before": p.done_before,
+                "planned": p.planned,
+                "left": p.left,
+                "left_hours": p.left_hours,
+                "finished_on": p.finished_on.isoformat() if p.finished_on else None,
+                "exam": p.exam,
+                "exam_on": p.exam_on.isoformat() if p.exam_on else None,
+            }
+            for p in result.pathways
+        ],
+        "complete_on": result.complete_on.isoformat() if result.complete_on else None,
+        "next_goals": list(result.next_goals),
         "moves": [
             {
                 "course_id": move.course_id,

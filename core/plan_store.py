@@ -23,6 +23,8 @@ from core.models import LearnerProfile, Plan, PlanItem, PlanItemStatus, PlanStat
 from core.planner.packing import add_months
 from core.planner.types import (
     Move,
+    PathwayProgress,
+    Phase,
     PlanMonth,
     PlannedItem,
     PlanRequest,
@@ -30,6 +32,7 @@ from core.planner.types import (
     Progress,
     ProgressState,
     Reason,
+    SkillDepth,
     UncoveredReason,
     UncoveredSkill,
 )
@@ -97,6 +100,7 @@ def _request_summary(request: PlanRequest) -> dict[str, Any]:
         "languages": sorted(request.languages),
         "formats": sorted(f.value for f in request.formats),
         "avoid_providers": sorted(request.avoid_providers),
+        "preferred_language": request.preferred_language,
     }
 
 
@@ -115,6 +119,7 @@ def _request_from_summary(data: dict[str, Any]) -> PlanRequest:
         languages=frozenset(data["languages"]),
         formats=frozenset(CourseFormat(f) for f in data["formats"]),
         avoid_providers=frozenset(data["avoid_providers"]),
+        preferred_language=data.get("preferred_language"),
     )
 
 
@@ -152,6 +157,10 @@ def save_plan(
             "months": [
                 {"capacity": m.capacity_hours, "hours": m.hours, "cost": str(m.cost)} for m in result.months
             ],
+            "depth": [[d.skill, d.target_hours, d.credited_hours, d.planned_hours] for d in result.depth],
+            "pathways": [_pathway_to_json(p) for p in result.pathways],
+            "complete_on": result.complete_on and result.complete_on.isoformat(),
+            "next_goals": list(result.next_goals),
             "moves": [
                 {
                     "course": m.course_id,
@@ -183,7 +192,7 @@ def save_plan(
                 "hours": item.hours,
                 "cost": str(item.cost),
                 "new_skills": list(item.new_skills),
-                "reason": asdict(item.reason),
+                "reason": _reason_to_json(item.reason),
             },
             "updated_at": now,
         }
@@ -232,13 +241,7 @@ def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
         if course is None:
             continue
         details = row.details
-        reason = Reason(
-            **{
-                **details["reason"],
-                "skills": tuple(details["reason"]["skills"]),
-                "prerequisite_for": tuple(details["reason"]["prerequisite_for"]),
-            }
-        )
+        reason = _reason_from_json(details["reason"])
         by_month.setdefault(row.month, []).append(
             PlannedItem(
                 course,
@@ -281,6 +284,50 @@ def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
             )
             for m in summary["moves"]
         ),
+        depth=tuple(SkillDepth(*entry) for entry in summary.get("depth", ())),
+        pathways=tuple(_pathway_from_json(p) for p in summary.get("pathways", ())),
+        complete_on=_date(summary.get("complete_on")),
+        next_goals=tuple(summary.get("next_goals", ())),
+    )
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _reason_to_json(reason: Reason) -> dict[str, Any]:
+    data = asdict(reason)
+    data["certificate_price"] = None if reason.certificate_price is None else str(reason.certificate_price)
+    data["phase"] = reason.phase.value
+    return data
+
+
+def _reason_from_json(data: dict[str, Any]) -> Reason:
+    """A stored reason; plans saved before a field existed get its default."""
+    step = data.get("pathway_step")
+    price = data.get("certificate_price")
+    return Reason(
+        **{
+            **data,
+            "skills": tuple(data["skills"]),
+            "prerequisite_for": tuple(data["prerequisite_for"]),
+            "pathway_step": tuple(step) if step else None,
+            "certificate_price": None if price is None else Decimal(price),
+            "phase": Phase(data.get("phase", Phase.CORE.value)),
+        }
+    )
+
+
+def _pathway_to_json(pathway: PathwayProgress) -> dict[str, Any]:
+    data = asdict(pathway)
+    for key in ("finished_on", "exam_on"):
+        data[key] = data[key] and data[key].isoformat()
+    return data
+
+
+def _pathway_from_json(data: dict[str, Any]) -> PathwayProgress:
+    return PathwayProgress(
+        **{**data, "finished_on": _date(data["finished_on"]), "exam_on": _date(data["exam_on"])}
     )
 
 

@@ -6,12 +6,11 @@ sentences through the locale files, so the same plan reads naturally in English 
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from core.catalog import Catalog
-from core.catalog.schema import CostModel, Course, CredentialKind, SkillKind
+from core.catalog.schema import CostModel, CourseKind, CredentialKind, SkillKind
 from core.i18n import format_money, join_list, month_label, t
-from core.planner.types import PlannedItem, PlanRequest, PlanResult, UncoveredSkill
+from core.planner.engine import FILL
+from core.planner.types import Phase, PlannedItem, PlanRequest, PlanResult, UncoveredSkill
 
 MAX_TITLES = 2
 
@@ -26,16 +25,39 @@ def _hours(value: float, language: str) -> str:
     return text.replace(".", ",") if language == "id" else text
 
 
-def price_text(course: Course, cost: Decimal, currency: str, language: str) -> str:
+def price_text(item: PlannedItem, currency: str, language: str) -> str:
     """What the learner pays for this item this month."""
+    course = item.course
+    if item.reason.audited and item.reason.certificate_price is not None:
+        return t(
+            "plan.price_audit",
+            language,
+            amount=format_money(item.reason.certificate_price, currency, language),
+        )
     if course.cost.model is CostModel.FREE:
         return t("money.free", language)
-    if cost == 0:
+    if item.cost == 0:
         if course.cost.model is CostModel.SUBSCRIPTION:
             return t("plan.price_shared", language)
-        return t("money.free", language)
+        return t("plan.price_paid", language) if item.part > 1 else t("money.free", language)
     key = "plan.price_month" if course.cost.model is CostModel.SUBSCRIPTION else "plan.price_once"
-    return t(key, language, amount=format_money(cost, currency, language))
+    return t(key, language, amount=format_money(item.cost, currency, language))
+
+
+def _what_it_does(catalog: Catalog, item: PlannedItem, language: str) -> str | None:
+    """The first clause of a reason: what the course, project or exam does for the goal."""
+    reason = item.reason
+    skills = join_list(skill_names(catalog, reason.skills, language), language)
+    if item.course.kind is CourseKind.EXAM:
+        if reason.stacks_into:
+            return t("reason.exam", language, pathway=reason.stacks_into)
+        return t("reason.exam_alone", language)
+    if not reason.skills:
+        return None
+    if item.course.kind is CourseKind.PROJECT:
+        return t("reason.project", language, skills=skills)
+    key = "reason.deeper" if reason.phase is Phase.DEEPER else "reason.builds"
+    return t(key, language, skills=skills)
 
 
 def reason_text(catalog: Catalog, item: PlannedItem, language: str) -> str:
@@ -45,16 +67,14 @@ def reason_text(catalog: Catalog, item: PlannedItem, language: str) -> str:
     parts: list[str] = []
     if reason.in_progress and item.in_progress_percent is not None:
         parts.append(t("reason.in_progress", language, percent=item.in_progress_percent))
-    if reason.skills:
-        parts.append(
-            t(
-                "reason.covers",
-                language,
-                skills=join_list(skill_names(catalog, reason.skills, language), language),
-            )
-        )
+    what = _what_it_does(catalog, item, language)
+    if what:
+        parts.append(what)
+    if reason.pathway_step and reason.stacks_into:
+        step, total = reason.pathway_step
+        parts.append(t("reason.pathway_step", language, step=step, total=total, pathway=reason.stacks_into))
     if reason.prerequisite_for:
-        titles = [catalog.courses[c].title for c in reason.prerequisite_for[:MAX_TITLES]]
+        titles = [catalog.courses[c].display_title(language) for c in reason.prerequisite_for[:MAX_TITLES]]
         parts.append(t("reason.prerequisite_for", language, titles=join_list(titles, language)))
     if reason.free:
         parts.append(t("reason.free", language))
@@ -67,11 +87,8 @@ def reason_text(catalog: Catalog, item: PlannedItem, language: str) -> str:
         parts.append(t(key, language))
     elif course.credential.kind is CredentialKind.CERTIFICATE:
         parts.append(t("reason.certificate", language))
-    if reason.stacks_into:
-        key = "reason.stacks_plan" if reason.stacks_with_plan else "reason.stacks"
-        parts.append(t(key, language, pathway=reason.stacks_into))
     if reason.soft_mix:
-        kinds = {catalog.skills[s].kind for s in course.skills if s in catalog.skills}
+        kinds = {catalog.skills[s].kind for s in course.main_skills if s in catalog.skills}
         kind = SkillKind.SOFT if SkillKind.SOFT in kinds else SkillKind.DIGITAL_LITERACY
         parts.append(t("reason.soft_mix", language, kind=t(f"skill_kind.{kind.value}", language)))
     if not parts:
@@ -83,7 +100,7 @@ def reason_text(catalog: Catalog, item: PlannedItem, language: str) -> str:
 def uncovered_text(result: PlanResult, gap: UncoveredSkill, language: str) -> str:
     """Why a skill is missing from the plan, with the numbers that explain it."""
     request = result.request
-    left = sum(month.capacity_hours for month in result.months) - result.total_hours
+    left = sum(month.capacity_hours for month in result.months) * FILL - result.total_hours
     return t(
         f"uncovered.{gap.reason.value}",
         language,
@@ -147,14 +164,19 @@ def render_plan(catalog: Catalog, result: PlanResult, language: str) -> list[str
             )
         )
         if not month.items:
-            lines.append(f"  {t('plan.month_empty', language)}")
+            key = (
+                "plan.month_light"
+                if result.complete_on and result.complete_on <= month.starts_on
+                else "plan.month_empty"
+            )
+            lines.append(f"  {t(key, language)}")
         for number, item in enumerate(month.items, start=1):
             values = {
                 "number": number,
-                "title": item.course.title,
+                "title": item.course.display_title(language),
                 "provider": item.course.provider,
                 "hours": _hours(item.hours, language),
-                "price": price_text(item.course, item.cost, request.currency, language),
+                "price": price_text(item, request.currency, language),
             }
             if item.parts > 1:
                 lines.append("  " + t("plan.item_part", language, part=item.part, parts=item.parts, **values))
@@ -163,21 +185,8 @@ def render_plan(catalog: Catalog, result: PlanResult, language: str) -> list[str
             if item.part == 1:
                 lines.append("     " + t("plan.why", language, reason=reason_text(catalog, item, language)))
     lines.append("")
-    if result.covered_skills:
-        lines.append(
-            t(
-                "plan.covered",
-                language,
-                skills=join_list(skill_names(catalog, list(result.covered_skills), language), language),
-            )
-        )
-        lines.append(t("plan.coverage", language, percent=round(result.coverage * 100)))
-    if result.uncovered:
-        lines.append(t("plan.uncovered_heading", language))
-        for gap in result.uncovered:
-            why = uncovered_text(result, gap, language)
-            name = catalog.skills[gap.skill].name.get(language)
-            lines.append("  " + t("plan.uncovered_item", language, skill=name, reason=why))
+    lines.extend(render_pathways(result, language))
+    lines.extend(render_depth(catalog, result, language))
     lines.append(
         t(
             "plan.total",
@@ -187,6 +196,81 @@ def render_plan(catalog: Catalog, result: PlanResult, language: str) -> list[str
         )
     )
     lines.extend(render_moves(catalog, result, language))
+    return lines
+
+
+def render_pathways(result: PlanResult, language: str) -> list[str]:
+    """Each certificate the plan works on: done by when (and its exam), or how much is left after."""
+    if not result.pathways:
+        return []
+    lines = [t("plan.pathways_heading", language)]
+    for pathway in result.pathways:
+        if pathway.finished_on is None:
+            line = t(
+                "plan.pathway_left",
+                language,
+                name=pathway.name,
+                reached=pathway.done_before + pathway.planned,
+                total=pathway.total,
+                left=pathway.left,
+                hours=_hours(pathway.left_hours, language),
+            )
+        elif pathway.exam_on is not None:
+            line = t(
+                "plan.pathway_done_exam",
+                language,
+                name=pathway.name,
+                total=pathway.total,
+                month=month_label(pathway.finished_on, language),
+                exam_month=month_label(pathway.exam_on, language),
+            )
+        else:
+            line = t(
+                "plan.pathway_done",
+                language,
+                name=pathway.name,
+                total=pathway.total,
+                month=month_label(pathway.finished_on, language),
+            )
+        lines.append("  " + line)
+    return lines
+
+
+def render_depth(catalog: Catalog, result: PlanResult, language: str) -> list[str]:
+    """How far the plan takes each goal skill, honestly: reached, part of the way, or not yet (and why)."""
+    lines = [t("plan.depth", language, percent=round(result.coverage * 100))]
+    reached = [d.skill for d in result.depth if d.share >= 1 - 1e-6]
+    partial = [d for d in result.depth if 0 < d.share < 1 - 1e-6]
+    if reached:
+        names = join_list(skill_names(catalog, reached, language), language)
+        lines.append("  " + t("plan.depth_reached", language, skills=names))
+    if partial:
+        items = [
+            t(
+                "plan.depth_item",
+                language,
+                skill=catalog.skills[d.skill].name.get(language),
+                done=_hours(d.credited_hours + d.planned_hours, language),
+                target=_hours(d.target_hours, language),
+            )
+            for d in partial
+        ]
+        lines.append("  " + t("plan.depth_partial", language, items=", ".join(items)))
+    untouched = {d.skill for d in result.depth if d.share == 0}
+    gaps = [gap for gap in result.uncovered if gap.skill in untouched]
+    if gaps:
+        lines.append("  " + t("plan.not_started", language))
+        for gap in gaps:
+            name = catalog.skills[gap.skill].name.get(language)
+            lines.append(
+                "    "
+                + t("plan.uncovered_item", language, skill=name, reason=uncovered_text(result, gap, language))
+            )
+    if result.complete_on is not None:
+        lines.append(t("plan.complete", language, month=month_label(result.complete_on, language)))
+        if result.next_goals:
+            names = [catalog.goals[g].name.get(language) for g in result.next_goals if g in catalog.goals]
+            lines.append(t("plan.next_goals", language, goals=join_list(names, language)))
     return lines
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from core.catalog.schema import CostModel, Course, Goal, Pathway, Skill, SkillKind
+from core.catalog.schema import CostModel, Course, Goal, Pathway, Recognition, Skill, SkillKind
 
 
 @dataclass(frozen=True)
@@ -53,15 +53,33 @@ class Catalog:
         return amount / self.units_per_usd[from_currency] * self.units_per_usd[to_currency]
 
     @cached_property
+    def courses_by_main_skill(self) -> Mapping[str, tuple[Course, ...]]:
+        """Skill id -> the courses mostly about it (what counts towards the skill's depth)."""
+        index: dict[str, list[Course]] = defaultdict(list)
+        for course in self.courses.values():
+            for skill_id in course.main_skills:
+                index[skill_id].append(course)
+        return {skill_id: tuple(courses) for skill_id, courses in index.items()}
+
+    @cached_property
     def planning_order(self) -> Mapping[str, tuple[Course, ...]]:
-        """Skill id -> its courses, fewest hours per skill taught first (ties by id).
+        """Skill id -> the courses mostly about it: recognised first, then fewest hours per main skill.
 
         The planner walks these lists to build its candidate pool, so a plan touches a few
         dozen courses per skill however large the catalog is.
         """
         return {
-            skill_id: tuple(sorted(courses, key=lambda c: (c.hours / len(c.skills), c.id)))
-            for skill_id, courses in self.courses_by_skill.items()
+            skill_id: tuple(
+                sorted(
+                    courses,
+                    key=lambda c: (
+                        c.recognition is Recognition.NONE,
+                        c.hours / len(c.main_skills),
+                        c.id,
+                    ),
+                )
+            )
+            for skill_id, courses in self.courses_by_main_skill.items()
         }
 
     @property

@@ -438,7 +438,10 @@ class Dialogue:
             previous = active_plan(ctx.session, ctx.learner.id)
             progress = progress_of(ctx.session, previous) if previous is not None else {}
             request = request_from_profile(self.catalog, ctx.profile, self.plan_start(ctx), progress)
-            request = replace(request, keep=keep, exclude_courses=exclude)
+            own = (
+                ctx.language if ctx.language in ctx.profile.course_languages else None
+            )  # same skill, own language
+            request = replace(request, keep=keep, exclude_courses=exclude, preferred_language=own)
             if previous is None or fresh:
                 result = plan_months(self.catalog, request)
             else:

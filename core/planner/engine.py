@@ -1,37 +1,48 @@
-"""Choose courses for a learner's skill gaps and lay them out month by month.
+"""Choose courses for a learner's goal and lay them out month by month, as a coach would.
+
+What a good plan does
+---------------------
+The seeds' coaching advice, made into rules:
+
+* **Depth, not a touch.**  Every goal skill has a target depth in study hours
+  (:mod:`core.planner.depth`); a course adds depth only to its *main* skills.  The plan keeps
+  adding courses while any skill is below its target, so no month stays empty while the goal
+  is incomplete.  Each month is planned to :data:`FILL` of the learner's hours (time to review
+  and apply), and the calendar (:mod:`core.planner.packing`) keeps hours and budget per month.
+* **Finish what you start.**  A pathway's courses come in the provider's order (a course needs
+  the pathway's earlier ones), a started pathway is continued to its end while there is room,
+  and its exam is booked once its courses are done and the budget allows.
+* **Then go further.**  When every target is reached: next-level courses for the skills that
+  matter most, then a portfolio project (the goal's own), then the exams still open.  Only then
+  may a month stay light, and the result suggests the next goal.
+* **Level matters.**  A learner's level counts as depth already there; foundations courses are
+  skipped for hard skills when a next-level option exists; a course above the learner's level
+  needs part of its main skill first (a foundation course, or the pathway's earlier courses).
+* **Money as learners see it.**  An audit-free course the budget cannot pay for is studied
+  free (its certificate optional); a subscription is not bought for a short course outside a
+  pathway; a one-off price is paid once.
 
 Why this algorithm
 ------------------
-Picking courses to cover weighted skills under an hours budget is a budgeted maximum-coverage
-problem (NP-hard), and prerequisites make a course cost the hours of everything it needs first.
-Exact search is out of the question at catalog scale (10^4-10^5 courses), and learners need an
-answer in milliseconds.  The classic remedy has a known quality bound and is simple to explain
-to a learner ("this course covers the most of what you still need per hour"):
+Choosing courses to reach weighted depth targets within hours and money is a budgeted
+(concave) coverage problem, NP-hard once prerequisites make a course cost the hours of what it
+needs first.  Learners need an answer in milliseconds at catalog scale, so:
 
-1. **Candidate pool.**  Only courses teaching a target skill matter.  For each target skill we
-   keep the first :data:`POOL_PER_SKILL` eligible courses in the catalog's planning order (fewest
-   hours per skill taught first).  Eligibility filters language, format, avoided providers,
-   budget (a course whose own monthly price exceeds the budget can never fit) and courses
-   already done.  This bounds the work by the number of target skills, not the catalog size.
-2. **Greedy by marginal weighted coverage per hour, with prerequisite closure.**  A candidate's
-   value is (weight of target skills it and its missing prerequisites newly cover) / (their
-   hours), nudged by at most ~20% towards recognized credentials and pathways the plan already
-   stacks into, so they win only when coverage and cost are similar.  Prerequisites come in
-   two kinds: explicit course prerequisites (satisfied by a finished course or by already
-   holding all its skills) and *foundations*: a course above the learner's level needs its main
-   skill covered first by a course at or below their level.  Values are evaluated lazily
-   (a heap of upper bounds); a candidate whose closure shrank because a prerequisite was picked
-   is re-evaluated at once, since its value can rise.  Every pick is laid out on the calendar
-   (:mod:`core.planner.packing`) before it is accepted, so no month ever exceeds its hours or
-   its budget.
-3. **Partial enumeration.**  Greedy alone can be fooled by cheap courses that use up the room a
-   better big one needed; running it again with a forced first pick, and keeping the best plan,
-   closes most of that gap (the quality benchmark measures it against exhaustive search).  Small
-   pools try every candidate first; large ones the best few by value and by absolute gain.
-4. **Order and mix.**  The chosen courses are ordered so that the highest-weight gaps come
-   first (respecting prerequisites), and, when the goal lists soft or digital-literacy skills,
-   a course teaching one is pulled into every :data:`MIX_EVERY_MONTHS`-month window that lacks
-   one, as the coaching advice recommends mixing hard, soft and digital skills.
+1. **Candidate pool.**  For each open skill, the first :data:`POOL_PER_SKILL` eligible courses
+   mostly about it in the catalog's planning order (recognised first, then fewest hours), plus
+   a few in the learner's preferred language.  The work is bounded by the goal, not the catalog.
+2. **Greedy by marginal weighted depth per hour, with prerequisite closure.**  A candidate's
+   value is the weighted depth it and what it needs first add (each skill counted up to its
+   target) per hour, nudged by preferences (recognised credentials, pathways already started,
+   free courses, the learner's language, courses at the learner's level) so they win when
+   depth and hours are similar.  Values are upper bounds in a lazy heap (depth gains only
+   shrink as the plan grows); a candidate whose closure shrank, or whose pathway got started,
+   is re-evaluated at once.  Every pick is laid out on the calendar before it is accepted.
+3. **Partial enumeration.**  Greedy again with a forced first pick, keeping the best plan,
+   closes most of the gap to the optimum (the quality benchmark measures it).
+4. **Order and mix.**  Courses are ordered by phase (core, deeper, practice), highest-weight
+   gaps first within a phase (prerequisites respected), and a soft or digital-literacy course
+   is pulled into every :data:`MIX_EVERY_MONTHS`-month window that lacks one.
 
 Everything is deterministic: ties break on course id, never on dict or set order.
 """
@@ -40,97 +51,135 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.catalog import Catalog
-from core.catalog.schema import CostModel, Course, CredentialKind, Recognition, SkillKind
-from core.planner.packing import Layout, Packer, Work, add_months, lay_out, month_capacities
-from core.planner.types import (
-    Move,
-    PlanMonth,
-    PlannedItem,
-    PlanRequest,
-    PlanResult,
-    ProgressState,
-    Reason,
-    UncoveredReason,
-    UncoveredSkill,
+from core.catalog.schema import (
+    CostModel,
+    Course,
+    CourseKind,
+    CredentialKind,
+    Level,
+    Recognition,
+    SkillKind,
 )
+from core.planner import depth
+from core.planner.packing import Layout, Packer, Work, lay_out, month_capacities
+from core.planner.types import Phase, PlanRequest, ProgressState, UncoveredReason
 
 POOL_PER_SKILL = 24
+POOL_PREFERRED_LANGUAGE = 8  # extra candidates per skill in the learner's own language
 FULL_SEEDING_POOL = 32  # up to this many candidates, every one is tried as a forced first pick
 SEED_PICKS = 3  # in larger pools: forced first picks taken from the best values...
-SEED_PICKS_BY_GAIN = (
-    2  # ...and from the largest gains (the big course a ratio defers until it no longer fits)
-)
+SEED_PICKS_BY_GAIN = 2  # ...and from the largest gains (the big course a ratio defers)
 MIX_EVERY_MONTHS = 3
+FILL = 0.9  # share of each month's hours the plan uses; the rest is for review and practice
+MIN_SUBSCRIPTION_HOURS = 8.0  # no subscription month for less content than this, outside a pathway
 RECOGNITION_BONUS = {Recognition.INDUSTRY: 1.10, Recognition.ACADEMIC: 1.05, Recognition.NONE: 1.0}
 NO_CREDENTIAL_FACTOR = 0.9
-STACKS_BONUS = 1.08
+STACKS_BONUS = 1.5  # a course of a pathway the plan has started: finish what you start
+PATHWAY_REACH_BONUS = 0.3  # up to this much more for a block that goes further into a certificate
 FREE_BONUS = 1.03
+LANGUAGE_BONUS = 1.6  # a course in the learner's own language, teaching the same at a similar level
+LEVEL_MATCH_BONUS = 1.15  # a next-level course for an intermediate or advanced learner
+MIX_BONUS = 1.6  # a soft or digital-literacy course, until the plan has one per MIX_EVERY_MONTHS months
+MIN_FOUNDATION_HOURS = 5.0  # a foundation course gives at least this much (or all that is missing)
+EPSILON = 1e-9
 
 
 @dataclass
-class _Selection:
-    """A growing plan: courses in pick order, their calendar, what they cover and what each must follow.
+class Selection:
+    """A growing plan: courses in pick order, their calendar, the depth they add and their order rules.
 
     ``packer`` is the calendar of ``order``; None once nothing more can fit (pinned courses that
-    overflow the horizon).
+    overflow the horizon).  ``progress`` is depth per target skill, credit included.
     """
 
     packer: Packer | None
+    progress: dict[str, float]
     order: list[str] = field(default_factory=list)
-    covered: set[str] = field(default_factory=set)
     after: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     blocks: list[list[str]] = field(default_factory=list)
     pathways: set[str] = field(default_factory=set)
-    covering: dict[str, str] = field(default_factory=dict)  # skill -> first picked course teaching it
+    building: dict[str, str] = field(default_factory=dict)  # skill -> first picked course adding to it
+    phase: dict[str, Phase] = field(default_factory=dict)
+    mixes: int = 0  # courses mostly about a soft or digital-literacy goal skill
 
-    def copy(self) -> _Selection:
-        return _Selection(
+    def copy(self) -> Selection:
+        return Selection(
             self.packer,  # never changed in place: accepting a block replaces it
+            dict(self.progress),
             list(self.order),
-            set(self.covered),
             defaultdict(set, {k: set(v) for k, v in self.after.items()}),
             [list(b) for b in self.blocks],
             set(self.pathways),
-            dict(self.covering),
+            dict(self.building),
+            dict(self.phase),
+            self.mixes,
         )
 
 
-class _Planner:
+Evaluated = tuple[float, list[str], dict[str, set[str]]]
+
+
+class Planner:
     """One planning run over one catalog and request."""
 
     def __init__(self, catalog: Catalog, request: PlanRequest) -> None:
         self.catalog = catalog
         self.request = request
+        self.goal = catalog.goals.get(request.goal or "")
         self.capacities = month_capacities(request.start, request.months, request.hours_per_week)
-        self.total_hours = sum(self.capacities)
+        self.fill = [round(capacity * FILL, 2) for capacity in self.capacities]
+        self.total_hours = sum(self.fill)
         self.done = {cid for cid, p in request.progress.items() if p.state is ProgressState.DONE}
         self.skipped = {cid for cid, p in request.progress.items() if p.state is ProgressState.SKIPPED}
-        self.held = set(request.held_skills)
-        for course_id in self.done:
-            if course_id in catalog.courses:
-                self.held.update(catalog.courses[course_id].skills)
-        self.targets = {
-            s: w for s, w in request.goal_skills.items() if s not in self.held and s in catalog.skills
-        }
         self.pinned = [
             cid
             for cid, p in request.progress.items()
             if p.state is ProgressState.IN_PROGRESS and cid in catalog.courses
         ]
+        self.held = set(request.held_skills | request.transferable)
+        self.weights: dict[str, float] = {}
+        self.core_targets: dict[str, float] = {}
+        self.credit: dict[str, float] = {}
+        for skill_id, weight in request.goal_skills.items():
+            skill = catalog.skills.get(skill_id)
+            if skill is None or (skill.beginner_only and request.level is not Level.BEGINNER):
+                continue
+            target = depth.target_hours(skill, weight, self.goal)
+            self.weights[skill_id] = weight
+            self.core_targets[skill_id] = target
+            held = skill_id in self.held
+            self.credit[skill_id] = target if held else depth.level_credit(skill, target, request.level)
+        for course_id in sorted(self.done):
+            course = catalog.courses.get(course_id)
+            if course is not None:
+                for skill_id, hours in depth.contribution(course).items():
+                    if skill_id in self.credit:
+                        self.credit[skill_id] += hours
+        self.targets = dict(self.core_targets)  # the current phase's targets
+        mixed = any(catalog.skills[s].kind is not SkillKind.HARD for s in self.weights)
+        self.mixes_wanted = -(-request.months // MIX_EVERY_MONTHS) if mixed else 0
+        self.admits: Callable[[Course], bool] = lambda course: True  # the current phase's filter
         self._eligible: dict[str, bool] = {}
-        self._required: dict[str, tuple[str, ...]] = {}
-        self.pool = self._candidate_pool()
+        self._has_next_level: dict[str, bool] = {}
 
     # -- eligibility -------------------------------------------------------------------------
 
     def price(self, course: Course) -> Decimal:
         """The course's price (per month for subscriptions) in the learner's currency."""
         return self.catalog.convert(course.cost.amount, course.cost.currency, self.request.currency)
+
+    def audited(self, course: Course) -> bool:
+        """Studied free because the budget cannot pay for its certificate (audit-free courses only)."""
+        return (
+            course.cost.audit_free
+            and course.cost.model is not CostModel.FREE
+            and self.price(course) > self.request.monthly_budget
+        )
 
     def rejection(self, course: Course) -> UncoveredReason | None:
         """Why ``course`` can never be in this plan, or None when it can."""
@@ -141,11 +190,37 @@ class _Planner:
             return UncoveredReason.FORMAT
         if course.provider in request.avoid_providers or course.platform in request.avoid_providers:
             return UncoveredReason.PROVIDER
-        if course.cost.model is not CostModel.FREE and self.price(course) > request.monthly_budget:
-            return UncoveredReason.BUDGET
+        if course.cost.model is not CostModel.FREE and not self.audited(course):
+            if self.price(course) > request.monthly_budget:
+                return UncoveredReason.BUDGET
+            short = course.hours < MIN_SUBSCRIPTION_HOURS and course.id not in self.catalog.pathway_of
+            if course.cost.model is CostModel.SUBSCRIPTION and short:
+                return UncoveredReason.BUDGET
         if course.hours > self.total_hours:
             return UncoveredReason.TOO_LONG
+        if self.below_level(course):
+            return UncoveredReason.LEVEL
         return None
+
+    def below_level(self, course: Course) -> bool:
+        """A foundations course an intermediate or advanced learner skips (a next-level one exists)."""
+        if course.level is not Level.BEGINNER or self.request.level is Level.BEGINNER:
+            return False
+        if course.kind is not CourseKind.COURSE:
+            return False
+        hard = [s for s in course.main_skills if self.catalog.skills[s].kind is SkillKind.HARD]
+        return bool(hard) and len(hard) == len(course.main_skills) and all(map(self.has_next_level, hard))
+
+    def has_next_level(self, skill_id: str) -> bool:
+        """Whether an eligible intermediate or advanced course is mostly about ``skill_id``."""
+        known = self._has_next_level.get(skill_id)
+        if known is None:
+            known = any(
+                c.level is not Level.BEGINNER and c.kind is CourseKind.COURSE and self.eligible(c.id)
+                for c in self.catalog.courses_by_main_skill.get(skill_id, ())
+            )
+            self._has_next_level[skill_id] = known
+        return known
 
     def eligible(self, course_id: str) -> bool:
         known = self._eligible.get(course_id)
@@ -161,26 +236,31 @@ class _Planner:
             self._eligible[course_id] = known
         return known
 
-    def _candidate_pool(self) -> list[str]:
+    def level_skipped(self, course_id: str) -> bool:
+        """A pathway course the learner's level makes unnecessary (its later courses may follow)."""
+        course = self.catalog.courses.get(course_id)
+        return course is not None and self.below_level(course)
+
+    def candidate_pool(self) -> list[str]:
         pool: dict[str, None] = {}
+        preferred = self.request.preferred_language
         for skill in sorted(self.targets):
-            taken = 0
+            taken = own = 0
             for course in self.catalog.planning_order.get(skill, ()):
-                if self.eligible(course.id):
+                if course.kind is not CourseKind.COURSE or not self.admits(course):
+                    continue
+                if not self.eligible(course.id):
+                    continue
+                in_own = preferred is not None and preferred in course.languages
+                if taken < POOL_PER_SKILL or (in_own and own < POOL_PREFERRED_LANGUAGE):
                     pool.setdefault(course.id, None)
                     taken += 1
-                    if taken >= POOL_PER_SKILL:
-                        break
+                    own += in_own
+                elif preferred is None or own >= POOL_PREFERRED_LANGUAGE:
+                    break
         return sorted(pool)
 
-    def foundation_for(self, skill: str) -> str | None:
-        """The shortest eligible course at or below the learner's level that teaches ``skill``."""
-        for course in self.catalog.planning_order.get(skill, ()):
-            if course.level.rank <= self.request.level.rank and self.eligible(course.id):
-                return course.id
-        return None
-
-    # -- closure and value -------------------------------------------------------------------
+    # -- depth -------------------------------------------------------------------------------
 
     def hours_of(self, course_id: str) -> float:
         course = self.catalog.courses[course_id]
@@ -189,26 +269,75 @@ class _Planner:
             return max(course.hours * (100 - progress.percent) / 100, 0.5)
         return course.hours
 
-    def required_skills(self, course: Course) -> tuple[str, ...]:
-        """Skills to cover before ``course``: its own, plus its main skill when above the learner's level."""
-        known = self._required.get(course.id)
-        if known is None:
-            known = tuple(course.prerequisite_skills)
-            if course.level.rank > self.request.level.rank and course.skills[0] not in known:
-                known = (*known, course.skills[0])
-            self._required[course.id] = known
-        return known
-
-    def closure(self, course_id: str, selection: _Selection) -> tuple[list[str], dict[str, set[str]]] | None:
-        """``course_id`` with everything it still needs first, in a valid order (or None)."""
+    def adds(self, course_id: str) -> Mapping[str, float]:
         course = self.catalog.courses[course_id]
-        if not course.prerequisites and not self.required_skills(course):
-            return ([course_id], {}) if self.eligible(course_id) else None  # the common, fast case
+        return depth.contribution(course, self.hours_of(course_id))
+
+    def gain(self, block: Iterable[str], progress: Mapping[str, float]) -> float:
+        """Weighted depth ``block`` adds on top of ``progress``, each skill counted up to its target."""
+        added: dict[str, float] = defaultdict(float)
+        for cid in block:
+            for skill, hours in self.adds(cid).items():
+                if skill in self.targets:
+                    added[skill] += hours
+        total = 0.0
+        for skill, hours in added.items():
+            target = self.targets[skill]
+            before = min(progress.get(skill, 0.0), target)
+            total += self.weights[skill] * (min(before + hours, target) - before) / target
+        return total
+
+    def open_skills(self, selection: Selection) -> list[str]:
+        return [s for s, t in self.targets.items() if selection.progress.get(s, 0.0) < t - EPSILON]
+
+    # -- closure and value -------------------------------------------------------------------
+
+    def pathway_before(self, course_id: str) -> list[str]:
+        """The earlier courses of ``course_id``'s pathway (all of them, for the pathway's exam)."""
+        found = self.catalog.pathway_of.get(course_id)
+        if found is None:
+            return []
+        pathway, position = found
+        return list(pathway.courses[:position])
+
+    def foundation_for(self, skill: str, course: Course, missing: float, avoid: set[str]) -> str | None:
+        """A course below ``course``'s level, mostly about ``skill``, giving at least ``missing`` hours."""
+        best: tuple[float, str] | None = None
+        for other in self.catalog.planning_order.get(skill, ()):
+            if (
+                other.level.rank >= course.level.rank
+                or other.id in avoid
+                or other.kind is not CourseKind.COURSE
+            ):
+                continue
+            if not self.eligible(other.id) or self.pathway_before(other.id):
+                continue  # a pathway's later course is no one's foundation on its own
+            gives = self.adds(other.id).get(skill, 0.0)
+            if gives + EPSILON < missing:
+                continue
+            key = (self.hours_of(other.id), other.id)
+            if best is None or key < best:
+                best = key
+        return None if best is None else best[1]
+
+    def needs_reach(self, skill: str) -> bool:
+        """Whether a course above the learner's level needs part of ``skill`` first (hard goal skills)."""
+        return skill in self.core_targets and self.catalog.skills[skill].kind is SkillKind.HARD
+
+    def satisfied(self, prerequisite: str) -> bool:
+        """An explicit prerequisite the learner needs no course for: done, or its main skills held."""
+        if prerequisite in self.done:
+            return True
+        course = self.catalog.courses.get(prerequisite)
+        return course is not None and all(s in self.held for s in course.main_skills)
+
+    def closure(self, course_id: str, selection: Selection) -> tuple[list[str], dict[str, set[str]]] | None:
+        """``course_id`` with everything it still needs first, in a valid order (or None)."""
         order: list[str] = []
         after: dict[str, set[str]] = defaultdict(set)
-        covered = set(selection.covered)
         chosen = set(selection.order)
-        covering = dict(selection.covering)
+        progress = dict(selection.progress)
+        building = dict(selection.building)
 
         def need(cid: str, path: frozenset[str]) -> bool:
             if cid in chosen:
@@ -216,56 +345,70 @@ class _Planner:
             if cid in path or not self.eligible(cid):
                 return False
             course = self.catalog.courses[cid]
-            for prerequisite in course.prerequisites:
-                pre = self.catalog.courses.get(prerequisite)
-                if prerequisite in self.done or (pre is not None and set(pre.skills) <= self.held):
+            earlier = self.pathway_before(cid)
+            for prerequisite in [*earlier, *course.prerequisites]:
+                if self.satisfied(prerequisite) or (
+                    prerequisite in earlier and self.level_skipped(prerequisite)
+                ):
                     continue
                 if not need(prerequisite, path | {cid}):
                     return False
                 after[cid].add(prerequisite)
-            for skill in self.required_skills(course):
-                if skill in self.held:
-                    continue
-                if skill not in covered:
-                    foundation = self.foundation_for(skill)
-                    if foundation is None or foundation == cid or not need(foundation, path | {cid}):
+            skill = course.main_skills[0]
+            if not earlier and course.level.rank > self.request.level.rank and self.needs_reach(skill):
+                missing = depth.reach_needed(course, self.core_targets[skill]) - progress.get(skill, 0.0)
+                if missing > EPSILON:
+                    wanted = min(missing, MIN_FOUNDATION_HOURS)
+                    foundation = self.foundation_for(skill, course, wanted, chosen | path | {cid})
+                    if foundation is None or not need(foundation, path | {cid}):
                         return False
-                after[cid].add(covering[skill])
+                if skill in building:
+                    after[cid].add(building[skill])
             chosen.add(cid)
             order.append(cid)
-            for skill in course.skills:
-                covered.add(skill)
-                covering.setdefault(skill, cid)
+            for gained, hours in self.adds(cid).items():
+                progress[gained] = progress.get(gained, 0.0) + hours
+                building.setdefault(gained, cid)
             return True
 
         return (order, after) if need(course_id, frozenset()) else None
 
-    def gain(self, courses: Iterable[str], covered: set[str]) -> float:
-        new = {s for cid in courses for s in self.catalog.courses[cid].skills if s in self.targets} - covered
-        return sum(self.targets[s] for s in new)
-
-    def preference(self, course: Course, selection: _Selection) -> float:
+    def preference(self, course: Course, selection: Selection) -> float:
         factor = RECOGNITION_BONUS[course.recognition]
         if course.credential.kind is CredentialKind.NONE:
             factor *= NO_CREDENTIAL_FACTOR
-        if (
-            self.catalog.pathway_name(course.id)
-            and self.catalog.pathway_name(course.id) in selection.pathways
-        ):
-            factor *= STACKS_BONUS
+        pathway = self.catalog.pathway_of.get(course.id)
+        if pathway is not None:
+            reach = (pathway[1] + 1) / len(pathway[0].courses)
+            factor *= 1 + PATHWAY_REACH_BONUS * min(reach, 1.0)
+            if pathway[0].id in selection.pathways:
+                factor *= STACKS_BONUS
         if course.cost.model is CostModel.FREE:
             factor *= FREE_BONUS
+        preferred = self.request.preferred_language
+        if preferred is not None and preferred in course.languages:
+            factor *= LANGUAGE_BONUS
+        if self.request.level is not Level.BEGINNER and course.level is self.request.level:
+            factor *= LEVEL_MATCH_BONUS
+        if selection.mixes < self.mixes_wanted and self.is_mix(course.id):
+            factor *= MIX_BONUS  # only falls as the plan grows, so heap values stay upper bounds
         return factor
 
-    def value(
-        self, course_id: str, selection: _Selection
-    ) -> tuple[float, list[str], dict[str, set[str]]] | None:
+    def is_mix(self, course_id: str) -> bool:
+        """A course mostly about a soft or digital-literacy skill the goal lists."""
+        return any(
+            self.catalog.skills[s].kind is not SkillKind.HARD
+            for s in self.catalog.courses[course_id].main_skills
+            if s in self.weights
+        )
+
+    def value(self, course_id: str, selection: Selection) -> Evaluated | None:
         found = self.closure(course_id, selection)
         if found is None:
             return None
         order, after = found
-        gain = self.gain(order, selection.covered)
-        if gain <= 0:
+        gain = self.gain(order, selection.progress)
+        if gain <= EPSILON:
             return None
         hours = sum(self.hours_of(cid) for cid in order)
         course = self.catalog.courses[course_id]
@@ -273,72 +416,99 @@ class _Planner:
 
     # -- layout ------------------------------------------------------------------------------
 
-    def work(self, sequence: Sequence[str]) -> list[Work]:
+    def work(self, sequence: Sequence[str], after: Mapping[str, set[str]] | None = None) -> list[Work]:
+        """``sequence`` as calendar work; ``after`` says what each course must follow."""
         return [
-            Work(self.catalog.courses[cid], self.hours_of(cid), cid not in self.pinned) for cid in sequence
+            Work(
+                self.catalog.courses[cid],
+                self.hours_of(cid),
+                cid not in self.pinned,
+                self.audited(self.catalog.courses[cid]),
+                tuple(sorted(after.get(cid, ()))) if after else (),
+            )
+            for cid in sequence
         ]
 
-    def lay_out(self, sequence: Sequence[str]) -> Layout | None:
-        return lay_out(self.work(sequence), self.capacities, self.request.monthly_budget, self.price)
+    def lay_out(self, sequence: Sequence[str], after: Mapping[str, set[str]]) -> Layout | None:
+        return lay_out(self.work(sequence, after), self.fill, self.request.monthly_budget, self.price)
 
-    def placed(self, selection: _Selection, block: Sequence[str]) -> Packer | None:
-        """``selection``'s calendar with ``block`` after it; None when the block does not fit."""
-        return None if selection.packer is None else selection.packer.extended(self.work(block))
+    def placed(
+        self, selection: Selection, block: Sequence[str], after: Mapping[str, set[str]]
+    ) -> Packer | None:
+        """``selection``'s calendar with ``block`` placed; None when the block does not fit."""
+        if selection.packer is None:
+            return None
+        merged = {cid: selection.after.get(cid, set()) | after.get(cid, set()) for cid in block}
+        return selection.packer.extended(self.work(block, merged))
 
     def accept(
-        self, selection: _Selection, block: list[str], after: Mapping[str, set[str]], packer: Packer | None
+        self,
+        selection: Selection,
+        block: list[str],
+        after: Mapping[str, set[str]],
+        packer: Packer | None,
+        phase: Phase = Phase.CORE,
     ) -> None:
         """Add ``block`` (laid out as ``packer``, from :meth:`placed`) to ``selection``."""
         selection.packer = packer
         selection.order.extend(block)
         selection.blocks.append(block)
         for cid in block:
-            course = self.catalog.courses[cid]
-            selection.covered.update(course.skills)
-            for skill in course.skills:
-                selection.covering.setdefault(skill, cid)
-            if self.catalog.pathway_name(course.id):
-                selection.pathways.add(self.catalog.pathway_name(course.id))
+            selection.phase[cid] = phase
+            selection.mixes += self.is_mix(cid)
+            for skill, hours in self.adds(cid).items():
+                if skill in selection.progress:
+                    selection.progress[skill] += hours
+                selection.building.setdefault(skill, cid)
+            found = self.catalog.pathway_of.get(cid)
+            if found is not None:
+                selection.pathways.add(found[0].id)
         for cid, deps in after.items():
             selection.after[cid].update(deps)
 
-    def start_selection(self, keep: Sequence[str]) -> tuple[_Selection, list[str]]:
+    def try_add(self, selection: Selection, course_id: str, phase: Phase) -> bool:
+        """Add ``course_id`` with what it needs first, if it is eligible and fits; say whether it did."""
+        if course_id in selection.order or not self.eligible(course_id):
+            return False
+        found = self.closure(course_id, selection)
+        packer = None if found is None else self.placed(selection, found[0], found[1])
+        if found is None or packer is None:
+            return False
+        self.accept(selection, found[0], found[1], packer, phase)
+        return True
+
+    def start_selection(self, keep: Sequence[str]) -> tuple[Selection, list[str]]:
         """Pinned in-progress courses, then kept courses that still fit; returns what was dropped."""
-        empty = Packer.empty(self.capacities, self.request.monthly_budget, self.price)
-        selection = _Selection(empty, covered=set(self.held))
+        empty = Packer.empty(self.fill, self.request.monthly_budget, self.price)
+        selection = Selection(empty, dict(self.credit))
         for cid in self.pinned:
-            self.accept(selection, [cid], {}, self.placed(selection, [cid]))
+            self.accept(selection, [cid], {}, self.placed(selection, [cid], {}))
         dropped = []
         for cid in keep:
             if cid in selection.order or cid in self.done or cid in self.skipped:
                 continue
-            found = self.closure(cid, selection) if self.eligible(cid) else None
-            packer = None if found is None else self.placed(selection, found[0])
-            if found is None or packer is None:
+            if not self.try_add(selection, cid, Phase.CORE):
                 dropped.append(cid)
-                continue
-            self.accept(selection, found[0], found[1], packer)
         return selection, dropped
 
     # -- greedy ------------------------------------------------------------------------------
 
     def initial_bounds(
-        self, selection: _Selection
+        self, selection: Selection
     ) -> tuple[list[tuple[float, str]], dict[str, frozenset[str]]]:
         """Every candidate's value against ``selection``, and what a re-evaluation depends on.
 
-        The dependency set of a candidate with prerequisites is its closure plus the skills its
-        closure needed covered; a pick touching neither cannot change that candidate's closure.
+        A candidate's value can rise only when its closure shrinks (something it needs got picked,
+        or depth it needed got added) or its pathway got started; those are its dependencies.
         """
         heap: list[tuple[float, str]] = []
         depends: dict[str, frozenset[str]] = {}
-        for cid in self.pool:
+        for cid in self.candidate_pool():
             evaluated = self.value(cid, selection)
             if evaluated is None:
                 continue
             heap.append((-evaluated[0], cid))
-            if len(evaluated[1]) > 1 or self.required_skills(self.catalog.courses[cid]):
-                depends[cid] = self.dependencies(evaluated[1])
+            depends[cid] = self.dependencies(evaluated[1])
         heapq.heapify(heap)
         return heap, depends
 
@@ -346,22 +516,25 @@ class _Planner:
         items: set[str] = set(block)
         for cid in block:
             course = self.catalog.courses[cid]
-            items.update(f"skill:{skill}" for skill in self.required_skills(course))
+            items.add(f"skill:{course.main_skills[0]}")
             items.update(course.prerequisites)
+            items.update(self.pathway_before(cid))
+            found = self.catalog.pathway_of.get(cid)
+            if found is not None:
+                items.add(f"pathway:{found[0].id}")
         return frozenset(items)
 
     def greedy(
-        self, selection: _Selection, heap: list[tuple[float, str]], depends: dict[str, frozenset[str]]
-    ) -> _Selection:
-        """Lazy greedy by value, each pick checked against the calendar before acceptance.
-
-        Heap entries are upper bounds: coverage only shrinks a value as the plan grows.  The one
-        exception is a candidate with prerequisites, whose closure (and so its hours) shrinks
-        when something it needs gets picked; those are re-evaluated right after such a pick.
-        """
+        self,
+        selection: Selection,
+        heap: list[tuple[float, str]],
+        depends: dict[str, frozenset[str]],
+        phase: Phase = Phase.CORE,
+    ) -> Selection:
+        """Lazy greedy by value, each pick checked against the calendar before acceptance."""
         depends = dict(depends)
         room = self.total_hours - sum(self.hours_of(cid) for cid in selection.order)
-        while heap and not self.targets.keys() <= selection.covered:
+        while heap and self.open_skills(selection):
             _, cid = heapq.heappop(heap)
             if cid in selection.order:
                 continue
@@ -374,24 +547,29 @@ class _Planner:
                 heapq.heappush(heap, (-score, cid))
                 continue
             block_hours = sum(self.hours_of(c) for c in block)
-            packer = None if block_hours > room + 1e-6 else self.placed(selection, block)
+            packer = None if block_hours > room + 1e-6 else self.placed(selection, block, after)
             if packer is None:
                 depends.pop(cid, None)
                 continue  # hours and money only get scarcer: it will never fit
-            self.accept(selection, block, after, packer)
+            self.accept(selection, block, after, packer, phase)
             room -= block_hours
             self.refresh(selection, block, heap, depends)
         return selection
 
     def refresh(
         self,
-        selection: _Selection,
+        selection: Selection,
         block: Sequence[str],
         heap: list[tuple[float, str]],
         depends: dict[str, frozenset[str]],
     ) -> None:
-        """Re-evaluate candidates whose closure the picked ``block`` may have shortened."""
-        touched = set(block) | {f"skill:{s}" for cid in block for s in self.catalog.courses[cid].skills}
+        """Re-evaluate candidates whose value the picked ``block`` may have raised."""
+        touched = set(block)
+        for cid in block:
+            touched.update(f"skill:{s}" for s in self.catalog.courses[cid].main_skills)
+            found = self.catalog.pathway_of.get(cid)
+            if found is not None:
+                touched.add(f"pathway:{found[0].id}")
         for other in sorted(cid for cid, deps in depends.items() if deps & touched):
             if other in selection.order:
                 del depends[other]
@@ -403,7 +581,7 @@ class _Planner:
                 depends[other] = self.dependencies(again[1])
                 heapq.heappush(heap, (-again[0], other))
 
-    def best_selection(self, base: _Selection) -> _Selection:
+    def best_selection(self, base: Selection) -> Selection:
         """Greedy, and greedy again with each of the best few first picks forced; keep the best."""
         heap, depends = self.initial_bounds(base)
         best = self.greedy(base.copy(), list(heap), depends)
@@ -413,7 +591,7 @@ class _Planner:
                 continue
             seeded = base.copy()
             _, block, after = evaluated
-            packer = self.placed(seeded, block)
+            packer = self.placed(seeded, block, after)
             if packer is None:
                 continue
             self.accept(seeded, block, after, packer)
@@ -425,7 +603,7 @@ class _Planner:
                 best = seeded
         return best
 
-    def seeds(self, base: _Selection, heap: list[tuple[float, str]]) -> list[str]:
+    def seeds(self, base: Selection, heap: list[tuple[float, str]]) -> list[str]:
         """First picks to force: all of a small pool; else the best few by value and by absolute gain."""
         if len(heap) <= FULL_SEEDING_POOL:
             return [cid for _, cid in sorted(heap)]
@@ -434,261 +612,73 @@ class _Planner:
         for _, cid in heap:
             found = self.closure(cid, base)
             if found is not None:
-                gains.append((-self.gain(found[0], base.covered), cid))
+                gains.append((-self.gain(found[0], base.progress), cid))
         by_gain = [cid for _, cid in heapq.nsmallest(SEED_PICKS_BY_GAIN, gains) if cid not in by_value]
         return by_value + by_gain
 
-    def score(self, selection: _Selection) -> tuple[float, float]:
-        covered = self.gain(selection.order, set(self.held))
-        return round(covered, 9), -sum(self.hours_of(cid) for cid in selection.order)
+    def score(self, selection: Selection) -> tuple[float, float]:
+        reached = self.gain(selection.order, self.credit)
+        return round(reached, 9), -sum(self.hours_of(cid) for cid in selection.order)
 
-    # -- ordering ----------------------------------------------------------------------------
+    # -- phases ------------------------------------------------------------------------------
 
-    def priority(self, block: Sequence[str], covered_before: set[str]) -> float:
-        new = {
-            s for cid in block for s in self.catalog.courses[cid].skills if s in self.targets
-        } - covered_before
-        return max((self.targets[s] for s in new), default=0.0)
+    def finish_pathways(self, selection: Selection, phase: Phase) -> None:
+        """Continue every started pathway in order while its next course fits, then book its exam."""
+        for pathway_id in sorted(selection.pathways, key=lambda p: self.first_start(selection, p)):
+            pathway = self.catalog.pathways[pathway_id]
+            for course_id in pathway.courses:
+                if course_id in selection.order or course_id in self.done or self.level_skipped(course_id):
+                    continue
+                if not self.try_add(selection, course_id, phase):
+                    break
+            else:
+                if pathway.exam:
+                    self.try_add(selection, pathway.exam, phase)
 
-    def is_mix(self, course_id: str) -> bool:
-        return any(
-            self.catalog.skills[s].kind is not SkillKind.HARD
-            for s in self.catalog.courses[course_id].skills
-            if s in self.targets
+    def first_start(self, selection: Selection, pathway_id: str) -> int:
+        courses = self.catalog.pathways[pathway_id].courses
+        return min((selection.order.index(c) for c in courses if c in selection.order), default=len(courses))
+
+    def go_deeper(self, selection: Selection) -> None:
+        """Next-level courses for the skills that matter most, once every target is reached."""
+        floor = max(self.request.level.rank, Level.INTERMEDIATE.rank)
+        self.targets = {
+            skill: target * (depth.DEEPER_FACTOR if self.weights[skill] >= depth.DEEPER_MIN_WEIGHT else 1.0)
+            for skill, target in self.core_targets.items()
+        }
+        self.admits = lambda course: course.level.rank >= floor
+        try:
+            heap, depends = self.initial_bounds(selection)
+            self.greedy(selection, heap, depends, Phase.DEEPER)
+            self.finish_pathways(selection, Phase.DEEPER)
+        finally:
+            self.targets = dict(self.core_targets)
+            self.admits = lambda course: True
+
+    def practise(self, selection: Selection) -> None:
+        """The goal's portfolio projects, then the exams whose preparation is in the plan or done."""
+        for project in self.projects():
+            self.try_add(selection, project, Phase.PRACTICE)
+        for course in sorted(self.catalog.courses.values(), key=lambda c: c.id):
+            if course.kind is CourseKind.EXAM and self.prepared_for(course, selection):
+                self.try_add(selection, course.id, Phase.PRACTICE)
+
+    def projects(self) -> list[str]:
+        """The goal's projects; for a skill goal, projects mostly about its skills."""
+        if self.goal is not None:
+            return list(self.goal.projects)
+        return sorted(
+            c.id
+            for c in self.catalog.courses.values()
+            if c.kind is CourseKind.PROJECT and set(c.main_skills) <= set(self.weights)
         )
 
-    def ordered(self, selection: _Selection, fixed: int, rank: Mapping[str, float]) -> list[str]:
-        """Topological order of the selection: fixed prefix, then by ``rank`` (lower first)."""
-        head = selection.order[:fixed]
-        rest = selection.order[fixed:]
-        pending = set(rest)
-        result = list(head)
-        while pending:
-            ready = [c for c in pending if not (selection.after.get(c, set()) & pending)]
-            if not ready:  # cannot happen for closures, but never loop forever
-                ready = list(pending)
-            chosen = min(ready, key=lambda c: (rank[c], selection.order.index(c)))
-            result.append(chosen)
-            pending.discard(chosen)
-        return result
-
-    def arrange(self, selection: _Selection, fixed: int) -> tuple[list[str], Layout]:
-        """Highest-weight gaps first, then a soft/digital course in every window that lacks one.
-
-        Returns the order and its calendar layout (picks were accepted in pick order, so that order
-        always lays out; a reordering is kept only when it does too).
-        """
-        rank: dict[str, float] = {}
-        covered = set(self.held)
-        for index, block in enumerate(selection.blocks):
-            block_rank = -self.priority(block, covered) + index * 1e-6
-            covered.update(s for cid in block for s in self.catalog.courses[cid].skills)
-            for cid in block:
-                rank[cid] = block_rank
-        sequence = self.ordered(selection, fixed, rank)
-        layout = self.lay_out(sequence)
-        if layout is None:
-            assert selection.packer is not None  # noqa: S101  (every pick was laid out before acceptance)
-            return selection.order, selection.packer.layout
-        if not any(self.catalog.skills[s].kind is not SkillKind.HARD for s in self.targets):
-            return sequence, layout
-        for window_start in range(0, self.request.months, MIX_EVERY_MONTHS):
-            window = range(window_start, window_start + MIX_EVERY_MONTHS)
-            starts = {cid: parts[0][0] for cid, parts in layout.parts.items()}
-            if any(starts[c] in window and self.is_mix(c) for c in sequence):
-                continue
-            later = [c for c in sequence[fixed:] if self.is_mix(c) and starts[c] >= window.stop]
-            first_in_window = next((c for c in sequence[fixed:] if starts[c] >= window_start), None)
-            if not later or first_in_window is None:
-                continue
-            trial_rank = dict(rank)
-            trial_rank[later[0]] = rank[first_in_window] - 1e-9
-            trial = self.ordered(selection, fixed, trial_rank)
-            trial_layout = self.lay_out(trial)
-            if trial_layout is not None:
-                rank, sequence, layout = trial_rank, trial, trial_layout
-        return sequence, layout
-
-    # -- result ------------------------------------------------------------------------------
-
-    def uncovered(self, skill: str, selection: _Selection) -> UncoveredSkill:
-        """Why ``skill`` is not in the plan: the first filter that left no course, else time or money."""
-        courses = self.catalog.courses_by_skill.get(skill, ())
-        if not courses:
-            return UncoveredSkill(skill, UncoveredReason.NO_COURSE)
-        reasons = [self.rejection(course) for course in courses if course.id not in self.skipped]
-        if not reasons:
-            return UncoveredSkill(skill, UncoveredReason.SKIPPED)
-        order = [
-            UncoveredReason.LANGUAGE,
-            UncoveredReason.FORMAT,
-            UncoveredReason.PROVIDER,
-            UncoveredReason.BUDGET,
-            UncoveredReason.TOO_LONG,
-        ]
-        if None not in reasons:
-            # the filter that removed the last remaining course is the binding one
-            return UncoveredSkill(skill, max((r for r in reasons if r is not None), key=order.index))
-        viable = [c for c, r in zip(courses, reasons, strict=True) if r is None]
-        blocks = [found[0] for found in (self.closure(c.id, selection) for c in viable) if found is not None]
-        if not blocks:
-            return UncoveredSkill(skill, UncoveredReason.LEVEL)
-        unlimited = Decimal("Infinity")
-
-        def fits(sequence: list[str]) -> bool:
-            return lay_out(self.work(sequence), self.capacities, unlimited, self.price) is not None
-
-        shortest = round(min(sum(self.hours_of(cid) for cid in block) for block in blocks), 1)
-        alone = [block for block in blocks if fits([*self.pinned, *block])]
-        if not alone:  # even with nothing else planned, prerequisites included
-            return UncoveredSkill(skill, UncoveredReason.TOO_LONG, shortest)
-        if any(fits([*selection.order, *block]) for block in alone):
-            return UncoveredSkill(skill, UncoveredReason.BUDGET)  # time would do: money is missing
-        return UncoveredSkill(skill, UncoveredReason.NO_ROOM, shortest)
-
-    def build(
-        self,
-        selection: _Selection,
-        sequence: list[str],
-        layout: Layout,
-        dropped: Sequence[str],
-        previous: Mapping[str, object],
-    ) -> PlanResult:
-        covered_before = set(self.held)
-        new_skills: dict[str, tuple[str, ...]] = {}
-        for cid in sequence:
-            course = self.catalog.courses[cid]
-            fresh = tuple(s for s in course.skills if s in self.targets and s not in covered_before)
-            new_skills[cid] = fresh
-            covered_before.update(course.skills)
-        needed_by: dict[str, list[str]] = defaultdict(list)
-        for cid, deps in selection.after.items():
-            for dep in deps:
-                needed_by[dep].append(cid)
-        pathway_count: dict[str, int] = defaultdict(int)
-        for cid in sequence:
-            pathway = self.catalog.pathway_name(cid)
-            if pathway:
-                pathway_count[pathway] += 1
-        months: list[list[PlannedItem]] = [[] for _ in self.capacities]
-        for cid in sequence:
-            course = self.catalog.courses[cid]
-            parts = layout.parts[cid]
-            progress = self.request.progress.get(cid)
-            in_progress = progress is not None and progress.state is ProgressState.IN_PROGRESS
-            reason = Reason(
-                skills=new_skills[cid],
-                free=course.cost.model is CostModel.FREE,
-                prerequisite_for=tuple(sorted(needed_by.get(cid, ()))),
-                stacks_into=self.catalog.pathway_name(course.id),
-                stacks_with_plan=bool(
-                    self.catalog.pathway_name(course.id)
-                    and pathway_count[self.catalog.pathway_name(course.id)] > 1
-                ),
-                recognized=course.recognition is Recognition.INDUSTRY
-                or course.credential.kind is CredentialKind.OPEN_BADGE,
-                soft_mix=self.is_mix(cid),
-                in_progress=in_progress,
-            )
-            for number, (month, hours, cost) in enumerate(parts, start=1):
-                months[month].append(
-                    PlannedItem(
-                        course,
-                        hours,
-                        cost,
-                        number,
-                        len(parts),
-                        new_skills[cid],
-                        reason,
-                        progress.percent if in_progress and progress else None,
-                    )
-                )
-        plan_months = tuple(
-            PlanMonth(
-                index + 1,
-                add_months(self.request.start, index),
-                self.capacities[index],
-                round(layout.used[index], 2),
-                layout.spend[index],
-                tuple(items),
-            )
-            for index, items in enumerate(months)
-        )
-        covered = tuple(s for s in sorted(self.targets) if s in covered_before)
-        uncovered = tuple(
-            self.uncovered(s, selection)
-            for s in sorted(self.targets, key=lambda s: (-self.targets[s], s))
-            if s not in covered_before
-        )
-        total_weight = sum(self.targets.values())
-        coverage = sum(self.targets[s] for s in covered) / total_weight if total_weight else 1.0
-        moves = _moves(
-            previous,
-            {cid: add_months(self.request.start, parts[0][0]) for cid, parts in layout.parts.items()},
-            dropped,
-        )
-        return PlanResult(
-            self.request,
-            plan_months,
-            covered,
-            uncovered,
-            round(coverage, 4),
-            round(sum(layout.used), 2),
-            sum(layout.spend, Decimal(0)),
-            moves,
+    def prepared_for(self, exam: Course, selection: Selection) -> bool:
+        """An exam whose preparation (its pathway or its prerequisites) is done or planned."""
+        needed = self.pathway_before(exam.id) or exam.prerequisites
+        return bool(needed) and all(
+            c in selection.order or c in self.done or self.level_skipped(c) for c in needed
         )
 
-
-def _moves(
-    previous: Mapping[str, object], now: Mapping[str, object], dropped: Sequence[str]
-) -> tuple[Move, ...]:
-    moves = [
-        Move(cid, previous[cid], now[cid])
-        for cid in previous  # type: ignore[arg-type]
-        if cid in now and previous[cid] != now[cid]
-    ]
-    moves.extend(Move(cid, previous.get(cid), None) for cid in dropped)  # type: ignore[arg-type]
-    return tuple(moves)
-
-
-def plan_months(catalog: Catalog, request: PlanRequest) -> PlanResult:
-    """A month-by-month plan for ``request`` (see the module docstring for how)."""
-    return _run(catalog, request, previous={}, keep=request.keep)
-
-
-def replan(catalog: Catalog, request: PlanRequest, previous_starts: Mapping[str, object]) -> PlanResult:
-    """Re-plan from ``request.start`` keeping done work, in-progress courses first, and the old
-    courses (``request.keep``, or else every course of ``previous_starts``: course id -> the month it
-    used to start) where they still fit; the result's ``moves`` say what moved or was dropped."""
-    keep = request.keep or tuple(previous_starts)
-    return _run(catalog, request, previous=previous_starts, keep=keep)
-
-
-def _run(
-    catalog: Catalog, request: PlanRequest, previous: Mapping[str, object], keep: Sequence[str] = ()
-) -> PlanResult:
-    planner = _Planner(catalog, request)
-    base, dropped = planner.start_selection(keep)
-    fixed = len(planner.pinned)
-    selection = planner.best_selection(base) if planner.targets else base
-    sequence, layout = planner.arrange(selection, fixed)
-    return planner.build(selection, sequence, layout, dropped, previous)
-
-
-def alternatives(
-    catalog: Catalog, request: PlanRequest, course_id: str, planned: Iterable[str], limit: int = 5
-) -> list[Course]:
-    """Courses that could replace ``course_id``: eligible for this learner, not already planned,
-    teaching what it teaches for the goal; most overlap first, then fewest hours."""
-    planner = _Planner(catalog, request)
-    swapped = catalog.courses[course_id]
-    wanted = {s for s in swapped.skills if s in request.goal_skills} or set(swapped.skills)
-    taken = set(planned) | {course_id}
-    found = {
-        other.id: other
-        for skill in sorted(wanted)
-        for other in catalog.planning_order.get(skill, ())
-        if other.id not in taken and planner.eligible(other.id)
-    }
-    ranked = sorted(found.values(), key=lambda c: (-len(wanted & set(c.skills)), c.hours, c.id))
-    return ranked[:limit]
+    def complete(self, selection: Selection) -> bool:
+        return not self.open_skills(selection)

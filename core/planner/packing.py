@@ -1,13 +1,14 @@
 """Lay an ordered list of courses onto calendar months, within hours and money per month.
 
-The learner works through the list in order at ``hours_per_week``; a month's capacity is
-hours per week x (days in the month / 7).  A course starts in the first month with room for a
-meaningful start (at least :data:`MIN_START_HOURS`, or the whole course if shorter) and flows into
-the following months when it is longer than what is left: that is how a 40-hour course becomes
-"part 1 of 3" at 4 hours a week.  Spending is counted per month: a one-off price in the month
-the course starts, a subscription in every month the course runs, shared by every course of the
-same platform that month (one Coursera subscription covers all Coursera courses).  When a start
-would break the month's budget, the course waits for the next month.
+A month's capacity is what the planner gives it (a share of hours per week x days / 7).  Each
+course, in list order, starts in the *first* month with room for a meaningful start (at least
+:data:`MIN_START_HOURS`, or the whole course if shorter) and money for it, no earlier than the
+month its prerequisites end, and flows into the following months when it is longer than what
+is left: that is how a 40-hour course becomes "part 1 of 3" at 4 hours a week.  First fit, not
+next fit: when a paid course must wait a month for money, a free one can still use the room it
+left, so months stay full.  Spending is counted per month: a one-off price in the month the
+course starts, a subscription in every month the course runs, shared by every course of the
+same platform that month (one Coursera subscription covers all Coursera courses).
 """
 
 from __future__ import annotations
@@ -42,11 +43,14 @@ def month_capacities(start: dt.date, months: int, hours_per_week: float) -> list
 
 @dataclass(frozen=True)
 class Work:
-    """A course to lay out: how many hours remain and whether its one-off price is still due."""
+    """A course to lay out: how many hours remain, whether its one-off price is still due, and
+    whether it is audited (studied free; its certificate is left for the learner to buy)."""
 
     course: Course
     hours: float
     pays_one_off: bool = True
+    audited: bool = False
+    after: tuple[str, ...] = ()  # course ids that must end (their last month) before this starts
 
 
 @dataclass
@@ -69,11 +73,10 @@ def _subscription_key(course: Course) -> tuple[str, str, Decimal]:
 class Packer:
     """The calendar after the work placed so far, ready to take more.
 
-    Laying out is sequential: what follows never moves what came before.  So the planner keeps
-    the packer of its current selection and checks a candidate by placing only the candidate,
-    instead of laying out the whole selection again for every candidate (that repeated work was
-    about a third of planning time).  A packer is never changed once made: :meth:`extended`
-    returns a new one, so selections can share theirs.
+    Placing never moves what came before.  So the planner keeps the packer of its current
+    selection and checks a candidate by placing only the candidate, instead of laying out the
+    whole selection again for every candidate.  A packer is never changed once made:
+    :meth:`extended` returns a new one, so selections can share theirs.
     """
 
     capacities: Sequence[float]
@@ -81,8 +84,6 @@ class Packer:
     price: PriceFn
     layout: Layout
     subscriptions: list[set[tuple[str, str, Decimal]]]
-    month: int = 0
-    left: float = 0.0
 
     @classmethod
     def empty(cls, capacities: Sequence[float], monthly_budget: Decimal, price: PriceFn) -> Packer:
@@ -93,7 +94,6 @@ class Packer:
             price,
             Layout(spend=[Decimal(0)] * horizon, used=[0.0] * horizon),
             [set() for _ in range(horizon)],
-            left=capacities[0] if horizon else 0.0,
         )
 
     def extended(self, work: Sequence[Work]) -> Packer | None:
@@ -104,43 +104,41 @@ class Packer:
             self.price,
             Layout(dict(self.layout.parts), list(self.layout.spend), list(self.layout.used)),
             [set(months) for months in self.subscriptions],
-            self.month,
-            self.left,
         )
         return packer if all(packer._place(item) for item in work) else None
 
+    def _not_before(self, item: Work) -> int:
+        """The month the item's prerequisites end in (it may start there, after them)."""
+        ends = [self.layout.parts[dep][-1][0] for dep in item.after if dep in self.layout.parts]
+        return max(ends, default=0)
+
     def _place(self, item: Work) -> bool:
         """Start ``item`` in the first month with room and money for it, flowing into later months."""
-        capacities, layout = self.capacities, self.layout
-        horizon = len(capacities)
-        while True:
-            while self.left + EPSILON < min(item.hours, MIN_START_HOURS):
-                self.month += 1
-                if self.month >= horizon:
-                    return False
-                self.left = capacities[self.month]
-            parts = _split(item.hours, self.month, self.left, capacities)
+        layout = self.layout
+        for start in range(self._not_before(item), len(self.capacities)):
+            left = self.capacities[start] - layout.used[start]
+            if left + EPSILON < min(item.hours, MIN_START_HOURS):
+                continue
+            parts = _split(item.hours, start, layout.used, self.capacities)
             if parts is None:
-                return False
+                return False  # a later start has fewer months left: it cannot fit either
             charges = _charges(item, parts, self.subscriptions, self.price)
             if all(layout.spend[m] + charges.get(m, Decimal(0)) <= self.monthly_budget for m, _ in parts):
-                break
-            self.month += 1  # too expensive to start now: wait a month
-            if self.month >= horizon:
-                return False
-            self.left = capacities[self.month]
+                self._commit(item, parts, charges)
+                return True
+        return False
+
+    def _commit(self, item: Work, parts: list[tuple[int, float]], charges: dict[int, Decimal]) -> None:
+        layout = self.layout
         placed = list(layout.parts.get(item.course.id, ()))  # a new list: the parent packer shares the old
         for part_month, hours in parts:
             cost = charges.get(part_month, Decimal(0))
             placed.append((part_month, hours, cost))
             layout.spend[part_month] += cost
             layout.used[part_month] += hours
-            if item.course.cost.model is CostModel.SUBSCRIPTION:
+            if item.course.cost.model is CostModel.SUBSCRIPTION and not item.audited:
                 self.subscriptions[part_month].add(_subscription_key(item.course))
         layout.parts[item.course.id] = placed
-        self.month = parts[-1][0]
-        self.left = capacities[self.month] - layout.used[self.month]
-        return True
 
 
 def lay_out(
@@ -155,20 +153,19 @@ def lay_out(
 
 
 def _split(
-    hours: float, month: int, left: float, capacities: Sequence[float]
+    hours: float, month: int, used: Sequence[float], capacities: Sequence[float]
 ) -> list[tuple[int, float]] | None:
+    """The course's hours month by month from ``month``, in the room each month has left."""
     parts: list[tuple[int, float]] = []
     remaining = hours
     while remaining > EPSILON:
-        take = min(left, remaining)
+        if month >= len(capacities):
+            return None
+        take = min(max(capacities[month] - used[month], 0.0), remaining)
         if take > EPSILON:
             parts.append((month, round(take, 2)))
         remaining -= take
-        if remaining > EPSILON:
-            month += 1
-            if month >= len(capacities):
-                return None
-            left = capacities[month]
+        month += 1
     return parts
 
 
@@ -179,7 +176,7 @@ def _charges(
     price: PriceFn,
 ) -> dict[int, Decimal]:
     course = item.course
-    if course.cost.model is CostModel.FREE:
+    if course.cost.model is CostModel.FREE or item.audited:
         return {}
     if course.cost.model is CostModel.ONE_OFF:
         return {parts[0][0]: price(course)} if item.pays_one_off else {}

@@ -19,6 +19,18 @@ class ProgressState(StrEnum):
     SKIPPED = "skipped"
 
 
+class Phase(StrEnum):
+    """Why a course is in the plan, in the order a coach sets them."""
+
+    CORE = "core"  # reaching the goal's target depths (and finishing started pathways)
+    DEEPER = "deeper"  # next-level courses once the targets are reached
+    PRACTICE = "practice"  # portfolio projects and the exams still open
+
+    @property
+    def rank(self) -> int:
+        return list(Phase).index(self)
+
+
 @dataclass(frozen=True)
 class Progress:
     """What happened to one course of an earlier plan."""
@@ -47,6 +59,7 @@ class PlanRequest:
     progress: Mapping[str, Progress] = field(default_factory=dict)
     keep: tuple[str, ...] = ()  # courses of an earlier plan to keep, in this order (re-planning)
     exclude_courses: frozenset[str] = frozenset()  # courses the learner swapped out
+    preferred_language: str | None = None  # courses in it win over similar ones (an Indonesian learner)
 
     @property
     def target_skills(self) -> dict[str, float]:
@@ -64,7 +77,7 @@ class PlannedItem:
     cost: Decimal  # what this item adds to the month's spending, in the request's currency
     part: int
     parts: int
-    new_skills: tuple[str, ...]  # goal skills this course adds (listed on every part)
+    new_skills: tuple[str, ...]  # goal skills this course adds depth to (listed on every part)
     reason: Reason
     in_progress_percent: int | None = None
 
@@ -81,6 +94,10 @@ class Reason:
     recognized: bool = False
     soft_mix: bool = False
     in_progress: bool = False
+    pathway_step: tuple[int, int] | None = None  # course k of n of ``stacks_into``
+    audited: bool = False  # studied free; the certificate is optional, at ``certificate_price``
+    certificate_price: Decimal | None = None  # per month for a subscription, in the request's currency
+    phase: Phase = Phase.CORE
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,7 @@ class UncoveredReason(StrEnum):
     TOO_LONG = "too_long"  # no course fits the horizon at this many hours per week
     NO_ROOM = "no_room"  # the horizon is full with higher-priority skills
     SKIPPED = "skipped"  # the learner skipped every course that teaches it
+    NO_MORE = "no_more"  # part of the way: no further course for it within the learner's settings
 
 
 @dataclass(frozen=True)
