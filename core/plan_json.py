@@ -131,7 +131,7 @@ def intent_to_json(catalog: Catalog, reader: GoalReader, intent: GoalIntent, lan
                 "id": item.goal,
                 "name": catalog.goals[item.goal].name.get(language),
                 "summary": item.summary.get(language) if item.summary else None,
-                "first_credential": item.first_credential,
+                "first_credential": item.credential(language),
             }
             for item in intent.shortlist
         ],

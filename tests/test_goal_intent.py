@@ -25,7 +25,7 @@ from core.goals.shortlist import first_credential, top_skills
 from core.goals.vocabulary import MAX_SHORTLIST, MIN_SHORTLIST
 from core.settings import SHIPPED_DATA_DIR
 from core.text import STOPWORDS, fold, normalize
-from tests.catalog_factory import catalog_of, course, pathway
+from tests.catalog_factory import catalog_of, course, pathway, skill
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PHRASINGS = FIXTURES / "goal_phrasings.tsv"
@@ -169,7 +169,8 @@ def test_the_issues_vague_examples_get_4_to_6_paths_with_a_line_each(
     assert MIN_SHORTLIST <= len(intent.shortlist) <= MAX_SHORTLIST
     for item in intent.shortlist:
         assert item.summary is not None and item.summary.en and item.summary.id
-        assert item.first_credential == first_credential(catalog, item.goal)
+        for language in ("en", "id"):
+            assert item.credential(language) == first_credential(catalog, item.goal, language)
 
 
 # -- kinds ------------------------------------------------------------------------------------------
@@ -278,16 +279,24 @@ def test_the_first_credential_is_the_pathway_most_about_the_goals_top_skills() -
     courses = [
         course("net-1", ["networking"], 30),
         course("net-2", ["networking", "network-security"], 30, main_skills=["networking"]),
-        course("it-1", ["it-support"], 20),
-        course("it-2", ["networking"], 20),
-        course("other", ["networking"], 5),
+        course("it-1", ["networking"], 20),
+        course("it-2", ["it-support"], 20),
+        course("id-1", ["networking"], 20, languages=["id"]),
+        course("id-2", ["network-security"], 20, languages=["id"]),
+        course("starts-elsewhere", ["linux"], 5),
+        course("net-3", ["networking"], 5),
     ]
-    goal = _goal({"networking": 1.0, "network-security": 0.8, "linux": 0.5})
-    catalog = catalog_of(
-        courses, goals=[goal], pathways=[pathway("ccna", ["net-1", "net-2"]), pathway("it", ["it-1", "it-2"])]
-    )
-    assert top_skills(goal) == {"networking"}
-    assert first_credential(catalog, "g") == "Ccna"
+    goal = _goal({"networking": 1.0, "network-security": 0.8, "linux": 0.5, "teamwork": 1.0})
+    paths = [
+        pathway("ccna", ["net-1", "net-2"]),
+        pathway("broad-it", ["it-1", "it-2"]),
+        pathway("jaringan", ["id-1", "id-2"]),
+        pathway("linux-first", ["starts-elsewhere", "net-3"]),
+    ]
+    catalog = catalog_of(courses, skills=[skill("teamwork", "soft")], goals=[goal], pathways=paths)
+    assert top_skills(catalog, goal) == {"networking"}  # the craft, not the teamwork weighing as much
+    assert first_credential(catalog, "g", "en") == "Ccna"  # all its hours on what the goal values
+    assert first_credential(catalog, "g", "id") == "Jaringan"  # the learner's language first
 
 
 def test_without_a_pathway_the_first_credential_is_a_beginner_course_with_a_credential() -> None:
@@ -297,7 +306,7 @@ def test_without_a_pathway_the_first_credential_is_a_beginner_course_with_a_cred
         course("starter", ["ux-design"], 10),
     ]
     catalog = catalog_of(courses, goals=[_goal({"ux-design": 1.0, "prototyping": 0.9, "ui-design": 0.5})])
-    assert first_credential(catalog, "g") == "Starter (Acme)"
+    assert first_credential(catalog, "g", "en") == "Starter (Acme)"
 
 
 # -- the vocabulary files ---------------------------------------------------------------------------

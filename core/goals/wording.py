@@ -57,8 +57,9 @@ def shortlist_line(catalog: Catalog, item: ShortlistItem, language: str) -> str:
     line = t("goals.shortlist_name", language, name=catalog.goals[item.goal].name.get(language))
     if item.summary is not None:
         line += t("goals.shortlist_summary", language, summary=item.summary.get(language))
-    if item.first_credential:
-        line += t("goals.shortlist_credential", language, credential=item.first_credential)
+    credential = item.credential(language)
+    if credential:
+        line += t("goals.shortlist_credential", language, credential=credential)
     return line
 
 
