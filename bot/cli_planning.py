@@ -18,7 +18,7 @@ from bot.cli_exit import EXIT_DATA_PROBLEM, EXIT_NO_PLAN, EXIT_USAGE, CommandFai
 from core.catalog import Catalog, CatalogError
 from core.catalog.schema import Level
 from core.goals import GoalIntent, GoalReader, GoalTarget, IntentKind
-from core.goals.wording import shortlist_intro, shortlist_line, target_label, transferable_sentence
+from core.goals.wording import shortlist_text, target_label, transferable_sentence
 from core.i18n import t
 from core.matching import CONFIDENT_SCORE, MatchResult, MatchStatus
 from core.plan_json import intent_to_json, match_to_json, plan_to_json
@@ -81,8 +81,8 @@ def intent_lines(planning: Planning, intent: GoalIntent) -> list[str]:
         if sentence:
             lines.append(sentence)
     elif intent.shortlist:
-        lines.append(shortlist_intro(reader, intent, language))
-        lines.extend(shortlist_line(catalog, item, language) for item in intent.shortlist)
+        goals = [item.goal for item in intent.shortlist]
+        lines.extend(shortlist_text(catalog, reader, intent.kind, goals, intent.origin, language))
     return lines
 
 

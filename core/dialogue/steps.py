@@ -26,7 +26,7 @@ from core.dialogue.timezones import nearest_zone, parse_timezone
 from core.goals import GoalIntent, GoalReader, GoalTarget, IntentKind
 from core.goals.target import EMPHASIS_WEIGHT
 from core.goals.vocabulary import MAX_SHORTLIST
-from core.goals.wording import origin_name, shortlist_line, target_label, transferable_sentence
+from core.goals.wording import shortlist_text, target_label, transferable_sentence
 from core.i18n import format_money, t
 from core.matching import CONFIDENT_SCORE, Matcher
 from core.models import Learner, LearnerProfile, ReminderSchedule
@@ -217,16 +217,8 @@ class ConfirmGoalStep(Step):
             options = [Option("0", label)]
         else:
             kind = IntentKind(ctx.state.scratch.get("goal_kind", IntentKind.UNKNOWN.value))
-            items = [reader.shortlist_item(choice.goal or "") for choice in choices]
-            lines = [shortlist_line(ctx.catalog, item, language) for item in items]
-            origin = origin_name(reader, choices[0].origin, language)
-            if origin is not None:
-                text = ctx.text("goals.shortlist_intro_change", origin=origin)
-            elif kind is IntentKind.VAGUE:
-                text = ctx.text("goals.shortlist_intro")
-            else:
-                text, lines = ctx.text("ask.confirm_goal"), []
-            text = "\n".join([text, *lines])
+            goals = [choice.goal or "" for choice in choices]
+            text = "\n".join(shortlist_text(ctx.catalog, reader, kind, goals, choices[0].origin, language))
             names = [ctx.catalog.goals[choice.goal or ""].name.get(language) for choice in choices]
             options = [Option(str(index), name) for index, name in enumerate(names)]
         options.append(Option(OTHER, ctx.text("choice.something_else")))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from core.catalog import Catalog
-from core.goals.intent import GoalIntent, IntentKind
+from core.goals.intent import IntentKind
 from core.goals.reader import GoalReader
 from core.goals.shortlist import ShortlistItem
 from core.goals.target import GoalTarget
@@ -63,11 +63,25 @@ def shortlist_line(catalog: Catalog, item: ShortlistItem, language: str) -> str:
     return line
 
 
-def shortlist_intro(reader: GoalReader, intent: GoalIntent, language: str) -> str:
-    """The sentence before a shortlist: paths for an origin, close goals, or paths that fit."""
-    origin = origin_name(reader, intent.origin, language)
+def shortlist_intro(reader: GoalReader, kind: IntentKind, origin_id: str | None, language: str) -> str:
+    """The sentence before a list of paths: where people from the learner's work go, paths that fit
+    a vague wish, or which of a few goals they mean."""
+    origin = origin_name(reader, origin_id, language)
     if origin is not None:
         return t("goals.shortlist_intro_change", language, origin=origin)
-    if intent.kind in (IntentKind.ROLE, IntentKind.ROLE_AND_SKILLS):
-        return t("goals.close_intro", language)
-    return t("goals.shortlist_intro", language)
+    if kind is IntentKind.VAGUE:
+        return t("goals.shortlist_intro", language)
+    return t("ask.confirm_goal", language)
+
+
+def shortlist_text(
+    catalog: Catalog,
+    reader: GoalReader,
+    kind: IntentKind,
+    goals: list[str],
+    origin_id: str | None,
+    language: str,
+) -> list[str]:
+    """The intro and one line per path (what the work is, its first credential)."""
+    lines = [shortlist_line(catalog, reader.shortlist_item(goal), language) for goal in goals]
+    return [shortlist_intro(reader, kind, origin_id, language), *lines]
