@@ -231,7 +231,9 @@ class Matcher:
         self.goals_and_skills = AliasIndex(self._goal_and_skill_entries(catalog))
         self.courses = AliasIndex(self._course_entries(catalog))
         self._courses_by_name: dict[str, list[str]] = defaultdict(list)  # provider/platform/pathway -> ids
+        self._courses_by_title: dict[str, list[str]] = defaultdict(list)  # normalized title -> ids
         for course in catalog.courses.values():
+            self._courses_by_title[normalize(course.title)].append(course.id)
             for name in dict.fromkeys((course.provider, course.platform, catalog.pathway_name(course.id))):
                 if name:
                     self._courses_by_name[name].append(course.id)
@@ -309,5 +311,6 @@ class Matcher:
                 ranked.append(
                     (total, Match(TargetKind.COURSE, course_id, round(min(total, 100.0), 1), weighted[0][1]))
                 )
-        ranked.sort(key=lambda pair: (-pair[0], pair[1].id))
+        exact = set(self._courses_by_title.get(normalized, ()))  # the learner typed its title: it comes first
+        ranked.sort(key=lambda pair: (pair[1].id not in exact, -pair[0], pair[1].id))
         return [match for _, match in ranked[:limit]]

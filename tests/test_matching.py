@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from core.catalog import Catalog
-from core.matching import CONFIDENT_SCORE, Matcher, MatchStatus
+from core.matching import CONFIDENT_SCORE, Matcher, MatchStatus, normalize
 
 PHRASES = [
     ("I want to become a data analyst", "data-analyst"),
@@ -192,6 +194,20 @@ def test_find_courses_combines_provider_and_skill(matcher: Matcher, catalog: Cat
     found = matcher.find_courses("coursera sql")
     top = [catalog.courses[m.id] for m in found[:4]]
     assert all(course.platform == "Coursera" and "sql" in course.skills for course in top)
+
+
+def test_find_courses_puts_a_course_typed_by_its_exact_title_first(
+    matcher: Matcher, catalog: Catalog
+) -> None:
+    """Longer titles that contain it (a certificate's several courses) must not push it out of the choices."""
+    titles = Counter(normalize(course.title) for course in catalog.courses.values())
+    missed = [
+        course.id
+        for course in catalog.courses.values()
+        if titles[normalize(course.title)] == 1
+        and matcher.find_courses(course.title, limit=1)[0].id != course.id
+    ]
+    assert missed == []
 
 
 def test_find_courses_with_nothing_to_find(matcher: Matcher) -> None:

@@ -35,6 +35,7 @@ def learners(catalog: Catalog, count: int, seed: int = 3) -> list[PlanRequest]:
         requests.append(
             PlanRequest(
                 goal_skills=dict(goal.skills),
+                goal=goal.id,
                 start=dt.date(2027, 1, 1),
                 hours_per_week=rng.choice([3, 5, 8, 12]),
                 monthly_budget=Decimal(rng.choice([0, 30, 100])),
