@@ -12,6 +12,7 @@ from bot.cli_exit import EXIT_DATA_PROBLEM
 from core.badges.issuers import REGISTRY_FILE, check_registry
 from core.catalog import check_catalog_path
 from core.catalog.export import export_catalog
+from core.goals.vocabulary import check_goal_vocabulary
 from core.i18n import t
 
 
@@ -25,6 +26,8 @@ def validate(args: argparse.Namespace) -> int:
         issues, checked = check_catalog_path(path, installed)
     if path.is_dir() and (path / REGISTRY_FILE).exists():  # a data directory: its registry too
         issues += check_registry(path / REGISTRY_FILE, checked)[0]
+    if path.is_dir():  # and its goal vocabulary (origins, interests, cue phrases)
+        issues += check_goal_vocabulary(path, checked)[0]
     language = settings.default_language
     if issues:
         print(t("cli.catalog_problems", language, path=path, count=len(issues)))

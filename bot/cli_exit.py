@@ -7,6 +7,7 @@ to its exit code without importing what the commands need (settings, the catalog
 from __future__ import annotations
 
 EXIT_DATA_PROBLEM = 1  # the data is wrong: catalog errors, not a badge
+EXIT_NO_PLAN = 1  # plan: the goal is too vague to plan (the shortlist was printed instead)
 EXIT_USAGE = 2  # argparse's convention, also used for a malformed setting
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports it
 

@@ -1,4 +1,4 @@
-"""``skillstack match`` and ``skillstack plan``: the matcher and the planner from the shell.
+"""``skillstack match`` and ``skillstack plan``: the goal reader and the planner from the shell.
 
 Their options are declared (and parsed) in :mod:`bot.cli`; this module, with the catalog and the
 planner it imports, loads only when one of the two commands runs.
@@ -11,21 +11,33 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot import cli_installed_catalog, cli_settings
-from bot.cli_exit import EXIT_USAGE
-from core.catalog import Catalog
-from core.catalog.schema import Goal, Level
+from bot.cli_exit import EXIT_DATA_PROBLEM, EXIT_NO_PLAN, EXIT_USAGE, CommandFailed
+from core.catalog import Catalog, CatalogError
+from core.catalog.schema import Level
+from core.goals import GoalIntent, GoalReader, GoalTarget, IntentKind
+from core.goals.wording import shortlist_text, target_label, transferable_sentence
 from core.i18n import t
-from core.matching import CONFIDENT_SCORE, Matcher, MatchResult, MatchStatus
-from core.plan_json import match_to_json, plan_to_json
+from core.matching import CONFIDENT_SCORE, MatchResult, MatchStatus
+from core.plan_json import intent_to_json, match_to_json, plan_to_json
 from core.plan_text import render_plan
-from core.planner import PlanRequest, plan_months
+from core.planner import plan_months
 from core.planner.packing import add_months
 
 
 class UsageError(Exception):
     """A bad argument: the message is shown as is, and the command exits with code 2."""
+
+
+@dataclass(frozen=True)
+class Planning:
+    """What both commands work with: the installed catalog and its goal reader."""
+
+    catalog: Catalog
+    reader: GoalReader
+    language: str
 
 
 def next_month_start(today: dt.date) -> dt.date:
@@ -58,54 +70,86 @@ def _print_match(catalog: Catalog, result: MatchResult, language: str) -> None:
                 )
 
 
-def run_match(catalog: Catalog, args: argparse.Namespace, language: str) -> int:
-    result = Matcher(catalog).match(" ".join(args.text))
+def intent_lines(planning: Planning, intent: GoalIntent) -> list[str]:
+    """What the text means, as a learner reads it: its kind, the target, what carries over, the paths."""
+    catalog, reader, language = planning.catalog, planning.reader, planning.language
+    lines = [t("goals.understood", language, kind=t(f"goals.kind.{intent.kind.value}", language))]
+    target = intent.target
+    if target is not None:
+        lines.append(target_label(catalog, reader, target, language))
+        sentence = transferable_sentence(catalog, reader, target, language)
+        if sentence:
+            lines.append(sentence)
+    elif intent.shortlist:
+        goals = [item.goal for item in intent.shortlist]
+        lines.extend(shortlist_text(catalog, reader, intent.kind, goals, intent.origin, language))
+    return lines
+
+
+def run_match(planning: Planning, args: argparse.Namespace) -> int:
+    intent = planning.reader.read(" ".join(args.text))
+    assert intent.match is not None  # noqa: S101  (the reader always matches)
     if args.json:
-        print(json.dumps(match_to_json(catalog, result, language), ensure_ascii=False, indent=2))
+        data = match_to_json(planning.catalog, planning.reader, intent, planning.language)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        _print_match(catalog, result, language)
-    return 0 if result.status is MatchStatus.CONFIDENT else 1
+        _print_match(planning.catalog, intent.match, planning.language)
+        print("\n".join(intent_lines(planning, intent)))
+    return 0 if intent.confident else 1
 
 
-def resolve_goal(catalog: Catalog, matcher: Matcher, text: str, language: str) -> Goal:
+def resolve_target(planning: Planning, text: str, *, as_json: bool) -> GoalTarget:
+    """The goal ``--goal`` names (an id, a role, skills, a career change), or the end of the command.
+
+    A vague goal prints its shortlist and ends the command with :data:`EXIT_NO_PLAN`; text naming
+    nothing is a usage error.
+    """
+    catalog, language = planning.catalog, planning.language
     if text in catalog.goals:
-        return catalog.goals[text]
-    result = matcher.match(text)
-    if result.best_goal is None:
-        suggestions = ", ".join(catalog.goals[m.id].name.get(language) for m in result.goals[:3]) or "-"
-        raise UsageError(f"--goal: no goal matches {text!r} well enough; closest: {suggestions}")
-    return catalog.goals[result.best_goal.id]
+        return GoalTarget(text)
+    intent = planning.reader.read(text)
+    if intent.target is not None:
+        return intent.target
+    if intent.shortlist and intent.kind is not IntentKind.UNKNOWN:
+        if as_json:
+            data = intent_to_json(catalog, planning.reader, intent, language)
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            print(t("goals.no_plan_vague", language))
+            print("\n".join(intent_lines(planning, intent)[1:]))
+        raise CommandFailed(EXIT_NO_PLAN)
+    suggestions = ", ".join(item.goal for item in intent.shortlist[:3]) or "-"
+    raise UsageError(f"--goal: no goal matches {text!r} well enough; closest: {suggestions}")
 
 
-def resolve_skills(catalog: Catalog, matcher: Matcher, names: list[str]) -> frozenset[str]:
+def resolve_skills(planning: Planning, names: list[str]) -> frozenset[str]:
     skills = set()
     for name in names:
-        if name in catalog.skills:
+        if name in planning.catalog.skills:
             skills.add(name)
             continue
-        found = matcher.match(name).skills
+        found = planning.reader.matcher.match(name).skills
         if not found or found[0].score < CONFIDENT_SCORE:
             raise UsageError(f"--have: unknown skill {name!r}")
         skills.add(found[0].id)
     return frozenset(skills)
 
 
-def run_plan(catalog: Catalog, args: argparse.Namespace, language: str) -> int:
+def run_plan(planning: Planning, args: argparse.Namespace) -> int:
+    catalog, language = planning.catalog, planning.language
     if args.currency not in catalog.units_per_usd:
         raise UsageError(f"--currency: expected one of {', '.join(sorted(catalog.units_per_usd))}")
-    matcher = Matcher(catalog)
-    goal = resolve_goal(catalog, matcher, args.goal, language)
+    target = resolve_target(planning, args.goal, as_json=args.json)
     course_languages = args.course_lang or (["id", "en"] if language == "id" else ["en"])
-    request = PlanRequest(
-        goal_skills=goal.skills,
-        goal=goal.id,
+    request = target.request(
+        catalog,
         start=args.start or next_month_start(dt.datetime.now(dt.UTC).date()),
         hours_per_week=args.hours,
         monthly_budget=args.budget,
         currency=args.currency,
         months=args.months,
         level=Level(args.level),
-        held_skills=resolve_skills(catalog, matcher, args.have),
+        held_skills=resolve_skills(planning, args.have),
         languages=frozenset(course_languages),
         avoid_providers=frozenset(args.avoid),
         preferred_language=language if language in course_languages else None,
@@ -118,11 +162,24 @@ def run_plan(catalog: Catalog, args: argparse.Namespace, language: str) -> int:
     return 0
 
 
-def _run(command: Callable[[Catalog, argparse.Namespace, str], int], args: argparse.Namespace) -> int:
+def _load(args: argparse.Namespace) -> Planning:
     settings = cli_settings.load()
     catalog = cli_installed_catalog.load(settings)
+    language = args.lang or settings.default_language
     try:
-        return command(catalog, args, args.lang or settings.default_language)
+        reader = GoalReader.for_catalog(catalog, settings.catalog_dir)
+    except CatalogError as exc:
+        print(t("cli.catalog_refused", settings.default_language, path=settings.catalog_dir), file=sys.stderr)
+        for issue in exc.issues:
+            print(f"  {issue}", file=sys.stderr)
+        raise CommandFailed(EXIT_DATA_PROBLEM) from None
+    return Planning(catalog, reader, language)
+
+
+def _run(command: Callable[[Planning, argparse.Namespace], int], args: argparse.Namespace) -> int:
+    planning = _load(args)
+    try:
+        return command(planning, args)
     except UsageError as exc:
         print(f"skillstack {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -41,6 +41,7 @@ from core.catalog import Catalog, load_catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.dialogue.messages import Identity, Inbound, Reply
+from core.goals import GoalReader
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,10 @@ class ThreadRunner:
 def build_dialogue(settings: Settings, database: Database, catalog: Catalog) -> Dialogue:
     """The dialogue as every channel and worker runs it: settings decide zone, data dir and fetcher."""
     verifier = BadgeVerifier.for_data_dir(settings.data_dir, test_hosts=settings.fetch_test_hosts)
-    return Dialogue(database, catalog, default_timezone=settings.default_timezone, verifier=verifier)
+    goals = GoalReader.for_catalog(catalog, settings.catalog_dir)
+    return Dialogue(
+        database, catalog, default_timezone=settings.default_timezone, goal_reader=goals, verifier=verifier
+    )
 
 
 def keep_startup_objects_out_of_gc() -> None:

@@ -55,6 +55,7 @@ class TargetKind(StrEnum):
     COURSE = "course"
     PROVIDER = "provider"
     PATHWAY = "pathway"
+    INTEREST = "interest"  # a statement of interest (core.goals): "work from home", "suka gambar"
 
 
 # find_courses weighs each way a course can match: its title counts fully, its pathway, provider
@@ -101,11 +102,28 @@ class MatchResult:
     skills: list[Match] = field(default_factory=list)
 
     @property
+    def goal_status(self) -> MatchStatus:
+        """How well the goals alone matched (a confident skill does not make a goal confident)."""
+        return _status_of(self.status, self.goals)
+
+    @property
+    def skill_status(self) -> MatchStatus:
+        return _status_of(self.status, self.skills)
+
+    @property
     def best_goal(self) -> Match | None:
         """The goal to propose, only when confident (never a silent poor match)."""
         if self.goals and self.goals[0].score >= CONFIDENT_SCORE:
             return self.goals[0]
         return None
+
+
+def _status_of(overall: MatchStatus, matches: list[Match]) -> MatchStatus:
+    if overall is MatchStatus.TOO_SHORT:
+        return overall
+    if matches and matches[0].score >= CONFIDENT_SCORE:
+        return MatchStatus.CONFIDENT
+    return MatchStatus.UNSURE if matches else MatchStatus.NO_MATCH
 
 
 class AliasIndex:
@@ -161,9 +179,14 @@ class AliasIndex:
         return process.extract(query, choices, scorer=fuzz.WRatio, processor=None, limit=limit)
 
     def score_targets(self, query: str) -> dict[Target, tuple[float, str]]:
-        """Best (score, alias) per target, with short aliases counted only as whole words."""
+        """Best (score, alias) per target, with short aliases counted only as whole words.
+
+        Of a target's aliases scoring the same, the one saying more of the query's words exactly is
+        kept ("sell stuff online" rather than "online seller" for "sell handmade stuff online"), so
+        callers weighing how much of the text a match explains see the fuller alias.
+        """
         query_words = set(query.split())
-        best: dict[Target, tuple[float, str]] = {}
+        best: dict[Target, tuple[float, int, str]] = {}
         positions, matches = self.candidates(query)
         matched_words = set().union(*matches.values()) if matches else set()
         for position in positions:
@@ -174,13 +197,14 @@ class AliasIndex:
             alias_share = len(alias_words & matched_words) / len(alias_words)
             query_share = sum(bool(found & alias_words) for found in matches.values()) / len(matches)
             coverage = max(alias_share, query_share)
+            said = len(alias_words & query_words)  # ties go to the alias saying more words exactly
             score = fuzz.WRatio(query, alias, processor=None) * (
                 COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage
             )
             target = self.targets[position]
-            if score > best.get(target, (-1.0, ""))[0]:
-                best[target] = (score, alias)
-        return best
+            if (score, said) > best.get(target, (-1.0, 0, ""))[:2]:
+                best[target] = (score, said, alias)
+        return {target: (score, alias) for target, (score, _, alias) in best.items()}
 
 
 def _ranked(

@@ -127,8 +127,11 @@ class LearnerProfile(SQLModel, table=True):
     __tablename__ = "learner_profiles"
 
     learner_id: int = Field(foreign_key="learners.id", ondelete="CASCADE", primary_key=True)
-    goal_id: str | None = Field(default=None, max_length=80)
+    goal_id: str | None = Field(default=None, max_length=80)  # None with goal_skills: a skill goal
     goal_text: str | None = Field(default=None, max_length=500)
+    goal_skills: list[str] = Field(default_factory=list, sa_type=JSONDocument)  # named or emphasised
+    origin_id: str | None = Field(default=None, max_length=80)  # a career changer's earlier work
+    transferable_skills: list[str] = Field(default_factory=list, sa_type=JSONDocument)  # held from it
     level: Level | None = Field(default=None, sa_type=enum_type(Level))
     skills_held: list[str] = Field(default_factory=list, sa_type=JSONDocument)
     hours_per_week: float | None = Field(default=None, ge=0, le=80)
@@ -152,7 +155,7 @@ class Plan(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     learner_id: int = Field(foreign_key="learners.id", ondelete="CASCADE")
-    goal_id: str = Field(max_length=80)
+    goal_id: str | None = Field(default=None, max_length=80)  # None: a skill goal's plan
     status: PlanStatus = Field(default=PlanStatus.ACTIVE, sa_type=enum_type(PlanStatus))
     horizon_months: int = Field(default=6, ge=1, le=36)
     starts_on: dt.date

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from core.catalog import Catalog
-from core.matching import Match, MatchResult
+from core.goals import GoalIntent, GoalReader
+from core.matching import Match, MatchStatus
 from core.plan_text import goal_title, reason_text, uncovered_text
 from core.planner.types import PlanResult
 
@@ -15,6 +17,7 @@ def plan_to_json(catalog: Catalog, result: PlanResult, language: str) -> dict[st
     return {
         "goal": {"id": request.goal, "name": goal_title(catalog, request, language)},
         "goal_skills": dict(request.goal_skills),
+        "transferable": sorted(request.transferable),
         "target_skills": request.target_skills,
         "currency": request.currency,
         "coverage": result.coverage,
@@ -108,11 +111,49 @@ def _match(catalog: Catalog, match: Match, language: str) -> dict[str, Any]:
     }
 
 
-def match_to_json(catalog: Catalog, result: MatchResult, language: str) -> dict[str, Any]:
+def _named(names: Mapping[str, Any], ids: Iterable[str], language: str) -> list[dict[str, str]]:
+    return [{"id": i, "name": names[i].name.get(language)} for i in ids if i in names]
+
+
+def intent_to_json(catalog: Catalog, reader: GoalReader, intent: GoalIntent, language: str) -> dict[str, Any]:
+    """What the goal statement means: its kind, the goal or skills, the origin, the shortlist."""
+    origin = reader.origins.get(intent.origin or "")
+    held = intent.target.counted_as_held(catalog) if intent.target else intent.transferable
+    return {
+        "kind": intent.kind.value,
+        "confident": intent.confident,
+        "goal": (_named(catalog.goals, [intent.goal], language) or [None])[0] if intent.goal else None,
+        "skills": _named(catalog.skills, intent.skills, language),
+        "origin": {"id": origin.id, "name": origin.name.get(language)} if origin else None,
+        "transferable": _named(catalog.skills, sorted(held), language),
+        "shortlist": [
+            {
+                "id": item.goal,
+                "name": catalog.goals[item.goal].name.get(language),
+                "summary": item.summary.get(language) if item.summary else None,
+                "first_credential": item.credential(language),
+            }
+            for item in intent.shortlist
+        ],
+    }
+
+
+def match_to_json(catalog: Catalog, reader: GoalReader, intent: GoalIntent, language: str) -> dict[str, Any]:
+    """The matcher's view (goals and skills, each with its own status) and what the text means."""
+    result = intent.match
+    assert result is not None  # noqa: S101  (GoalReader.read always sets it)
+    status = result.status
+    if intent.confident:
+        status = MatchStatus.CONFIDENT
+    elif status is MatchStatus.CONFIDENT:
+        status = MatchStatus.UNSURE  # a skill or an interest matched, but no plan would follow
     return {
         "query": result.query[:200],
         "normalized": result.normalized,
-        "status": result.status.value,
+        "status": status.value,
+        "goal_status": result.goal_status.value,
+        "skill_status": result.skill_status.value,
         "goals": [_match(catalog, m, language) for m in result.goals],
         "skills": [_match(catalog, m, language) for m in result.skills],
+        "intent": intent_to_json(catalog, reader, intent, language),
     }

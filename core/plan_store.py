@@ -16,8 +16,9 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from core.catalog import Catalog
-from core.catalog.schema import CourseFormat, Goal, Level
+from core.catalog.schema import CourseFormat, Level
 from core.db_types import utc_now
+from core.goals.target import EMPHASIS_WEIGHT, GoalTarget
 from core.models import LearnerProfile, Plan, PlanItem, PlanItemStatus, PlanStatus
 from core.planner.packing import add_months
 from core.planner.types import (
@@ -39,13 +40,38 @@ from core.planner.types import (
 DEFAULT_HOURS = 5.0
 
 
+def profile_target(profile: LearnerProfile) -> GoalTarget:
+    """The learner's goal as they confirmed it: a catalog goal, skills, or both, and their origin."""
+    return GoalTarget(
+        profile.goal_id,
+        dict.fromkeys(profile.goal_skills, EMPHASIS_WEIGHT),
+        profile.origin_id,
+        frozenset(profile.transferable_skills),
+    )
+
+
+def store_target(profile: LearnerProfile, target: GoalTarget) -> None:
+    """Keep a confirmed goal on the profile (what :func:`profile_target` reads back)."""
+    profile.goal_id = target.goal
+    profile.goal_skills = list(target.skills)  # a list keeps the learner's order (JSONB would sort keys)
+    profile.origin_id = target.origin
+    profile.transferable_skills = sorted(target.transferable)
+
+
+def has_goal(catalog: Catalog, profile: LearnerProfile) -> bool:
+    """Whether the profile names something to plan for (a known goal, or skills)."""
+    return bool(profile_target(profile).goal_skills(catalog))
+
+
 def request_from_profile(
-    profile: LearnerProfile, goal: Goal, start: dt.date, progress: dict[str, Progress] | None = None
+    catalog: Catalog,
+    profile: LearnerProfile,
+    start: dt.date,
+    progress: dict[str, Progress] | None = None,
 ) -> PlanRequest:
     """The planner's input for this learner, from what they told us."""
-    return PlanRequest(
-        goal_skills=dict(goal.skills),
-        goal=goal.id,
+    return profile_target(profile).request(
+        catalog,
         start=start,
         hours_per_week=profile.hours_per_week or DEFAULT_HOURS,
         monthly_budget=profile.monthly_budget or Decimal(0),
@@ -98,7 +124,7 @@ def _request_from_summary(data: dict[str, Any]) -> PlanRequest:
 
 
 def save_plan(
-    session: Session, learner_id: int, goal_id: str, result: PlanResult, previous: Plan | None
+    session: Session, learner_id: int, goal_id: str | None, result: PlanResult, previous: Plan | None
 ) -> Plan:
     """Store ``result`` as the learner's active plan; ``previous`` (their active plan, as the caller
     just read it: None when there is none) and any other active one become superseded.

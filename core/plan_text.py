@@ -120,6 +120,15 @@ def goal_title(catalog: Catalog, request: PlanRequest, language: str) -> str:
     return ", ".join(names)
 
 
+def transferable_lines(catalog: Catalog, request: PlanRequest, language: str) -> list[str]:
+    """The skills counted as held from the learner's earlier work, named so they can disagree."""
+    if not request.transferable:
+        return []
+    ordered = sorted(request.transferable, key=lambda skill: (-request.goal_skills.get(skill, 0.0), skill))
+    skills = join_list(skill_names(catalog, ordered, language), language)
+    return [t("goals.plan_transferable", language, skills=skills)]
+
+
 def render_plan(catalog: Catalog, result: PlanResult, language: str) -> list[str]:
     """The whole plan as text lines (blank lines separate months)."""
     request = result.request
@@ -134,7 +143,11 @@ def render_plan(catalog: Catalog, result: PlanResult, language: str) -> list[str
             hours=hours,
             budget=format_money(request.monthly_budget, request.currency, language),
         )
-    lines = [t("plan.title", language, goal=goal_title(catalog, request, language)), summary]
+    lines = [
+        t("plan.title", language, goal=goal_title(catalog, request, language)),
+        summary,
+        *transferable_lines(catalog, request, language),
+    ]
     if not result.request.target_skills:
         return [*lines, t("plan.nothing", language)]
     for month in result.months:

@@ -86,7 +86,7 @@ def test_chat_speaks_indonesian_when_configured(tmp_path: Path) -> None:
     result = _skillstack(["chat"], "jadi web developer\n", tmp_path, SKILLSTACK_DEFAULT_LANGUAGE="id")
     assert result.returncode == 0, result.stderr
     assert "Pertanyaan 1 dari 11" in result.stdout
-    assert "Mana yang paling sesuai denganmu?" in result.stdout
+    assert "Apakah ini maksudmu?" in result.stdout  # a confident goal is confirmed, not listed with others
 
 
 def test_chat_state_survives_a_restart(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -96,3 +97,79 @@ def test_bad_plan_arguments_exit_2_with_a_clear_message(
         code = int(exit_.code or 0)
     assert code == 2
     assert message in capsys.readouterr().err
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
+    code = main(list(argv))
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_match_json_reports_goal_and_skill_status_apart(capsys: pytest.CaptureFixture[str]) -> None:
+    code, result = _json(capsys, "match", "I want to learn Python from zero", "--json")
+    assert code == 0
+    assert (result["goal_status"], result["skill_status"]) == ("unsure", "confident")
+    intent = result["intent"]
+    assert (intent["kind"], intent["confident"], intent["goal"]) == ("skills", True, None)
+    assert [skill["id"] for skill in intent["skills"]] == ["python"]
+
+
+def test_match_json_says_a_vague_goal_is_no_confident_match(capsys: pytest.CaptureFixture[str]) -> None:
+    code, result = _json(capsys, "match", "I like computers", "--json")
+    assert code == 1
+    assert result["status"] == "unsure"  # whatever the matcher scored, nothing would be planned
+    intent = result["intent"]
+    assert intent["kind"] == "vague" and not intent["confident"]
+    assert 4 <= len(intent["shortlist"]) <= 6
+    assert all({"id", "name", "summary", "first_credential"} <= set(item) for item in intent["shortlist"])
+
+
+def test_match_json_names_a_career_changes_origin_and_transferable_skills(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, result = _json(capsys, "match", "teacher who wants to switch to UX design", "--json")
+    intent = result["intent"]
+    assert intent["kind"] == "career_change"
+    assert (intent["goal"]["id"], intent["origin"]["id"]) == ("ux-designer", "teacher")
+    assert {skill["id"] for skill in intent["transferable"]} >= {"presentation-skills"}
+
+
+def test_match_text_says_what_the_goal_was_understood_as(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["match", "kerja di startup", "--lang", "id"]) == 1
+    out = capsys.readouterr().out
+    assert "Saya pahami sebagai belum berupa tujuan" in out
+    assert out.count("\n• ") >= 4
+
+
+def test_plan_for_a_skill_goal(capsys: pytest.CaptureFixture[str]) -> None:
+    code, plan = _json(capsys, "plan", "--goal", "learn python and sql", "--start", "2027-01", "--json")
+    assert code == 0
+    assert plan["goal"]["id"] is None
+    assert set(plan["goal_skills"]) == {"python", "sql"}
+    assert plan["goal"]["name"] == "Python, SQL"
+
+
+def test_plan_for_a_career_change_counts_and_names_transferable_skills(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["plan", "--goal", "guru mau pindah jadi UX designer", "--start", "2027-01"]
+    code, plan = _json(capsys, *argv, "--json")
+    assert code == 0
+    assert plan["goal"]["id"] == "ux-designer"
+    assert plan["transferable"] and set(plan["transferable"]) <= set(plan["goal_skills"])
+    assert not set(plan["transferable"]) & set(plan["target_skills"])
+    assert main([*argv, "--lang", "id"]) == 0
+    assert "Dihitung sudah dikuasai dari pekerjaanmu sebelumnya:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("goal", ["something with computers", "mau cari penghasilan dari rumah", "analyst"])
+def test_plan_for_a_vague_goal_prints_the_shortlist_and_exits_1(
+    goal: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["plan", "--goal", goal]) == 1
+    out = capsys.readouterr().out
+    assert "there is no plan" in out
+    assert "Month 1" not in out
+    code, shortlist = _json(capsys, "plan", "--goal", goal, "--json")
+    assert code == 1
+    assert "months" not in shortlist
+    assert len(shortlist["shortlist"]) >= 2 and not shortlist["confident"]

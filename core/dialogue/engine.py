@@ -48,13 +48,17 @@ from core.dialogue.steps import (
     Retry,
     Stay,
 )
+from core.goals import GoalReader
+from core.goals.wording import target_label
 from core.i18n import LANGUAGES, join_list, normalize_language
 from core.learners import load_for_message
 from core.matching import Matcher
 from core.models import CheckIn, CheckInStatus, Conversation, Learner, LearnerProfile
 from core.plan_store import (
     active_plan,
+    has_goal,
     load_plan,
+    profile_target,
     progress_of,
     request_from_profile,
     save_plan,
@@ -64,6 +68,7 @@ from core.plan_text import render_plan
 from core.planner import PlanResult, ProgressState, alternatives, plan_months, replan
 from core.planner.packing import add_months
 from core.schedule import service as schedule
+from core.settings import SHIPPED_DATA_DIR
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
@@ -114,12 +119,14 @@ class Dialogue:
         *,
         default_timezone: str = "UTC",
         matcher: Matcher | None = None,
+        goal_reader: GoalReader | None = None,
         clock: Clock | None = None,
         verifier: BadgeVerifier | None = None,
     ) -> None:
         self.database = database
         self.catalog = catalog
-        self.matcher = matcher or Matcher(catalog)
+        self.matcher = matcher or (goal_reader.matcher if goal_reader is not None else Matcher(catalog))
+        self.goal_reader = goal_reader or GoalReader.for_catalog(catalog, SHIPPED_DATA_DIR, self.matcher)
         self.default_timezone = default_timezone
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._verifier = verifier
@@ -235,7 +242,7 @@ class Dialogue:
         self, session: Session, learner: Learner, profile: LearnerProfile, conversation: Conversation
     ) -> Context:
         state = ConversationState.model_validate(conversation.state or {})
-        return Context(session, self.catalog, self.matcher, learner, profile, state)
+        return Context(session, self.catalog, self.matcher, learner, profile, state, self.goal_reader)
 
     def remind(self, now: dt.datetime | None = None) -> schedule.TickResult:
         """One scheduler tick: every learner due at ``now`` gets their message queued (in batches)."""
@@ -426,12 +433,11 @@ class Dialogue:
         takes the database's one write lock until commit, and planning under it kept the other
         dialogue worker waiting: onboarding's last answers, which arrive together, queued in turn.
         """
-        goal = self.catalog.goals[ctx.profile.goal_id or ""]
         assert ctx.learner.id is not None  # noqa: S101  (flushed on creation)
         with ctx.session.no_autoflush:
             previous = active_plan(ctx.session, ctx.learner.id)
             progress = progress_of(ctx.session, previous) if previous is not None else {}
-            request = request_from_profile(ctx.profile, goal, self.plan_start(ctx), progress)
+            request = request_from_profile(self.catalog, ctx.profile, self.plan_start(ctx), progress)
             own = (
                 ctx.language if ctx.language in ctx.profile.course_languages else None
             )  # same skill, own language
@@ -440,7 +446,7 @@ class Dialogue:
                 result = plan_months(self.catalog, request)
             else:
                 result = replan(self.catalog, request, starting_months(ctx.session, previous))
-        saved = save_plan(ctx.session, ctx.learner.id, goal.id, result, previous)
+        saved = save_plan(ctx.session, ctx.learner.id, request.goal, result, previous)
         # monthly reviews follow the plan
         schedule.refresh_for_plan(ctx.session, ctx.learner, ctx.profile, saved, self.clock())
         return result
@@ -532,7 +538,7 @@ class Dialogue:
         return replies
 
     def needs_onboarding(self, ctx: Context) -> list[Reply] | None:
-        if ctx.profile.onboarded_at is None or ctx.profile.goal_id not in self.catalog.goals:
+        if ctx.profile.onboarded_at is None or not has_goal(self.catalog, ctx.profile):
             return [Reply(ctx.text("free_text.start_first"))]
         return None
 
@@ -547,8 +553,9 @@ class Dialogue:
         blocked = self.needs_onboarding(ctx)
         if blocked:
             return blocked
-        goal = self.catalog.goals[ctx.profile.goal_id or ""]
-        gained = set(ctx.profile.skills_held)
+        target = profile_target(ctx.profile)
+        goal_skills = target.goal_skills(self.catalog)
+        gained = set(ctx.profile.skills_held) | target.counted_as_held(self.catalog)
         plan = active_plan(ctx.session, ctx.learner.id or 0)
         progress = progress_of(ctx.session, plan) if plan is not None else {}
         done = [
@@ -559,9 +566,9 @@ class Dialogue:
         for course_id in done:
             gained.update(self.catalog.courses[course_id].skills)
         done_courses = len(done)
-        have = [s for s in goal.skills if s in gained]
-        missing = [s for s in goal.skills if s not in gained]
-        percent = round(100 * sum(goal.skills[s] for s in have) / sum(goal.skills.values()))
+        have = [s for s in goal_skills if s in gained]
+        missing = [s for s in goal_skills if s not in gained]
+        percent = round(100 * sum(goal_skills[s] for s in have) / sum(goal_skills.values()))
 
         def names(skills: list[str]) -> str:
             return (
@@ -573,7 +580,7 @@ class Dialogue:
             Reply(
                 ctx.text(
                     "progress.summary",
-                    goal=goal.name.get(ctx.language),
+                    goal=target_label(self.catalog, self.goal_reader, target, ctx.language),
                     percent=percent,
                     have=names(have),
                     missing=names(missing),

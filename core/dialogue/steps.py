@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session
 
@@ -22,12 +23,16 @@ from core.db_types import utc_now
 from core.dialogue import parsing
 from core.dialogue.state import ConversationState
 from core.dialogue.timezones import nearest_zone, parse_timezone
+from core.goals import GoalIntent, GoalReader, GoalTarget, IntentKind
+from core.goals.target import EMPHASIS_WEIGHT
+from core.goals.vocabulary import MAX_SHORTLIST
+from core.goals.wording import shortlist_text, target_label, transferable_sentence
 from core.i18n import format_money, t
 from core.matching import CONFIDENT_SCORE, Matcher
 from core.models import Learner, LearnerProfile, ReminderSchedule
+from core.plan_store import profile_target, store_target
 from core.text import fold
 
-MAX_GOAL_CHOICES = 3
 POPULAR_GOALS = (
     "data-analyst",
     "web-developer",
@@ -64,6 +69,7 @@ class Context:
     learner: Learner
     profile: LearnerProfile
     state: ConversationState
+    goals: GoalReader
 
     @property
     def language(self) -> str:
@@ -138,7 +144,38 @@ class Step:
         return Retry(ctx.text("hint.location_not_needed"))
 
 
+def _target_data(target: GoalTarget) -> dict[str, object]:
+    """A goal choice as the conversation state stores it (JSON)."""
+    return {
+        "goal": target.goal,
+        "skills": list(target.skills),  # a list keeps the learner's order (JSONB would sort keys)
+        "origin": target.origin,
+        "transferable": sorted(target.transferable),
+    }
+
+
+def _target(data: dict[str, Any]) -> GoalTarget:
+    skills = dict.fromkeys(data["skills"], EMPHASIS_WEIGHT)
+    return GoalTarget(data["goal"], skills, data["origin"], frozenset(data["transferable"]))
+
+
+def offer_goals(ctx: Context, intent: GoalIntent) -> bool:
+    """Keep what the learner's goal statement offers for confirmation; False when it offers nothing."""
+    target = intent.target
+    if target is not None:
+        choices = [target]
+    else:
+        choices = [intent.choose(item.goal) for item in intent.shortlist[:MAX_SHORTLIST]]
+    if not choices:
+        return False
+    ctx.state.scratch["goal_choices"] = [_target_data(choice) for choice in choices]
+    ctx.state.scratch["goal_kind"] = intent.kind.value
+    return True
+
+
 class GoalStep(Step):
+    """What the learner wants: a role, skills, a career change, or something vague to narrow down."""
+
     name = "goal"
 
     def ask(self, ctx: Context) -> Question:
@@ -150,46 +187,60 @@ class GoalStep(Step):
         return Question(ctx.text("ask.goal"), options)
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
-        ctx.state.scratch["goal_candidates"] = [value]
+        ctx.state.scratch["goal_choices"] = [_target_data(GoalTarget(value))]
+        ctx.state.scratch["goal_kind"] = IntentKind.ROLE.value
         ctx.profile.goal_text = ctx.catalog.goals[value].name.get(ctx.language)
         return Next()
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        result = ctx.matcher.match(text)
-        if not result.goals:
+        if not offer_goals(ctx, ctx.goals.read(text)):
             return Retry(ctx.text("hint.goal_not_found"))
-        ctx.state.scratch["goal_candidates"] = [m.id for m in result.goals[:MAX_GOAL_CHOICES]]
         ctx.profile.goal_text = text.strip()[:500]
         return Next()
 
 
 class ConfirmGoalStep(Step):
+    """Confirm what was understood, or pick from a shortlist (vague goals, close goals)."""
+
     name = "confirm_goal"
 
+    def _choices(self, ctx: Context) -> list[GoalTarget]:
+        return [_target(data) for data in ctx.state.scratch.get("goal_choices", [])]
+
     def ask(self, ctx: Context) -> Question:
-        candidates = ctx.state.scratch.get("goal_candidates", [])
-        options = [Option(g, ctx.catalog.goals[g].name.get(ctx.language)) for g in candidates]
+        choices = self._choices(ctx)
+        reader, language = ctx.goals, ctx.language
+        if len(choices) == 1:
+            label = target_label(ctx.catalog, reader, choices[0], language)
+            sentence = transferable_sentence(ctx.catalog, reader, choices[0], language)
+            text = "\n\n".join(part for part in (ctx.text("ask.confirm_goal_one"), sentence) if part)
+            options = [Option("0", label)]
+        else:
+            kind = IntentKind(ctx.state.scratch.get("goal_kind", IntentKind.UNKNOWN.value))
+            goals = [choice.goal or "" for choice in choices]
+            text = "\n".join(shortlist_text(ctx.catalog, reader, kind, goals, choices[0].origin, language))
+            names = [ctx.catalog.goals[choice.goal or ""].name.get(language) for choice in choices]
+            options = [Option(str(index), name) for index, name in enumerate(names)]
         options.append(Option(OTHER, ctx.text("choice.something_else")))
-        key = "ask.confirm_goal_one" if len(candidates) == 1 else "ask.confirm_goal"
-        return Question(ctx.text(key), options, columns=1)
+        return Question(text, options, columns=1)
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         if value == OTHER:
             return Goto("goal")
-        ctx.profile.goal_id = value
+        store_target(ctx.profile, self._choices(ctx)[int(value)])
         ctx.touch()
         return Next()
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        candidates = ctx.state.scratch.get("goal_candidates", [])
-        if parsing.is_word(text, "yes") and len(candidates) == 1:
-            return self.on_choice(ctx, candidates[0])
+        choices = self._choices(ctx)
+        if parsing.is_word(text, "yes") and len(choices) == 1:
+            return self.on_choice(ctx, "0")
         number = parsing.parse_number(text)
-        if number is not None and 1 <= number <= len(candidates):
-            return self.on_choice(ctx, candidates[int(number) - 1])
-        result = ctx.matcher.match(text)
-        if result.best_goal is not None:
-            ctx.state.scratch["goal_candidates"] = [m.id for m in result.goals[:MAX_GOAL_CHOICES]]
+        if number is not None and 1 <= number <= len(choices):
+            return self.on_choice(ctx, str(int(number) - 1))
+        intent = ctx.goals.read(text)
+        if (intent.confident or intent.shortlist) and offer_goals(ctx, intent):
+            ctx.profile.goal_text = text.strip()[:500]
             return Stay()
         return Retry(ctx.text("hint.pick_goal"))
 
@@ -220,11 +271,12 @@ class SkillsHeldStep(Step):
     name = "skills_held"
 
     def _goal_skills(self, ctx: Context) -> list[str]:
-        goal = ctx.catalog.goals.get(ctx.profile.goal_id or "")
-        if goal is None:
-            return []
-        ranked = sorted(goal.skills, key=lambda s: (-goal.skills[s], s))
-        return [s for s in ranked if s in ctx.catalog.skills][:MAX_SKILL_CHOICES]
+        """The goal's skills the learner may already have (not those counted from earlier work)."""
+        target = profile_target(ctx.profile)
+        weights = target.goal_skills(ctx.catalog)
+        brought = target.counted_as_held(ctx.catalog)
+        ranked = sorted((s for s in weights if s not in brought), key=lambda s: (-weights[s], s))
+        return ranked[:MAX_SKILL_CHOICES]
 
     def ask(self, ctx: Context) -> Question:
         held = set(ctx.profile.skills_held)
