@@ -87,6 +87,7 @@ FREE_BONUS = 1.03
 LANGUAGE_BONUS = 3.0  # a course in the learner's own language, teaching the same at a similar level
 LEVEL_MATCH_BONUS = 1.15  # a next-level course for an intermediate or advanced learner
 MIX_BONUS = 1.6  # a soft or digital-literacy course, until the plan has one per MIX_EVERY_MONTHS months
+MIN_PROJECT_HOURS = 6.0  # a project set for less than this is not worth calling one
 MIN_FOUNDATION_HOURS = 5.0  # a foundation course gives at least this much (or all that is missing)
 EPSILON = 1e-9
 
@@ -176,6 +177,7 @@ class Planner:
         self.foundations = functools.cache(self._foundations)
         self.standalone = functools.cache(self._standalone)
         self.price_of = functools.cache(self._price_of)
+        self.sized: dict[str, float] = {}  # projects set for fewer hours than their brief, to fit
         self._eligible: dict[str, bool] = {}
         self._has_next_level: dict[str, bool] = {}
 
@@ -279,6 +281,8 @@ class Planner:
     # -- depth -------------------------------------------------------------------------------
 
     def _hours_of(self, course_id: str) -> float:
+        if course_id in self.sized:
+            return self.sized[course_id]
         course = self.catalog.courses[course_id]
         progress = self.request.progress.get(course_id)
         if progress is not None and progress.state is ProgressState.IN_PROGRESS:
@@ -701,9 +705,27 @@ class Planner:
             self.admits = lambda course: True
 
     def practise(self, selection: Selection) -> None:
-        """The goal's portfolio projects, then the exams whose preparation is in the plan or done."""
+        """The goal's portfolio projects, then the exams whose preparation is in the plan or done.
+
+        A project is work the learner can scale: when the full brief no longer fits, it is set for
+        the hours the plan's last months have left (if that is still a real project).
+        """
         for project in self.projects():
-            self.try_add(selection, project, Phase.PRACTICE)
+            if self.try_add(selection, project, Phase.PRACTICE) or selection.packer is None:
+                continue
+            room = [
+                max(fill - used, 0.0)
+                for fill, used in zip(self.fill, selection.packer.layout.used, strict=True)
+            ]
+            for hours in (room[-1] + room[-2], room[-1]):  # the last two months, else the last one
+                if hours < MIN_PROJECT_HOURS or not self.eligible(project):
+                    continue
+                self.sized[project] = round(min(hours, self.catalog.courses[project].hours) - 0.05, 1)
+                self.hours_of.cache_clear()
+                self.adds.cache_clear()
+                if self.try_add(selection, project, Phase.PRACTICE):
+                    break
+                del self.sized[project]
         for exam in self.catalog.of_kind(CourseKind.EXAM):
             if self.prepared_for(exam, selection):
                 self.try_add(selection, exam.id, Phase.PRACTICE)
