@@ -84,6 +84,9 @@ MIN_SUBSCRIPTION_HOURS = 8.0  # no subscription month for less content than this
 RECOGNITION_BONUS = {Recognition.INDUSTRY: 1.10, Recognition.ACADEMIC: 1.05, Recognition.NONE: 1.0}
 NO_CREDENTIAL_FACTOR = 0.9
 STACKS_BONUS = 1.5  # a course of a pathway the plan has started: finish what you start
+COMPLETION_GAIN = 0.5  # finishing a certificate mostly about the goal: worth half a core skill
+ALIGNED_PATHWAY = 0.5  # a pathway with less of its hours on the goal's skills is not the goal's own
+OFF_GOAL_PATHWAY_FACTOR = 0.75
 PATHWAY_REACH_BONUS = 0.3  # up to this much more for a block that goes further into a certificate
 FREE_BONUS = 1.03
 LANGUAGE_BONUS = 3.0  # a course in the learner's own language, teaching the same at a similar level
@@ -182,6 +185,7 @@ class Planner:
         self.standalone = functools.cache(self._standalone)
         self.price_of = functools.cache(self._price_of)
         self.lasting_preference = functools.cache(self._lasting_preference)
+        self.alignment = functools.cache(self._alignment)
         self.sized: dict[str, float] = {}  # projects set for fewer hours than their brief, to fit
         self._eligible: dict[str, bool] = {}
         self._eligible_walks: dict[str, tuple[list[Course], Iterator[Course]]] = {}
@@ -304,6 +308,16 @@ class Planner:
                     depth_found += self.adds(course.id).get(skill, 0.0)
                 elif preferred is None or own >= POOL_PREFERRED_LANGUAGE:
                     break
+        for pathway_id in sorted(
+            {found[0].id for cid in pool if (found := self.catalog.pathway_of.get(cid))}
+        ):
+            last = self.catalog.pathways[pathway_id].courses[-1]  # finishing it: the whole rest, in order
+            if (
+                self.alignment(pathway_id) >= ALIGNED_PATHWAY
+                and last not in selection.chosen
+                and self.eligible(last)
+            ):
+                pool.setdefault(last, None)
         return sorted(pool)
 
     # -- depth -------------------------------------------------------------------------------
@@ -448,6 +462,34 @@ class Planner:
 
         return (order, after) if need(course_id, frozenset()) else None
 
+    def completion(self, block: Sequence[str], selection: Selection) -> float:
+        """What finishing a recognised certificate is worth on top of its depth (0 unless ``block``
+        completes a pathway mostly about the goal): a coach would rather finish one than start
+        another for a minor skill."""
+        found = self.catalog.pathway_of.get(block[-1])
+        if found is None or self.catalog.courses[block[-1]].kind is CourseKind.EXAM:
+            return 0.0
+        pathway = found[0]
+        aligned = self.alignment(pathway.id)
+        if aligned < ALIGNED_PATHWAY:
+            return 0.0
+        placed = selection.chosen.union(block)
+        if all(c in placed or c in self.done or self.level_skipped(c) for c in pathway.courses):
+            return COMPLETION_GAIN * aligned
+        return 0.0
+
+    def completions(self, selection: Selection) -> float:
+        """The completion value of every certificate ``selection`` finishes (for comparing plans)."""
+        return sum(
+            COMPLETION_GAIN * self.alignment(pathway_id)
+            for pathway_id in sorted(selection.pathways)
+            if self.alignment(pathway_id) >= ALIGNED_PATHWAY
+            and all(
+                c in selection.chosen or c in self.done or self.level_skipped(c)
+                for c in self.catalog.pathways[pathway_id].courses
+            )
+        )
+
     def preference(self, course: Course, selection: Selection) -> float:
         """How much a coach prefers ``course`` at equal depth per hour (1 = no preference)."""
         factor = self.lasting_preference(course.id)
@@ -458,6 +500,12 @@ class Planner:
             factor *= MIX_BONUS  # only falls as the plan grows, so heap values stay upper bounds
         return factor
 
+    def _alignment(self, pathway_id: str) -> float:
+        """Share of a pathway's hours on courses mostly about the goal's skills."""
+        courses = [self.catalog.courses[c] for c in self.catalog.pathways[pathway_id].courses]
+        on_goal = sum(c.hours for c in courses if not set(c.main_skills).isdisjoint(self.weights))
+        return on_goal / sum(c.hours for c in courses)
+
     def _lasting_preference(self, course_id: str) -> float:
         """The part of :meth:`preference` that does not depend on the plan so far."""
         course = self.catalog.courses[course_id]
@@ -466,8 +514,11 @@ class Planner:
             factor *= NO_CREDENTIAL_FACTOR
         pathway = self.catalog.pathway_of.get(course_id)
         if pathway is not None:
-            reach = (pathway[1] + 1) / len(pathway[0].courses)
-            factor *= 1 + PATHWAY_REACH_BONUS * min(reach, 1.0)
+            reach = min((pathway[1] + 1) / len(pathway[0].courses), 1.0)
+            aligned = self.alignment(pathway[0].id)
+            factor *= 1 + PATHWAY_REACH_BONUS * reach * aligned
+            if aligned < ALIGNED_PATHWAY:
+                factor *= OFF_GOAL_PATHWAY_FACTOR  # a certificate mostly about other things
         if course.cost.model is CostModel.FREE:
             factor *= FREE_BONUS
         preferred = self.request.preferred_language
@@ -492,7 +543,7 @@ class Planner:
         if found is None:
             return None
         order, after = found
-        gain = self.gain(order, selection.progress)
+        gain = self.gain(order, selection.progress) + self.completion(order, selection)
         if gain <= EPSILON:
             return None
         hours = sum(self.hours_of(cid) for cid in order)
@@ -704,7 +755,7 @@ class Planner:
         return by_value + by_gain
 
     def score(self, selection: Selection) -> tuple[float, float]:
-        reached = self.gain(selection.order, self.credit)
+        reached = self.gain(selection.order, self.credit) + self.completions(selection)
         return round(reached, 9), -sum(self.hours_of(cid) for cid in selection.chosen)
 
     # -- phases ------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from core.planner.types import (
     UncoveredSkill,
 )
 
+NEXT_GOALS = 3  # goals suggested after a complete skill goal
 ADVANCED_FIRST = 0.5  # how far an advanced learner's advanced courses move ahead within a phase
 
 
@@ -339,7 +340,6 @@ def build_result(
     total_weight = sum(planner.weights.values())
     coverage = sum(planner.weights[d.skill] * d.share for d in depths) / total_weight if total_weight else 1.0
     complete_on = _complete_on(planner, monthly) if planner.weights else None
-    goal = planner.goal
     moves = _moves(
         previous, {cid: add_months(start, parts[0][0]) for cid, parts in layout.parts.items()}, dropped
     )
@@ -355,8 +355,22 @@ def build_result(
         depths,
         _pathways(planner, sequence, layout),
         complete_on,
-        tuple(goal.next_goals) if goal is not None and complete_on is not None else (),
+        _next_goals(planner) if complete_on is not None else (),
     )
+
+
+def _next_goals(planner: Planner) -> tuple[str, ...]:
+    """Where a learner whose goal is complete can go: the goal's own next goals, or, for a skill
+    goal, the catalog goals that lean on those skills the most."""
+    if planner.goal is not None:
+        return tuple(planner.goal.next_goals)
+    wanted = set(planner.weights)
+    leaning = [
+        (-sum(weight for skill, weight in goal.skills.items() if skill in wanted), goal.id)
+        for goal in planner.catalog.goals.values()
+        if wanted & set(goal.skills)
+    ]
+    return tuple(goal_id for _, goal_id in sorted(leaning)[:NEXT_GOALS])
 
 
 def _moves(
