@@ -19,7 +19,7 @@ def skill_names(catalog: Catalog, skill_ids: tuple[str, ...] | list[str], langua
     return [catalog.skills[s].name.get(language) for s in skill_ids if s in catalog.skills]
 
 
-def _hours(value: float, language: str) -> str:
+def format_hours(value: float, language: str) -> str:
     """1 decimal at most, with the language's decimal mark (22.1 h, 22,1 jam)."""
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if language == "id" else text
@@ -105,9 +105,9 @@ def uncovered_text(result: PlanResult, gap: UncoveredSkill, language: str) -> st
         f"uncovered.{gap.reason.value}",
         language,
         months=request.months,
-        hours=_hours(request.hours_per_week, language),
-        needed=_hours(gap.hours_needed or 0, language),
-        left=_hours(max(left, 0), language),
+        hours=format_hours(request.hours_per_week, language),
+        needed=format_hours(gap.hours_needed or 0, language),
+        left=format_hours(max(left, 0), language),
     )
 
 
@@ -132,7 +132,7 @@ def transferable_lines(catalog: Catalog, request: PlanRequest, language: str) ->
 def render_plan(catalog: Catalog, result: PlanResult, language: str) -> list[str]:
     """The whole plan as text lines (blank lines separate months)."""
     request = result.request
-    hours = _hours(request.hours_per_week, language)
+    hours = format_hours(request.hours_per_week, language)
     if request.monthly_budget == 0:
         summary = t("plan.summary_free", language, months=request.months, hours=hours)
     else:
@@ -158,8 +158,8 @@ def render_plan(catalog: Catalog, result: PlanResult, language: str) -> list[str
                 language,
                 index=month.index,
                 label=month_label(month.starts_on, language),
-                hours=_hours(month.hours, language),
-                capacity=_hours(month.capacity_hours, language),
+                hours=format_hours(month.hours, language),
+                capacity=format_hours(month.capacity_hours, language),
                 cost=format_money(month.cost, request.currency, language),
             )
         )
@@ -175,7 +175,7 @@ def render_plan(catalog: Catalog, result: PlanResult, language: str) -> list[str
                 "number": number,
                 "title": item.course.display_title(language),
                 "provider": item.course.provider,
-                "hours": _hours(item.hours, language),
+                "hours": format_hours(item.hours, language),
                 "price": price_text(item, request.currency, language),
             }
             if item.parts > 1:
@@ -191,7 +191,7 @@ def render_plan(catalog: Catalog, result: PlanResult, language: str) -> list[str
         t(
             "plan.total",
             language,
-            hours=_hours(result.total_hours, language),
+            hours=format_hours(result.total_hours, language),
             cost=format_money(result.total_cost, request.currency, language),
         )
     )
@@ -213,7 +213,7 @@ def render_pathways(result: PlanResult, language: str) -> list[str]:
                 reached=pathway.done_before + pathway.skipped + pathway.planned,
                 total=pathway.total,
                 left=pathway.left,
-                hours=_hours(pathway.left_hours, language),
+                hours=format_hours(pathway.left_hours, language),
             )
         elif pathway.exam_on is not None:
             line = t(
@@ -252,8 +252,8 @@ def render_depth(catalog: Catalog, result: PlanResult, language: str) -> list[st
                 "plan.depth_item",
                 language,
                 skill=catalog.skills[d.skill].name.get(language),
-                done=_hours(d.credited_hours + d.planned_hours, language),
-                target=_hours(d.target_hours, language),
+                done=format_hours(d.credited_hours + d.planned_hours, language),
+                target=format_hours(d.target_hours, language),
             )
             for d in partial
         ]

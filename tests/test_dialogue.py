@@ -211,7 +211,7 @@ def test_progress_settings_and_language(dialogue: Dialogue, database: Database) 
     learner.onboard(ENGLISH_TYPED_ONBOARDING)
     text = learner.say("/progress")
     assert "Progress: 12%" in text
-    assert "Skills you have: Spreadsheets" in text
+    assert "At the depth your goal needs: Spreadsheets" in text
     learner.say("/settings")
     learner.press("Budget")
     text = learner.say("100")

@@ -64,9 +64,10 @@ from core.plan_store import (
     save_plan,
     starting_months,
 )
-from core.plan_text import render_plan
+from core.plan_text import format_hours, render_plan
 from core.planner import PlanResult, ProgressState, alternatives, plan_months, replan
 from core.planner.packing import add_months
+from core.planner.standing import standing
 from core.schedule import service as schedule
 from core.settings import SHIPPED_DATA_DIR
 
@@ -554,21 +555,11 @@ class Dialogue:
         if blocked:
             return blocked
         target = profile_target(ctx.profile)
-        goal_skills = target.goal_skills(self.catalog)
-        gained = set(ctx.profile.skills_held) | target.counted_as_held(self.catalog)
         plan = active_plan(ctx.session, ctx.learner.id or 0)
         progress = progress_of(ctx.session, plan) if plan is not None else {}
-        done = [
-            cid
-            for cid, p in progress.items()
-            if p.state is ProgressState.DONE and cid in self.catalog.courses
-        ]
-        for course_id in done:
-            gained.update(self.catalog.courses[course_id].skills)
-        done_courses = len(done)
-        have = [s for s in goal_skills if s in gained]
-        missing = [s for s in goal_skills if s not in gained]
-        percent = round(100 * sum(goal_skills[s] for s in have) / sum(goal_skills.values()))
+        request = request_from_profile(self.catalog, ctx.profile, self.plan_start(ctx), progress)
+        now = standing(self.catalog, request)
+        done_courses = sum(1 for p in progress.values() if p.state is ProgressState.DONE)
 
         def names(skills: list[str]) -> str:
             return (
@@ -576,19 +567,39 @@ class Dialogue:
                 or "-"
             )
 
-        return [
-            Reply(
-                ctx.text(
-                    "progress.summary",
-                    goal=target_label(self.catalog, self.goal_reader, target, ctx.language),
-                    percent=percent,
-                    have=names(have),
-                    missing=names(missing),
-                    courses=done_courses,
-                    streak=self.streak(ctx),
-                )
+        lines = [
+            ctx.text(
+                "progress.summary",
+                goal=target_label(self.catalog, self.goal_reader, target, ctx.language),
+                percent=round(now.coverage * 100),
+                have=names([d.skill for d in now.depth if d.share >= 1]),
+                missing=names([d.skill for d in now.depth if d.share == 0]),
+                courses=done_courses,
+                streak=self.streak(ctx),
             )
         ]
+        partial = [
+            ctx.text(
+                "plan.depth_item",
+                skill=self.catalog.skills[d.skill].name.get(ctx.language),
+                done=format_hours(d.credited_hours, ctx.language),
+                target=format_hours(d.target_hours, ctx.language),
+            )
+            for d in now.depth
+            if 0 < d.share < 1
+        ]
+        if partial:
+            lines.append(ctx.text("progress.partial", items=", ".join(partial)))
+        for certificate in now.certificates:
+            lines.append(
+                ctx.text(
+                    "progress.certificate",
+                    name=certificate.name,
+                    done=certificate.done,
+                    total=certificate.total,
+                )
+            )
+        return [Reply("\n".join(lines))]
 
     def streak(self, ctx: Context) -> int:
         """Consecutive answered check-ins, most recent first."""

@@ -53,7 +53,7 @@ import functools
 import heapq
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -68,10 +68,12 @@ from core.catalog.schema import (
     SkillKind,
 )
 from core.planner import depth
-from core.planner.packing import Layout, Packer, Work, lay_out, month_capacities
+from core.planner.packing import MIN_START_HOURS, Layout, Packer, Work, lay_out, month_capacities
 from core.planner.types import Phase, PlanRequest, ProgressState, UncoveredReason
 
 POOL_PER_SKILL = 6
+POOL_DEPTH_FACTOR = 2.0  # ...and enough courses to give this many times the depth still missing
+MAX_POOL_PER_SKILL = 40
 POOL_PREFERRED_LANGUAGE = 8  # extra candidates per skill in the learner's own language
 FULL_SEEDING_POOL = 18  # up to this many candidates, every one is tried as a forced first pick
 SEED_PICKS = 0  # in larger pools: forced first picks taken from the best values...
@@ -87,6 +89,7 @@ FREE_BONUS = 1.03
 LANGUAGE_BONUS = 3.0  # a course in the learner's own language, teaching the same at a similar level
 LEVEL_MATCH_BONUS = 1.15  # a next-level course for an intermediate or advanced learner
 MIX_BONUS = 1.6  # a soft or digital-literacy course, until the plan has one per MIX_EVERY_MONTHS months
+MIN_PROJECT_HOURS = 6.0  # a project set for less than this is not worth calling one
 MIN_FOUNDATION_HOURS = 5.0  # a foundation course gives at least this much (or all that is missing)
 EPSILON = 1e-9
 
@@ -108,6 +111,7 @@ class Selection:
     building: dict[str, str] = field(default_factory=dict)  # skill -> first picked course adding to it
     phase: dict[str, Phase] = field(default_factory=dict)
     mixes: int = 0  # courses mostly about a soft or digital-literacy goal skill
+    chosen: set[str] = field(default_factory=set)  # the courses of ``order``, for fast membership
 
     def copy(self) -> Selection:
         return Selection(
@@ -120,6 +124,7 @@ class Selection:
             dict(self.building),
             dict(self.phase),
             self.mixes,
+            set(self.chosen),
         )
 
 
@@ -176,7 +181,10 @@ class Planner:
         self.foundations = functools.cache(self._foundations)
         self.standalone = functools.cache(self._standalone)
         self.price_of = functools.cache(self._price_of)
+        self.lasting_preference = functools.cache(self._lasting_preference)
+        self.sized: dict[str, float] = {}  # projects set for fewer hours than their brief, to fit
         self._eligible: dict[str, bool] = {}
+        self._eligible_walks: dict[str, tuple[list[Course], Iterator[Course]]] = {}
         self._has_next_level: dict[str, bool] = {}
 
     # -- eligibility -------------------------------------------------------------------------
@@ -257,21 +265,43 @@ class Planner:
         course = self.catalog.courses.get(course_id)
         return course is not None and self.below_level(course)
 
-    def candidate_pool(self) -> list[str]:
+    def eligible_courses(self, skill: str) -> Iterator[Course]:
+        """Eligible courses (kind course) mostly about ``skill``, in planning order.
+
+        Every phase walks these lists; the filtering is done once per run and only as far as
+        some phase has walked (a skill has thousands of courses in a large catalog).
+        """
+        found, rest = self._eligible_walks.setdefault(
+            skill, ([], iter(self.catalog.planning_order.get(skill, ())))
+        )
+        yield from list(found)
+        for course in rest:
+            if course.kind is CourseKind.COURSE and self.eligible(course.id):
+                found.append(course)
+                yield course
+
+    def candidate_pool(self, selection: Selection) -> list[str]:
+        """Per open skill, the first eligible courses mostly about it in planning order: at least
+        :data:`POOL_PER_SKILL`, and enough to give twice the depth still missing (short courses
+        need more of them), plus a few in the learner's own language."""
         pool: dict[str, None] = {}
         preferred = self.request.preferred_language
         for skill in sorted(self.targets):
+            missing = self.targets[skill] - selection.progress.get(skill, 0.0)
+            if missing <= EPSILON:
+                continue
             taken = own = 0
-            for course in self.catalog.planning_order.get(skill, ()):
-                if course.kind is not CourseKind.COURSE or not self.admits(course):
-                    continue
-                if not self.eligible(course.id):
+            depth_found = 0.0
+            for course in self.eligible_courses(skill):
+                if course.id in selection.chosen or not self.admits(course):
                     continue
                 in_own = preferred is not None and preferred in course.languages
-                if taken < POOL_PER_SKILL or (in_own and own < POOL_PREFERRED_LANGUAGE):
+                wanted = taken < POOL_PER_SKILL or depth_found < POOL_DEPTH_FACTOR * missing
+                if (wanted and taken < MAX_POOL_PER_SKILL) or (in_own and own < POOL_PREFERRED_LANGUAGE):
                     pool.setdefault(course.id, None)
                     taken += 1
                     own += in_own
+                    depth_found += self.adds(course.id).get(skill, 0.0)
                 elif preferred is None or own >= POOL_PREFERRED_LANGUAGE:
                     break
         return sorted(pool)
@@ -279,6 +309,8 @@ class Planner:
     # -- depth -------------------------------------------------------------------------------
 
     def _hours_of(self, course_id: str) -> float:
+        if course_id in self.sized:
+            return self.sized[course_id]
         course = self.catalog.courses[course_id]
         progress = self.request.progress.get(course_id)
         if progress is not None and progress.state is ProgressState.IN_PROGRESS:
@@ -378,7 +410,7 @@ class Planner:
             return ([course_id], {}) if self.eligible(course_id) else None  # the common, fast case
         order: list[str] = []
         after: dict[str, set[str]] = defaultdict(set)
-        chosen = set(selection.order)
+        chosen = set(selection.chosen)
         progress = dict(selection.progress)
         building = dict(selection.building)
 
@@ -417,15 +449,25 @@ class Planner:
         return (order, after) if need(course_id, frozenset()) else None
 
     def preference(self, course: Course, selection: Selection) -> float:
+        """How much a coach prefers ``course`` at equal depth per hour (1 = no preference)."""
+        factor = self.lasting_preference(course.id)
+        pathway = self.catalog.pathway_of.get(course.id)
+        if pathway is not None and pathway[0].id in selection.pathways:
+            factor *= STACKS_BONUS
+        if selection.mixes < self.mixes_wanted and self.is_mix(course.id):
+            factor *= MIX_BONUS  # only falls as the plan grows, so heap values stay upper bounds
+        return factor
+
+    def _lasting_preference(self, course_id: str) -> float:
+        """The part of :meth:`preference` that does not depend on the plan so far."""
+        course = self.catalog.courses[course_id]
         factor = RECOGNITION_BONUS[course.recognition]
         if course.credential.kind is CredentialKind.NONE:
             factor *= NO_CREDENTIAL_FACTOR
-        pathway = self.catalog.pathway_of.get(course.id)
+        pathway = self.catalog.pathway_of.get(course_id)
         if pathway is not None:
             reach = (pathway[1] + 1) / len(pathway[0].courses)
             factor *= 1 + PATHWAY_REACH_BONUS * min(reach, 1.0)
-            if pathway[0].id in selection.pathways:
-                factor *= STACKS_BONUS
         if course.cost.model is CostModel.FREE:
             factor *= FREE_BONUS
         preferred = self.request.preferred_language
@@ -433,8 +475,6 @@ class Planner:
             factor *= LANGUAGE_BONUS
         if self.request.level is not Level.BEGINNER and course.level is self.request.level:
             factor *= LEVEL_MATCH_BONUS
-        if selection.mixes < self.mixes_wanted and self.is_mix(course.id):
-            factor *= MIX_BONUS  # only falls as the plan grows, so heap values stay upper bounds
         return factor
 
     def _is_mix(self, course_id: str) -> bool:
@@ -446,6 +486,8 @@ class Planner:
         )
 
     def value(self, course_id: str, selection: Selection) -> Evaluated | None:
+        if course_id in selection.chosen:
+            return None  # already planned (pinned, kept, or picked)
         found = self.closure(course_id, selection)
         if found is None:
             return None
@@ -495,6 +537,7 @@ class Planner:
         """Add ``block`` (laid out as ``packer``, from :meth:`placed`) to ``selection``."""
         selection.packer = packer
         selection.order.extend(block)
+        selection.chosen.update(block)
         selection.blocks.append(block)
         for cid in block:
             selection.phase[cid] = phase
@@ -511,7 +554,7 @@ class Planner:
 
     def try_add(self, selection: Selection, course_id: str, phase: Phase) -> bool:
         """Add ``course_id`` with what it needs first, if it is eligible and fits; say whether it did."""
-        if course_id in selection.order or not self.eligible(course_id):
+        if course_id in selection.chosen or not self.eligible(course_id):
             return False
         found = self.closure(course_id, selection)
         packer = None if found is None else self.placed(selection, found[0], found[1])
@@ -528,7 +571,7 @@ class Planner:
             self.accept(selection, [cid], {}, self.placed(selection, [cid], {}))
         dropped = []
         for cid in keep:
-            if cid in selection.order or cid in self.done or cid in self.skipped:
+            if cid in selection.chosen or cid in self.done or cid in self.skipped:
                 continue
             if not self.try_add(selection, cid, Phase.CORE):
                 dropped.append(cid)
@@ -546,7 +589,7 @@ class Planner:
         """
         heap: list[tuple[float, str]] = []
         depends: dict[str, frozenset[str]] = {}
-        for cid in self.candidate_pool():
+        for cid in self.candidate_pool(selection):
             evaluated = self.value(cid, selection)
             if evaluated is None:
                 continue
@@ -577,10 +620,10 @@ class Planner:
     ) -> Selection:
         """Lazy greedy by value, each pick checked against the calendar before acceptance."""
         depends = dict(depends)
-        room = self.total_hours - sum(self.hours_of(cid) for cid in selection.order)
+        room = self.total_hours - sum(self.hours_of(cid) for cid in selection.chosen)
         while heap and self.open_skills(selection):
             _, cid = heapq.heappop(heap)
-            if cid in selection.order or self.hours_of(cid) > room + 1e-6:
+            if cid in selection.chosen or self.hours_of(cid) > room + 1e-6:
                 continue  # room only shrinks: a course longer than what is left never fits
             evaluated = self.value(cid, selection)
             if evaluated is None:
@@ -615,7 +658,7 @@ class Planner:
             if found is not None:
                 touched.add(f"pathway:{found[0].id}")
         for other in sorted(cid for cid, deps in depends.items() if deps & touched):
-            if other in selection.order:
+            if other in selection.chosen:
                 del depends[other]
                 continue
             again = self.value(other, selection)
@@ -662,7 +705,7 @@ class Planner:
 
     def score(self, selection: Selection) -> tuple[float, float]:
         reached = self.gain(selection.order, self.credit)
-        return round(reached, 9), -sum(self.hours_of(cid) for cid in selection.order)
+        return round(reached, 9), -sum(self.hours_of(cid) for cid in selection.chosen)
 
     # -- phases ------------------------------------------------------------------------------
 
@@ -671,7 +714,7 @@ class Planner:
         for pathway_id in sorted(selection.pathways, key=lambda p: self.first_start(selection, p)):
             pathway = self.catalog.pathways[pathway_id]
             for course_id in pathway.courses:
-                if course_id in selection.order or course_id in self.done or self.level_skipped(course_id):
+                if course_id in selection.chosen or course_id in self.done or self.level_skipped(course_id):
                     continue
                 if not self.try_add(selection, course_id, phase):
                     break
@@ -681,14 +724,16 @@ class Planner:
 
     def first_start(self, selection: Selection, pathway_id: str) -> int:
         courses = self.catalog.pathways[pathway_id].courses
-        return min((selection.order.index(c) for c in courses if c in selection.order), default=len(courses))
+        return min((selection.order.index(c) for c in courses if c in selection.chosen), default=len(courses))
 
     def go_deeper(self, selection: Selection, factor: float, min_weight: float, next_level: bool) -> None:
         """More depth once the core targets are reached (or no course can reach them): targets of the
         skills weighing at least ``min_weight`` times ``factor``, from next-level courses if asked."""
+        if self.room_left(selection) < MIN_START_HOURS:
+            return  # the months are full
         floor = max(self.request.level.rank, Level.INTERMEDIATE.rank) if next_level else 0
-        self.targets = {
-            skill: target * (factor if self.weights[skill] >= min_weight else 1.0)
+        self.targets = {  # skills the learner already holds need no more
+            skill: target * (factor if self.weights[skill] >= min_weight and skill not in self.held else 1.0)
             for skill, target in self.core_targets.items()
         }
         self.admits = lambda course: course.level.rank >= floor
@@ -700,10 +745,34 @@ class Planner:
             self.targets = dict(self.core_targets)
             self.admits = lambda course: True
 
+    def room_left(self, selection: Selection) -> float:
+        """Hours the calendar still has (over all months)."""
+        if selection.packer is None:
+            return 0.0
+        return sum(max(f - u, 0.0) for f, u in zip(self.fill, selection.packer.layout.used, strict=True))
+
     def practise(self, selection: Selection) -> None:
-        """The goal's portfolio projects, then the exams whose preparation is in the plan or done."""
+        """The goal's portfolio projects, then the exams whose preparation is in the plan or done.
+
+        A project is work the learner can scale: when the full brief no longer fits, it is set for
+        the hours the plan's last months have left (if that is still a real project).
+        """
         for project in self.projects():
-            self.try_add(selection, project, Phase.PRACTICE)
+            if self.try_add(selection, project, Phase.PRACTICE) or selection.packer is None:
+                continue
+            room = [
+                max(fill - used, 0.0)
+                for fill, used in zip(self.fill, selection.packer.layout.used, strict=True)
+            ]
+            for hours in (room[-1] + room[-2], room[-1]):  # the last two months, else the last one
+                if hours < MIN_PROJECT_HOURS or not self.eligible(project):
+                    continue
+                self.sized[project] = round(min(hours, self.catalog.courses[project].hours) - 0.05, 1)
+                self.hours_of.cache_clear()
+                self.adds.cache_clear()
+                if self.try_add(selection, project, Phase.PRACTICE):
+                    break
+                del self.sized[project]
         for exam in self.catalog.of_kind(CourseKind.EXAM):
             if self.prepared_for(exam, selection):
                 self.try_add(selection, exam.id, Phase.PRACTICE)
@@ -720,7 +789,7 @@ class Planner:
         """An exam whose preparation (its pathway or its prerequisites) is done or planned."""
         needed = self.pathway_before(exam.id) or exam.prerequisites
         return bool(needed) and all(
-            c in selection.order or c in self.done or self.level_skipped(c) for c in needed
+            c in selection.chosen or c in self.done or self.level_skipped(c) for c in needed
         )
 
     def complete(self, selection: Selection) -> bool:

@@ -231,7 +231,7 @@ def _uncovered(
     courses = [c for c in catalog.planning_order.get(skill, ()) if c.kind is CourseKind.COURSE]
     if not courses:
         return UncoveredSkill(skill, UncoveredReason.NO_COURSE)
-    chosen = set(selection.order)
+    chosen = selection.chosen
     viable = (c for c in courses if c.id not in chosen and planner.eligible(c.id))
     unused = list(itertools.islice(viable, POOL_PER_SKILL))  # the courses the planner weighs explain it
     if not unused:
@@ -275,7 +275,7 @@ def _reason(
         free=course.cost.model is CostModel.FREE,
         prerequisite_for=tuple(sorted(needed_by.get(cid, ()))),
         stacks_into=pathway.name if pathway else None,
-        stacks_with_plan=bool(pathway and sum(c in selection.order for c in pathway.courses) > 1),
+        stacks_with_plan=bool(pathway and sum(c in selection.chosen for c in pathway.courses) > 1),
         recognized=course.recognition is Recognition.INDUSTRY
         or course.credential.kind is CredentialKind.OPEN_BADGE,
         soft_mix=planner.is_mix(cid),
