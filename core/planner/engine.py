@@ -84,6 +84,7 @@ MIN_SUBSCRIPTION_HOURS = 8.0  # no subscription month for less content than this
 RECOGNITION_BONUS = {Recognition.INDUSTRY: 1.10, Recognition.ACADEMIC: 1.05, Recognition.NONE: 1.0}
 NO_CREDENTIAL_FACTOR = 0.9
 STACKS_BONUS = 1.5  # a course of a pathway the plan has started: finish what you start
+ANCHOR_BONUS = 1.6  # courses of the certificate the plan is built around
 COMPLETION_GAIN = 0.5  # finishing a certificate mostly about the goal: worth half a core skill
 ALIGNED_PATHWAY = 0.5  # a pathway with less of its hours on the goal's skills is not the goal's own
 OFF_GOAL_PATHWAY_FACTOR = 0.75
@@ -91,7 +92,7 @@ PATHWAY_REACH_BONUS = 0.3  # up to this much more for a block that goes further 
 FREE_BONUS = 1.03
 LANGUAGE_BONUS = 3.0  # a course in the learner's own language, teaching the same at a similar level
 LEVEL_MATCH_BONUS = 1.15  # a next-level course for an intermediate or advanced learner
-MIX_BONUS = 1.6  # a soft or digital-literacy course, until the plan has one per MIX_EVERY_MONTHS months
+MIX_BONUS = 2.5  # a soft or digital-literacy course, until the plan has one per MIX_EVERY_MONTHS months
 MIN_PROJECT_HOURS = 6.0  # a project set for less than this is not worth calling one
 MIN_FOUNDATION_HOURS = 5.0  # a foundation course gives at least this much (or all that is missing)
 EPSILON = 1e-9
@@ -500,6 +501,24 @@ class Planner:
             factor *= MIX_BONUS  # only falls as the plan grows, so heap values stay upper bounds
         return factor
 
+    @functools.cached_property
+    def anchor(self) -> str | None:
+        """The certificate a coach would build this plan around: the eligible pathway mostly about
+        the goal that reaches the most of its weighted skills (ties by id)."""
+        best: tuple[float, str] | None = None
+        for pathway_id, pathway in sorted(self.catalog.pathways.items()):
+            if self.alignment(pathway_id) < ALIGNED_PATHWAY:
+                continue
+            usable = [c for c in pathway.courses if self.eligible(c) or self.level_skipped(c)]
+            if not usable or (not self.eligible(usable[0]) and not self.level_skipped(usable[0])):
+                continue
+            skills = {s for c in usable for s in self.catalog.courses[c].main_skills if s in self.weights}
+            open_weight = sum(self.weights[s] for s in skills if self.credit[s] < self.core_targets[s])
+            key = (-open_weight * self.alignment(pathway_id), pathway_id)
+            if open_weight > 0 and (best is None or key < best):
+                best = key
+        return None if best is None else best[1]
+
     def _alignment(self, pathway_id: str) -> float:
         """Share of a pathway's hours on courses mostly about the goal's skills."""
         courses = [self.catalog.courses[c] for c in self.catalog.pathways[pathway_id].courses]
@@ -519,6 +538,8 @@ class Planner:
             factor *= 1 + PATHWAY_REACH_BONUS * reach * aligned
             if aligned < ALIGNED_PATHWAY:
                 factor *= OFF_GOAL_PATHWAY_FACTOR  # a certificate mostly about other things
+            if pathway[0].id == self.anchor:
+                factor *= ANCHOR_BONUS
         if course.cost.model is CostModel.FREE:
             factor *= FREE_BONUS
         preferred = self.request.preferred_language
@@ -829,12 +850,14 @@ class Planner:
                 self.try_add(selection, exam.id, Phase.PRACTICE)
 
     def projects(self) -> list[str]:
-        """The goal's projects; for a skill goal, projects mostly about its skills."""
-        if self.goal is not None:
-            return list(self.goal.projects)
-        return [
-            c.id for c in self.catalog.of_kind(CourseKind.PROJECT) if set(c.main_skills) <= set(self.weights)
+        """The goal's own projects first, then other projects wholly about the goal's skills."""
+        own = list(self.goal.projects) if self.goal is not None else []
+        fitting = [
+            c.id
+            for c in self.catalog.of_kind(CourseKind.PROJECT)
+            if c.id not in own and set(c.main_skills) <= set(self.weights)
         ]
+        return own + fitting
 
     def prepared_for(self, exam: Course, selection: Selection) -> bool:
         """An exam whose preparation (its pathway or its prerequisites) is done or planned."""
@@ -843,5 +866,3 @@ class Planner:
             c in selection.chosen or c in self.done or self.level_skipped(c) for c in needed
         )
 
-    def complete(self, selection: Selection) -> bool:
-        return not self.open_skills(selection)
