@@ -93,6 +93,7 @@ FREE_BONUS = 1.03
 LANGUAGE_BONUS = 3.0  # a course in the learner's own language, teaching the same at a similar level
 LEVEL_MATCH_BONUS = 1.15  # a next-level course for an intermediate or advanced learner
 MIX_BONUS = 2.5  # a soft or digital-literacy course, until the plan has one per MIX_EVERY_MONTHS months
+SPARE_SHARE = 0.25  # room under a quarter of a month (over the plan) needs no further phase
 MIN_PROJECT_HOURS = 6.0  # a project set for less than this is not worth calling one
 MIN_FOUNDATION_HOURS = 5.0  # a foundation course gives at least this much (or all that is missing)
 EPSILON = 1e-9
@@ -184,6 +185,7 @@ class Planner:
         self.is_mix = functools.cache(self._is_mix)
         self.foundations = functools.cache(self._foundations)
         self.standalone = functools.cache(self._standalone)
+        self.chain = functools.cache(self._chain)
         self.price_of = functools.cache(self._price_of)
         self.lasting_preference = functools.cache(self._lasting_preference)
         self.alignment = functools.cache(self._alignment)
@@ -423,20 +425,58 @@ class Planner:
         """``course_id`` with everything it still needs first, in a valid order (or None)."""
         if self.standalone(course_id):
             return ([course_id], {}) if self.eligible(course_id) else None  # the common, fast case
+        chain = self.chain(course_id)
+        if chain is not None:  # prerequisites only, no foundation to choose: the run's fixed chain
+            found, edges = chain
+            if found is None:
+                return None
+            return [c for c in found if c not in selection.chosen], {
+                c: set(edges[c]) for c in found if c in edges
+            }
+        return self._closure(course_id, selection)
+
+    def _chain(self, course_id: str) -> tuple[tuple[str, ...] | None, dict[str, frozenset[str]]] | None:
+        """The closure of a course whose whole chain is within the learner's reach, computed once:
+        what it needs does not depend on the plan then, only which of it is planned already.
+        None when some course of the chain is above the learner's level (its foundation depends on
+        the depth the plan has reached); ``(None, {})`` when the chain cannot be taken at all."""
+        pending = [course_id]
+        seen: set[str] = set()
+        while pending:
+            cid = pending.pop()
+            if cid in seen:
+                continue
+            seen.add(cid)
+            course = self.catalog.courses.get(cid)
+            if course is None:
+                continue
+            if not self.pathway_before(cid) and self.above_level(course):
+                return None
+            pending.extend(itertools.chain(self.pathway_before(cid), course.prerequisites))
+        empty = Selection(None, dict(self.credit))
+        found = self._closure(course_id, empty)
+        if found is None:
+            return None, {}
+        order, after = found
+        return tuple(order), {c: frozenset(deps) for c, deps in after.items()}
+
+    def _closure(self, course_id: str, selection: Selection) -> tuple[list[str], dict[str, set[str]]] | None:
+        """The closure worked out against ``selection`` (foundations depend on its depth)."""
         order: list[str] = []
         after: dict[str, set[str]] = defaultdict(set)
-        chosen = set(selection.chosen)
-        progress = dict(selection.progress)
-        building = dict(selection.building)
+        chosen = selection.chosen  # read only: what the closure adds is ``added`` (no copies per call)
+        added: set[str] = set()
+        gained: dict[str, float] = defaultdict(float)
+        first_adding: dict[str, str] = {}
 
         def need(cid: str, path: frozenset[str]) -> bool:
-            if cid in chosen:
+            if cid in chosen or cid in added:
                 return True
             if cid in path or not self.eligible(cid):
                 return False
             course = self.catalog.courses[cid]
             earlier = self.pathway_before(cid)
-            for prerequisite in [*earlier, *course.prerequisites]:
+            for prerequisite in itertools.chain(earlier, course.prerequisites):
                 if self.satisfied(prerequisite) or (
                     prerequisite in earlier and self.level_skipped(prerequisite)
                 ):
@@ -444,21 +484,23 @@ class Planner:
                 if not need(prerequisite, path | {cid}):
                     return False
                 after[cid].add(prerequisite)
-            skill = course.main_skills[0]
             if not earlier and self.above_level(course):
-                missing = depth.reach_needed(course, self.core_targets[skill]) - progress.get(skill, 0.0)
+                skill = course.main_skills[0]
+                have = selection.progress.get(skill, 0.0) + gained[skill]
+                missing = depth.reach_needed(course, self.core_targets[skill]) - have
                 if missing > EPSILON:
                     wanted = min(missing, MIN_FOUNDATION_HOURS)
-                    foundation = self.foundation_for(skill, course, wanted, chosen | path | {cid})
+                    foundation = self.foundation_for(skill, course, wanted, chosen | added | path | {cid})
                     if foundation is None or not need(foundation, path | {cid}):
                         return False
-                if skill in building:
-                    after[cid].add(building[skill])
-            chosen.add(cid)
+                builder = selection.building.get(skill) or first_adding.get(skill)
+                if builder is not None:
+                    after[cid].add(builder)
+            added.add(cid)
             order.append(cid)
-            for gained, hours in self.adds(cid).items():
-                progress[gained] = progress.get(gained, 0.0) + hours
-                building.setdefault(gained, cid)
+            for skill_id, hours in self.adds(cid).items():
+                gained[skill_id] += hours
+                first_adding.setdefault(skill_id, cid)
             return True
 
         return (order, after) if need(course_id, frozenset()) else None
@@ -801,8 +843,8 @@ class Planner:
     def go_deeper(self, selection: Selection, factor: float, min_weight: float, next_level: bool) -> None:
         """More depth once the core targets are reached (or no course can reach them): targets of the
         skills weighing at least ``min_weight`` times ``factor``, from next-level courses if asked."""
-        if self.room_left(selection) < MIN_START_HOURS:
-            return  # the months are full
+        if self.room_left(selection) < MIN_START_HOURS + max(self.fill, default=0.0) * SPARE_SHARE:
+            return  # the months are (nearly) full: what is left is the slack every plan keeps
         floor = max(self.request.level.rank, Level.INTERMEDIATE.rank) if next_level else 0
         self.targets = {  # skills the learner already holds need no more
             skill: target * (factor if self.weights[skill] >= min_weight and skill not in self.held else 1.0)
@@ -865,4 +907,3 @@ class Planner:
         return bool(needed) and all(
             c in selection.chosen or c in self.done or self.level_skipped(c) for c in needed
         )
-
