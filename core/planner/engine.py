@@ -818,7 +818,16 @@ class Planner:
         return by_value + by_gain
 
     def score(self, selection: Selection) -> tuple[float, float]:
-        reached = self.gain(selection.order, self.credit) + self.completions(selection)
+        """How good a plan is, to compare the seeded runs: the depth each course adds weighted by
+        how much a coach prefers it (the learner's language, recognised credentials, ...), plus the
+        certificates it finishes; fewer hours break ties."""
+        progress = dict(self.credit)
+        reached = self.completions(selection)
+        for cid in selection.order:
+            reached += self.gain((cid,), progress) * self.lasting_preference(cid)
+            for skill, hours in self.adds(cid).items():
+                if skill in progress:
+                    progress[skill] += hours
         return round(reached, 9), -sum(self.hours_of(cid) for cid in selection.chosen)
 
     # -- phases ------------------------------------------------------------------------------
