@@ -71,8 +71,8 @@ from core.planner import depth
 from core.planner.packing import MIN_START_HOURS, Layout, Packer, Work, lay_out, month_capacities
 from core.planner.types import Phase, PlanRequest, ProgressState, UncoveredReason
 
-POOL_PER_SKILL = 6
-POOL_DEPTH_FACTOR = 2.0  # ...and enough courses to give this many times the depth still missing
+POOL_PER_SKILL = 4
+POOL_DEPTH_FACTOR = 1.5  # ...and enough courses to give this many times the depth still missing
 MAX_POOL_PER_SKILL = 40
 POOL_PREFERRED_LANGUAGE = 8  # extra candidates per skill in the learner's own language
 FULL_SEEDING_POOL = 18  # up to this many candidates, every one is tried as a forced first pick
@@ -172,7 +172,7 @@ class Planner:
                 for skill_id, hours in depth.contribution(course).items():
                     if skill_id in self.credit:
                         self.credit[skill_id] += hours
-        self.targets = dict(self.core_targets)  # the current phase's targets
+        self.targets = self.core_targets  # the current phase's targets
         mixed = any(catalog.skills[s].kind is not SkillKind.HARD for s in self.weights)
         self.mixes_wanted = -(-request.months // MIX_EVERY_MONTHS) if mixed else 0
         self.admits: Callable[[Course], bool] = lambda course: True  # the current phase's filter
@@ -295,8 +295,9 @@ class Planner:
         preferred = self.request.preferred_language
         for skill in sorted(self.targets):
             missing = self.targets[skill] - selection.progress.get(skill, 0.0)
-            if missing <= EPSILON:
-                continue
+            later_phase = self.targets is not self.core_targets
+            if missing <= EPSILON or (later_phase and self.targets[skill] <= self.core_targets[skill]):
+                continue  # a later phase looks only at raised targets: the others had their chance
             taken = own = 0
             depth_found = 0.0
             for course in self.eligible_courses(skill):
@@ -865,7 +866,7 @@ class Planner:
             self.greedy(selection, heap, depends, Phase.DEEPER)
             self.finish_pathways(selection, Phase.DEEPER)
         finally:
-            self.targets = dict(self.core_targets)
+            self.targets = self.core_targets
             self.admits = lambda course: True
 
     def room_left(self, selection: Selection) -> float:
