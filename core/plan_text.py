@@ -215,23 +215,21 @@ def render_pathways(result: PlanResult, language: str) -> list[str]:
                 left=pathway.left,
                 hours=format_hours(pathway.left_hours, language),
             )
-        elif pathway.exam_on is not None:
-            line = t(
-                "plan.pathway_done_exam",
-                language,
-                name=pathway.name,
-                total=pathway.total,
-                month=month_label(pathway.finished_on, language),
-                exam_month=month_label(pathway.exam_on, language),
-            )
         else:
-            line = t(
-                "plan.pathway_done",
-                language,
-                name=pathway.name,
-                total=pathway.total,
-                month=month_label(pathway.finished_on, language),
-            )
+            done = {
+                "name": pathway.name,
+                "total": pathway.total,
+                "month": month_label(pathway.finished_on, language),
+            }
+            if pathway.exam_on is not None:
+                line = t(
+                    "plan.pathway_done_exam",
+                    language,
+                    exam_month=month_label(pathway.exam_on, language),
+                    **done,
+                )
+            else:
+                line = t("plan.pathway_done", language, **done)
         if pathway.skipped:
             line += " " + t("plan.pathway_skipped", language, count=pathway.skipped)
         lines.append("  " + line)
