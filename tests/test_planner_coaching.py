@@ -285,6 +285,22 @@ def test_no_subscription_month_for_a_short_course_outside_a_pathway() -> None:
     assert result.course_ids == ["free-sql"]
 
 
+def test_a_subscription_month_is_not_bought_for_a_few_hours_when_a_later_start_avoids_it() -> None:
+    catalog = catalog_of(
+        [
+            course("free-a", ["a"], 15),
+            course("sub-b", ["b"], 16, cost="subscription", amount=30, platform="Coursera"),
+            course("free-c", ["c"], 5),
+        ]
+    )
+    goal_skills = {"a": 1.0, "b": 1.0, "c": 0.3}
+    result = plan_months(catalog, request(goal_skills, hours_per_week=5, monthly_budget=Decimal(30)))
+    months = [m.index for m in result.months for i in m.items if i.course.id == "sub-b"]
+    assert months == [2]  # starting in January would have bought a month for 4.9 h of it
+    assert result.total_cost == 30
+    assert "free-c" in months_of(result)[0]  # the room it left in January went to a free course
+
+
 def test_a_one_off_course_is_paid_once_and_shown_as_paid_later() -> None:
     catalog = catalog_of([course("bootcamp", ["sql"], 30, cost="one-off", amount=20)])
     result = plan_months(catalog, request({"sql": 1.0}, hours_per_week=3, monthly_budget=Decimal(20)))

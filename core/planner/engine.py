@@ -68,7 +68,15 @@ from core.catalog.schema import (
     SkillKind,
 )
 from core.planner import depth
-from core.planner.packing import MIN_START_HOURS, Layout, Packer, Work, lay_out, month_capacities
+from core.planner.packing import (
+    MIN_START_HOURS,
+    MIN_SUBSCRIPTION_HOURS,
+    Layout,
+    Packer,
+    Work,
+    lay_out,
+    month_capacities,
+)
 from core.planner.types import Phase, PlanRequest, ProgressState, UncoveredReason
 
 POOL_PER_SKILL = 4
@@ -80,7 +88,6 @@ SEED_PICKS = 0  # in larger pools: forced first picks taken from the best values
 SEED_PICKS_BY_GAIN = 0  # ...and from the largest gains (the big course a ratio defers)
 MIX_EVERY_MONTHS = 3
 FILL = 0.9  # share of each month's hours the plan uses; the rest is for review and practice
-MIN_SUBSCRIPTION_HOURS = 8.0  # no subscription month for less content than this, outside a pathway
 RECOGNITION_BONUS = {Recognition.INDUSTRY: 1.10, Recognition.ACADEMIC: 1.05, Recognition.NONE: 1.0}
 NO_CREDENTIAL_FACTOR = 0.9
 STACKS_BONUS = 1.5  # a course of a pathway the plan has started: finish what you start
@@ -879,7 +886,7 @@ class Planner:
         """The goal's portfolio projects, then the exams whose preparation is in the plan or done.
 
         A project is work the learner can scale: when the full brief no longer fits, it is set for
-        the hours the plan's last months have left (if that is still a real project).
+        the hours the plan has left, else its last months have (if that is still a real project).
         """
         for project in self.projects():
             if self.try_add(selection, project, Phase.PRACTICE) or selection.packer is None:
@@ -888,7 +895,7 @@ class Planner:
                 max(fill - used, 0.0)
                 for fill, used in zip(self.fill, selection.packer.layout.used, strict=True)
             ]
-            for hours in (room[-1] + room[-2], room[-1]):  # the last two months, else the last one
+            for hours in (sum(room), room[-1] + room[-2], room[-1]):  # all the room, the last months
                 if hours < MIN_PROJECT_HOURS or not self.eligible(project):
                     continue
                 self.sized[project] = round(min(hours, self.catalog.courses[project].hours) - 0.05, 1)

@@ -22,6 +22,8 @@ from decimal import Decimal
 from core.catalog.schema import CostModel, Course
 
 MIN_START_HOURS = 2.0
+SLIVER_HOURS = 0.1  # what is left of a course below this is finished in the month it is in
+MIN_SUBSCRIPTION_HOURS = 8.0  # a subscription month is worth buying for at least this much content
 EPSILON = 1e-6
 
 
@@ -83,7 +85,7 @@ class Packer:
     monthly_budget: Decimal
     price: PriceFn
     layout: Layout
-    subscriptions: list[set[tuple[str, str, Decimal]]]
+    subscriptions: list[dict[tuple[str, str, Decimal], float]]  # per month: subscription -> its hours
 
     @classmethod
     def empty(cls, capacities: Sequence[float], monthly_budget: Decimal, price: PriceFn) -> Packer:
@@ -93,7 +95,7 @@ class Packer:
             monthly_budget,
             price,
             Layout(spend=[Decimal(0)] * horizon, used=[0.0] * horizon),
-            [set() for _ in range(horizon)],
+            [{} for _ in range(horizon)],
         )
 
     def extended(self, work: Sequence[Work]) -> Packer | None:
@@ -103,7 +105,7 @@ class Packer:
             self.monthly_budget,
             self.price,
             Layout(dict(self.layout.parts), list(self.layout.spend), list(self.layout.used)),
-            [set(months) for months in self.subscriptions],
+            [dict(months) for months in self.subscriptions],
         )
         return packer if all(packer._place(item) for item in work) else None
 
@@ -113,20 +115,33 @@ class Packer:
         return max(ends, default=0)
 
     def _place(self, item: Work) -> bool:
-        """Start ``item`` in the first month with room and money for it, flowing into later months."""
+        """Start ``item`` in the first month with room and money for it, flowing into later months.
+
+        A start that would buy a subscription month for less than :data:`MIN_SUBSCRIPTION_HOURS` of
+        its content (a course's last few hours spilling into a new month) is taken only when no
+        later start avoids it: the room it leaves goes to other courses.
+        """
         layout = self.layout
+        fallback: tuple[list[tuple[int, float]], dict[int, Decimal]] | None = None
         for start in range(self._not_before(item), len(self.capacities)):
             left = self.capacities[start] - layout.used[start]
             if left + EPSILON < min(item.hours, MIN_START_HOURS):
                 continue
             parts = _split(item.hours, start, layout.used, self.capacities)
             if parts is None:
-                return False  # a later start has fewer months left: it cannot fit either
+                break  # a later start has fewer months left: it cannot fit either
             charges = _charges(item, parts, self.subscriptions, self.price)
-            if all(layout.spend[m] + charges.get(m, Decimal(0)) <= self.monthly_budget for m, _ in parts):
+            if not all(layout.spend[m] + charges.get(m, Decimal(0)) <= self.monthly_budget for m, _ in parts):
+                continue
+            if not any(charges.get(m) and hours < MIN_SUBSCRIPTION_HOURS for m, hours in parts):
                 self._commit(item, parts, charges)
                 return True
-        return False
+            if fallback is None:
+                fallback = (parts, charges)
+        if fallback is None:
+            return False
+        self._commit(item, *fallback)
+        return True
 
     def _commit(self, item: Work, parts: list[tuple[int, float]], charges: dict[int, Decimal]) -> None:
         layout = self.layout
@@ -137,7 +152,8 @@ class Packer:
             layout.spend[part_month] += cost
             layout.used[part_month] += hours
             if item.course.cost.model is CostModel.SUBSCRIPTION and not item.audited:
-                self.subscriptions[part_month].add(_subscription_key(item.course))
+                key = _subscription_key(item.course)
+                self.subscriptions[part_month][key] = self.subscriptions[part_month].get(key, 0.0) + hours
         layout.parts[item.course.id] = placed
 
 
@@ -162,6 +178,8 @@ def _split(
         if month >= len(capacities):
             return None
         take = min(max(capacities[month] - used[month], 0.0), remaining)
+        if remaining - take < SLIVER_HOURS:
+            take = remaining  # a few minutes more this month rather than a part of their own
         if take > EPSILON:
             parts.append((month, round(take, 2)))
         remaining -= take
@@ -172,7 +190,7 @@ def _split(
 def _charges(
     item: Work,
     parts: list[tuple[int, float]],
-    subscriptions: list[set[tuple[str, str, Decimal]]],
+    subscriptions: list[dict[tuple[str, str, Decimal], float]],
     price: PriceFn,
 ) -> dict[int, Decimal]:
     course = item.course

@@ -78,6 +78,19 @@ def _ranks(planner: Planner, selection: Selection) -> dict[str, float]:
 
 
 def arrange(planner: Planner, selection: Selection, fixed: int) -> tuple[list[str], Layout]:
+    """The plan's order and calendar (see :func:`_arranged`), unless laying it out in that order
+    would leave more months empty than the order the courses were picked in."""
+    sequence, layout = _arranged(planner, selection, fixed)
+    if selection.packer is not None and _empty(layout) > _empty(selection.packer.layout):
+        return list(selection.order), selection.packer.layout
+    return sequence, layout
+
+
+def _empty(layout: Layout) -> int:
+    return sum(1 for hours in layout.used if hours <= 0)
+
+
+def _arranged(planner: Planner, selection: Selection, fixed: int) -> tuple[list[str], Layout]:
     """The plan's order and calendar: by phase and weight, then a soft/digital course per window.
 
     Picks were accepted in pick order, so that order always lays out; a reordering is kept
