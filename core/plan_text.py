@@ -9,7 +9,7 @@ from __future__ import annotations
 from core.catalog import Catalog
 from core.catalog.schema import CostModel, CourseKind, CredentialKind, SkillKind
 from core.i18n import format_money, join_list, month_label, t
-from core.planner.engine import FILL
+from core.planner.rules import FILL
 from core.planner.types import Phase, PlannedItem, PlanRequest, PlanResult, UncoveredSkill
 
 MAX_TITLES = 2

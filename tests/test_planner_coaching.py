@@ -14,7 +14,7 @@ from core.catalog.schema import CourseKind, Goal, Level
 from core.plan_text import render_plan
 from core.planner import Phase, PlanRequest, PlanResult, Progress, ProgressState, plan_months, replan
 from core.planner.depth import target_hours
-from core.planner.engine import FILL
+from core.planner.rules import FILL
 from core.planner.standing import standing
 from tests.catalog_factory import catalog_of, course, pathway, skill
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.catalog import Catalog
-from core.planner.engine import Planner
+from core.planner.rules import Rules
 from core.planner.types import PlanRequest, SkillDepth
 
 
@@ -32,7 +32,7 @@ class Standing:
 
 def standing(catalog: Catalog, request: PlanRequest) -> Standing:
     """The learner's depth and certificates from ``request`` (its held skills, level and progress)."""
-    planner = Planner(catalog, request)
+    planner = Rules(catalog, request)
     order = sorted(planner.weights, key=lambda s: (-planner.weights[s], s))
     depth = tuple(
         SkillDepth(

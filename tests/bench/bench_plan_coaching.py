@@ -37,7 +37,7 @@ import yaml
 from core.catalog import Catalog, load_catalog
 from core.catalog.schema import Course, CourseKind, Level
 from core.planner import PlanRequest, PlanResult, plan_months
-from core.planner.engine import Planner
+from core.planner.rules import Rules
 from core.settings import SHIPPED_DATA_DIR
 from tests.bench import coaching_metrics as metrics
 
@@ -215,7 +215,7 @@ def coaching_report(catalog: Catalog, plans: Mapping[Cell, PlanResult]) -> dict[
 
 def _indonesian_where_offered(catalog: Catalog, plan: PlanResult) -> tuple[float, float]:
     """The Indonesian share for one plan, with the courses its learner could take in Indonesian."""
-    planner = Planner(catalog, plan.request)
+    planner = Rules(catalog, plan.request)
 
     def available(skill: str) -> list[Course]:
         return [

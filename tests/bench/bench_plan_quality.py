@@ -27,8 +27,8 @@ from decimal import Decimal
 from core.catalog import Catalog
 from core.catalog.schema import Course
 from core.planner import PlanRequest, depth, engine, plan_months
-from core.planner.engine import FILL
 from core.planner.packing import month_capacities
+from core.planner.rules import FILL
 from tests.catalog_factory import catalog_of, course
 
 INSTANCES = 200
