@@ -79,6 +79,7 @@ def plan_to_json(catalog: Catalog, result: PlanResult, language: str) -> dict[st
                 "name": p.name,
                 "total": p.total,
                 "done_before": p.done_before,
+                "skipped": p.skipped,
                 "planned": p.planned,
                 "left": p.left,
                 "left_hours": p.left_hours,

@@ -9,9 +9,46 @@ import pytest
 
 from bot.cli import main
 
-PLAN_KEYS = {"goal", "goal_skills", "covered_skills", "uncovered_skills", "months"}
+PLAN_KEYS = {
+    "goal",
+    "goal_skills",
+    "transferable",
+    "covered_skills",
+    "uncovered_skills",
+    "months",
+    "depth",
+    "pathways",
+    "complete_on",
+    "next_goals",
+}
 MONTH_KEYS = {"month", "capacity_hours", "hours", "cost", "items"}
-ITEM_KEYS = {"course_id", "title", "provider", "hours", "cost", "skills", "part", "reason"}
+ITEM_KEYS = {
+    "course_id",
+    "kind",
+    "title",
+    "provider",
+    "hours",
+    "cost",
+    "skills",
+    "main_skills",
+    "phase",
+    "audited",
+    "pathway_step",
+    "part",
+    "reason",
+}
+PATHWAY_KEYS = {
+    "id",
+    "name",
+    "total",
+    "done_before",
+    "skipped",
+    "planned",
+    "left",
+    "left_hours",
+    "finished_on",
+    "exam",
+}
 
 
 def test_match_text_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -63,6 +100,14 @@ def test_plan_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) 
         assert month["hours"] <= month["capacity_hours"] + 1e-6
         assert month["cost"] <= 50
     assert all({"skill", "reason"} <= set(gap) for gap in plan["uncovered_skills"])
+    depth = {entry["skill"]: entry for entry in plan["depth"]}
+    assert depth["spreadsheets"]["share"] == 1.0  # held: counted at its target
+    for pathway in plan["pathways"]:
+        assert set(pathway) >= PATHWAY_KEYS
+        assert (
+            pathway["left"]
+            == pathway["total"] - pathway["done_before"] - pathway["skipped"] - pathway["planned"]
+        )
 
 
 def test_plan_text_reads_like_a_plan(capsys: pytest.CaptureFixture[str]) -> None:
