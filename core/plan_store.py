@@ -8,7 +8,7 @@ depend on re-running the planner against a catalog that may have changed since.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from decimal import Decimal
 from typing import Any
 
@@ -303,12 +303,14 @@ def _reason_to_json(reason: Reason) -> dict[str, Any]:
 
 
 def _reason_from_json(data: dict[str, Any]) -> Reason:
-    """A stored reason; plans saved before a field existed get its default."""
+    """A stored reason; plans saved before a field existed get its default, and fields a later
+    version dropped are ignored."""
+    known = {field.name for field in fields(Reason)}
     step = data.get("pathway_step")
     price = data.get("certificate_price")
     return Reason(
         **{
-            **data,
+            **{key: value for key, value in data.items() if key in known},
             "skills": tuple(data["skills"]),
             "prerequisite_for": tuple(data["prerequisite_for"]),
             "pathway_step": tuple(step) if step else None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from core import plan_store
 from core.catalog.schema import CourseKind, Goal, Level
 from core.plan_text import render_plan
 from core.planner import Phase, PlanRequest, PlanResult, Progress, ProgressState, plan_months, replan
@@ -376,3 +377,19 @@ def test_standing_counts_finished_courses_and_certificates_like_a_plan() -> None
     assert now.depth[0].credited_hours == 12
     assert round(now.coverage, 2) == 0.4
     assert [(c.done, c.total) for c in now.certificates] == [(1, 4)]
+
+
+def test_a_reason_stored_by_an_earlier_version_still_loads() -> None:
+    stored = {
+        "skills": ["sql"],
+        "free": True,
+        "prerequisite_for": [],
+        "stacks_into": None,
+        "stacks_with_plan": False,  # a field this version dropped
+        "recognized": False,
+        "soft_mix": False,
+        "in_progress": False,
+    }
+    reason = plan_store._reason_from_json(stored)
+    assert reason.skills == ("sql",)
+    assert reason.phase is Phase.CORE and reason.pathway_step is None and not reason.audited

@@ -290,7 +290,6 @@ def _reason(
         free=course.cost.model is CostModel.FREE,
         prerequisite_for=tuple(sorted(needed_by.get(cid, ()))),
         stacks_into=pathway.name if pathway else None,
-        stacks_with_plan=bool(pathway and sum(c in selection.chosen for c in pathway.courses) > 1),
         recognized=course.recognition is Recognition.INDUSTRY
         or course.credential.kind is CredentialKind.OPEN_BADGE,
         soft_mix=planner.is_mix(cid),

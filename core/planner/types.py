@@ -90,7 +90,6 @@ class Reason:
     free: bool
     prerequisite_for: tuple[str, ...] = ()  # course ids that need this one first
     stacks_into: str | None = None
-    stacks_with_plan: bool = False  # another course of the same pathway is in the plan
     recognized: bool = False
     soft_mix: bool = False
     in_progress: bool = False
