@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import pytest
+
 from core.catalog import Catalog
 from core.catalog.schema import CostModel, Course, CourseKind, DigCompArea, Level, SkillKind
 
@@ -184,3 +186,26 @@ def test_beginner_only_skills_are_digital_basics(catalog: Catalog) -> None:
 def test_each_course_has_its_own_url(catalog: Catalog) -> None:
     urls = Counter(str(course.url) for course in catalog.courses.values())
     assert sorted(url for url, count in urls.items() if count > 1) == []
+
+
+INDONESIAN_SKILLS = (
+    "sql",
+    "spreadsheets",
+    "ux-design",
+    "it-support",
+    "linux",
+    "digital-marketing",
+    "educational-technology",
+)
+
+
+@pytest.mark.parametrize("skill_id", INDONESIAN_SKILLS)
+def test_indonesian_learners_have_a_course_in_their_language_for_the_skills_the_issue_names(
+    catalog: Catalog, skill_id: str
+) -> None:
+    taught = [
+        course
+        for course in _courses_of_kind(catalog, CourseKind.COURSE)
+        if skill_id in course.main_skills and "id" in course.languages
+    ]
+    assert taught, skill_id
