@@ -207,3 +207,12 @@ def test_catalog_converts_prices_by_its_rates(catalog_dir: Path) -> None:
     catalog = load_catalog(catalog_dir)
     assert catalog.convert(Decimal(160000), "IDR", "USD") == Decimal(10)
     assert catalog.convert(Decimal(10), "USD", "USD") == Decimal(10)
+
+
+@pytest.mark.parametrize(("date", "why"), [("2026-13-45", "month"), ("2026-02-30", "day")])
+def test_an_impossible_date_is_listed_like_any_other_problem(catalog_dir: Path, date: str, why: str) -> None:
+    _replace(_courses_file(catalog_dir), "    last_checked: 2026-11-23\n", f"    last_checked: {date}\n")
+    issues = _issues(catalog_dir)
+    assert any(":16: course 'sample-sheets': last_checked:" in issue and why in issue for issue in issues), (
+        issues
+    )

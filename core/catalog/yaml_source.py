@@ -38,7 +38,17 @@ def _construct_located_mapping(loader: _LocatingLoader, node: yaml.MappingNode) 
     return mapping
 
 
+def _construct_timestamp(loader: _LocatingLoader, node: yaml.ScalarNode) -> Any:
+    """A date as YAML reads it; an impossible one (2026-13-45, 2026-02-30) stays text, so the schema
+    reports it with its entry and line like any other problem instead of the parser crashing."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _LocatingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_located_mapping)
+_LocatingLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 class YamlSyntaxError(ValueError):
