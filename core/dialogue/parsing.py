@@ -72,6 +72,26 @@ def _meaning(text: str, meaning: str) -> str | None:
     return best[1] if best else None
 
 
+def _meanings(text: str, meaning: str) -> set[str]:
+    """Every key of ``meaning`` named in ``text``: the longest phrases first, each word used once,
+    so "bahasa inggris dan indonesia" is English and Indonesian (not "bahasa" as Indonesian too)."""
+    folded = fold(text)
+    found: list[tuple[int, int, str]] = []  # (start, end, key)
+    for key, phrases in _table(meaning).items():
+        for phrase in phrases:
+            if not phrase:
+                continue
+            pattern = rf"(?<![0-9a-z]){re.escape(phrase)}(?![0-9a-z])"
+            found.extend((m.start(), m.end(), str(key)) for m in re.finditer(pattern, folded))
+    taken: list[tuple[int, int]] = []
+    keys: set[str] = set()
+    for start, end, key in sorted(found, key=lambda f: (f[0] - f[1], f[0], f[2])):  # longest first
+        if all(end <= s or start >= e for s, e in taken):
+            taken.append((start, end))
+            keys.add(key)
+    return keys
+
+
 def is_word(text: str, meaning: str) -> bool:
     """Whether ``text`` is one of the words for ``meaning`` (yes, none, any, free)."""
     return fold(text) in _words(meaning)
@@ -148,20 +168,15 @@ def parse_formats(text: str) -> frozenset[CourseFormat] | None:
     """Formats named in ``text``; "any" means all of them."""
     if is_word(text, "any"):
         return frozenset(CourseFormat)
-    folded = fold(text)
-    found = {
-        CourseFormat(key)
-        for key, phrases in _table("formats").items()
-        if any(_contains(folded, phrase) for phrase in phrases)
-    }
-    return frozenset(found) or None
+    return frozenset(CourseFormat(key) for key in _meanings(text, "formats")) or None
 
 
 def parse_course_languages(text: str) -> frozenset[str] | None:
-    key = _meaning(text, "course_languages")
-    if key is None:
+    """Every course language named ("english and indonesian", "bahasa inggris dan indonesia")."""
+    keys = _meanings(text, "course_languages")
+    if not keys:
         return None
-    return frozenset({"en", "id"}) if key == "both" else frozenset({key})
+    return frozenset({"en", "id"}) if "both" in keys else frozenset(keys)
 
 
 _CLOCK = re.compile(r"(?<!\d)(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?!\d)")
