@@ -371,6 +371,18 @@ def test_forget_asks_first_then_deletes_everything(
     assert "Question 1 of 11" in learner.say("/start")  # a fresh start
 
 
+@pytest.mark.parametrize(("yes", "no"), [("yes", "no"), ("ya", "tidak"), ("yakin", "nggak"), ("iya", "no")])
+def test_forget_takes_a_typed_yes_or_no(
+    learner: Learner_, dialogue: Dialogue, database: Database, yes: str, no: str
+) -> None:
+    learner.say("/forget")
+    assert "nothing was deleted" in learner.say(no)
+    learner.say("/forget")
+    assert "deleted everything" in learner.say(yes)
+    with database.unit_of_work() as session:
+        assert session.exec(select(Learner.telegram_id)).all() == []
+
+
 def test_a_badge_given_at_a_check_in_completes_that_course(
     learner: Learner_,
     dialogue: Dialogue,

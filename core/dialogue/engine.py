@@ -31,6 +31,7 @@ from core.badges.verify import BadgeVerifier
 from core.catalog import Catalog
 from core.db import Database
 from core.db_types import utc_now
+from core.dialogue import parsing
 from core.dialogue.badges import BadgeDesk, evidence_of
 from core.dialogue.checkin import CheckIns
 from core.dialogue.messages import Button, Identity, Inbound, InboundKind, Reply
@@ -321,11 +322,15 @@ class Dialogue:
         return None
 
     def typed_choice(self, ctx: Context, text: str) -> str | None:
-        """A menu answered by typing its number or its label."""
+        """A menu answered by typing its number or its label; a yes/no menu also by "yes", "ya",
+        "no", "tidak" and the like."""
         options = list(ctx.state.offered.values())
         stripped = text.strip()
         if stripped.isdigit() and 1 <= int(stripped) <= len(options):
             return options[int(stripped) - 1]
+        for value, meaning in (("yes", "yes"), ("no", "none")):
+            if value in options and parsing.is_word(stripped, meaning):
+                return value
         return self.label_choice(ctx, stripped)
 
     def outside_flow(self, ctx: Context, inbound: Inbound) -> list[Reply]:
