@@ -191,9 +191,12 @@ def test_a_shared_location_sets_the_time_zone(dialogue: Dialogue, database: Data
 def test_plan_actions(dialogue: Dialogue, database: Database) -> None:
     learner = Learner_(dialogue)
     learner.onboard(ENGLISH_TYPED_ONBOARDING)
-    assert "re-planned for 3.8 h a week" in learner.press("Too much")
-    assert profile(database).hours_per_week == 3.8
-    assert "re-planned for 4.8 h a week" in learner.press("Too little")
+    assert "re-planned for 4 h a week" in learner.press("Too much")
+    assert profile(database).hours_per_week == 4
+    assert "re-planned for 3.2 h a week" in learner.press("Too much")
+    assert "re-planned for 4 h a week" in learner.press("Too little")
+    assert "re-planned for 5 h a week" in learner.press("Too little")
+    assert profile(database).hours_per_week == 5  # back where the learner started, no drift
     assert "Your plan: Data analyst" in learner.press("Start over")
     learner.press("Swap a course")
     first_course = next(iter(learner.buttons()))

@@ -75,7 +75,7 @@ from core.settings import SHIPPED_DATA_DIR
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 _SHARED_TRANSACTION: ContextVar[bool] = ContextVar("shared_transaction", default=False)
-LESS_HOURS = 0.75
+LESS_HOURS = 0.8  # "too much" then "too little" comes back to the same hours: 0.8 x 1.25 = 1
 MORE_HOURS = 1.25
 MIN_HOURS, MAX_HOURS = 1.0, 60.0
 START_THIS_MONTH_UNTIL_DAY = 7  # a plan made in the first week starts this month, later ones next month
@@ -484,8 +484,10 @@ class Dialogue:
         if action in ("less", "more"):
             hours = ctx.profile.hours_per_week or MIN_HOURS
             factor = LESS_HOURS if action == "less" else MORE_HOURS
-            ctx.profile.hours_per_week = round(min(max(hours * factor, MIN_HOURS), MAX_HOURS), 1)
-            note = Reply(ctx.text("plan.hours_changed", hours=f"{ctx.profile.hours_per_week:g}"))
+            # kept unrounded (to the 1/1000 h), so the steps undo each other; shown to 1 decimal
+            ctx.profile.hours_per_week = round(min(max(hours * factor, MIN_HOURS), MAX_HOURS), 3)
+            shown = format_hours(ctx.profile.hours_per_week, ctx.language)
+            note = Reply(ctx.text("plan.hours_changed", hours=shown))
             return [note, *self.show_plan(ctx, self.make_plan(ctx))]
         return self.show_plan(ctx, self.make_plan(ctx, fresh=True))
 
