@@ -44,3 +44,27 @@ def test_no_language_named_is_no_answer() -> None:
 )
 def test_every_format_named_is_kept(text: str, formats: set[CourseFormat]) -> None:
     assert parsing.parse_formats(text) == frozenset(formats)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("5", 5.0),
+        ("about 5 hrs a week", 5.0),
+        ("an hour a day", 7.0),
+        ("2 hours on weekdays", 10.0),
+        ("weekends only, 3 hours each day", 6.0),
+        ("1 jam sehari", 7.0),
+        ("2 jam tiap hari kerja", 10.0),
+        ("4 jam tiap akhir pekan", 8.0),
+        ("30 menit sehari", 3.5),
+        ("45 minutes every day", 5.25),
+        ("lima jam", 5.0),
+    ],
+)
+def test_hours_per_day_and_per_weekday_become_hours_per_week(text: str, hours: float) -> None:
+    assert parsing.parse_hours(text) == hours
+
+
+def test_more_hours_than_a_week_can_hold_are_no_answer() -> None:
+    assert parsing.parse_hours("12 hours a day") is None

@@ -120,11 +120,19 @@ def parse_number(text: str, *, thousands_dot: bool = False) -> Decimal | None:
 
 
 def parse_hours(text: str) -> float | None:
-    """Hours per week, 0.5-60."""
+    """Hours per week, 0.5-60: "5", "about 5 hrs a week", "an hour a day" (7), "2 hours on weekdays"
+    (10), "weekends only, 3 hours each day" (6), "30 menit sehari" (3.5)."""
     number = parse_number(text)
-    if number is None or not Decimal("0.5") <= number <= Decimal(str(MAX_HOURS_PER_WEEK)):
+    if number is None:
         return None
-    return float(number)
+    days = _meanings(text, "study_days")
+    if days:
+        number *= min(Decimal(day) for day in days)  # "weekends only ... each day": the weekend days
+    if any(_contains(fold(text), word) for word in _words("minutes")):
+        number /= 60
+    if not Decimal("0.5") <= number <= Decimal(str(MAX_HOURS_PER_WEEK)):
+        return None
+    return float(round(number, 2))
 
 
 def parse_budget(text: str, currency: str) -> Decimal | None:
