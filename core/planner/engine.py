@@ -323,26 +323,22 @@ class Planner(Rules):
         found = self.catalog.pathway_of.get(block[-1])
         if found is None or self.catalog.courses[block[-1]].kind is CourseKind.EXAM:
             return 0.0
-        pathway = found[0]
-        aligned = self.alignment(pathway.id)
-        if aligned < ALIGNED_PATHWAY:
-            return 0.0
-        placed = selection.chosen.union(block)
-        if all(c in placed or c in self.done or self.level_skipped(c) for c in pathway.courses):
-            return COMPLETION_GAIN * aligned
-        return 0.0
+        return self.finishing_value(found[0].id, selection.chosen.union(block))
 
     def completions(self, selection: Selection) -> float:
         """The completion value of every certificate ``selection`` finishes (for comparing plans)."""
-        return sum(
-            COMPLETION_GAIN * self.alignment(pathway_id)
-            for pathway_id in sorted(selection.pathways)
-            if self.alignment(pathway_id) >= ALIGNED_PATHWAY
-            and all(
-                c in selection.chosen or c in self.done or self.level_skipped(c)
-                for c in self.catalog.pathways[pathway_id].courses
-            )
-        )
+        return sum(self.finishing_value(p, selection.chosen) for p in sorted(selection.pathways))
+
+    def finishing_value(self, pathway_id: str, placed: set[str]) -> float:
+        """:data:`COMPLETION_GAIN` (times its alignment) for a pathway mostly about the goal whose
+        courses are all ``placed``, done or skipped at the learner's level; else 0."""
+        aligned = self.alignment(pathway_id)
+        if aligned < ALIGNED_PATHWAY:
+            return 0.0
+        courses = self.catalog.pathways[pathway_id].courses
+        if all(c in placed or c in self.done or self.level_skipped(c) for c in courses):
+            return COMPLETION_GAIN * aligned
+        return 0.0
 
     def preference(self, course: Course, selection: Selection) -> float:
         """How much a coach prefers ``course`` at equal depth per hour (1 = no preference)."""
@@ -623,11 +619,15 @@ class Planner(Rules):
             self.targets = self.core_targets
             self.admits = lambda course: True
 
+    def room(self, selection: Selection) -> list[float]:
+        """Hours each month of the calendar still has."""
+        if selection.packer is None:
+            return [0.0] * len(self.fill)
+        return [max(f - u, 0.0) for f, u in zip(self.fill, selection.packer.layout.used, strict=True)]
+
     def room_left(self, selection: Selection) -> float:
         """Hours the calendar still has (over all months)."""
-        if selection.packer is None:
-            return 0.0
-        return sum(max(f - u, 0.0) for f, u in zip(self.fill, selection.packer.layout.used, strict=True))
+        return sum(self.room(selection))
 
     def practise(self, selection: Selection) -> None:
         """The goal's portfolio projects, then the exams whose preparation is in the plan or done.
@@ -638,10 +638,7 @@ class Planner(Rules):
         for project in self.projects():
             if self.try_add(selection, project, Phase.PRACTICE) or selection.packer is None:
                 continue
-            room = [
-                max(fill - used, 0.0)
-                for fill, used in zip(self.fill, selection.packer.layout.used, strict=True)
-            ]
+            room = self.room(selection)
             for hours in (sum(room), room[-1] + room[-2], room[-1]):  # all the room, the last months
                 if hours < MIN_PROJECT_HOURS or not self.eligible(project):
                     continue

@@ -155,16 +155,7 @@ def _depths(planner: Planner, monthly: list[dict[str, float]]) -> tuple[SkillDep
     for gained in monthly:
         for skill, hours in gained.items():
             planned[skill] += hours
-    order = sorted(planner.weights, key=lambda s: (-planner.weights[s], s))
-    return tuple(
-        SkillDepth(
-            skill,
-            round(planner.core_targets[skill], 1),
-            round(min(planner.credit[skill], planner.core_targets[skill]), 1),
-            round(planned[skill], 1),
-        )
-        for skill in order
-    )
+    return planner.depths(planned)
 
 
 def _pathways(planner: Planner, sequence: Sequence[str], layout: Layout) -> tuple[PathwayProgress, ...]:
@@ -350,8 +341,7 @@ def build_result(
     uncovered = tuple(
         _uncovered(planner, d.skill, selection, d.share, room) for d in depths if d.share < 1 - 1e-6
     )
-    total_weight = sum(planner.weights.values())
-    coverage = sum(planner.weights[d.skill] * d.share for d in depths) / total_weight if total_weight else 1.0
+    coverage = planner.coverage(depths)
     complete_on = _complete_on(planner, monthly) if planner.weights else None
     moves = _moves(
         previous, {cid: add_months(start, parts[0][0]) for cid, parts in layout.parts.items()}, dropped

@@ -12,14 +12,14 @@ out once per plan (memoised per run) and kept apart from the choosing in
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 
 from core.catalog import Catalog
 from core.catalog.schema import CostModel, Course, CourseKind, CredentialKind, Level, Recognition, SkillKind
 from core.planner import depth
 from core.planner.packing import MIN_SUBSCRIPTION_HOURS, month_capacities
-from core.planner.types import PlanRequest, ProgressState, UncoveredReason
+from core.planner.types import PlanRequest, ProgressState, SkillDepth, UncoveredReason
 
 FILL = 0.9  # share of each month's hours the plan uses; the rest is for review and practice
 MIX_EVERY_MONTHS = 3
@@ -74,6 +74,7 @@ class Rules:
         self.mixes_wanted = -(-request.months // MIX_EVERY_MONTHS) if mixed else 0
         # pure functions of one course for this run, asked millions of times: memoised per run
         self.level_skipped = functools.cache(self._level_skipped)
+        self.has_next_level = functools.cache(self._has_next_level)
         self.hours_of = functools.cache(self._hours_of)
         self.adds = functools.cache(self._adds)
         self.pathway_before = functools.cache(self._pathway_before)
@@ -86,7 +87,24 @@ class Rules:
         self.sized: dict[str, float] = {}  # projects set for fewer hours than their brief, to fit
         self._eligible: dict[str, bool] = {}
         self._eligible_walks: dict[str, tuple[list[Course], Iterator[Course]]] = {}
-        self._has_next_level: dict[str, bool] = {}
+
+    def depths(self, planned: Mapping[str, float]) -> tuple[SkillDepth, ...]:
+        """Depth per goal skill (highest weight first): target, what already counts, ``planned``."""
+        order = sorted(self.weights, key=lambda s: (-self.weights[s], s))
+        return tuple(
+            SkillDepth(
+                skill,
+                round(self.core_targets[skill], 1),
+                round(min(self.credit[skill], self.core_targets[skill]), 1),
+                round(planned.get(skill, 0.0), 1),
+            )
+            for skill in order
+        )
+
+    def coverage(self, depths: Iterable[SkillDepth]) -> float:
+        """Weighted share of the goal's depth that ``depths`` reach, 0..1 (1 for nothing to reach)."""
+        total = sum(self.weights.values())
+        return sum(self.weights[d.skill] * d.share for d in depths) / total if total else 1.0
 
     def price(self, course: Course) -> Decimal:
         """The course's price (per month for subscriptions) in the learner's currency."""
@@ -134,16 +152,12 @@ class Rules:
         hard = [s for s in course.main_skills if self.catalog.skills[s].kind is SkillKind.HARD]
         return bool(hard) and len(hard) == len(course.main_skills) and all(map(self.has_next_level, hard))
 
-    def has_next_level(self, skill_id: str) -> bool:
+    def _has_next_level(self, skill_id: str) -> bool:
         """Whether an eligible intermediate or advanced course is mostly about ``skill_id``."""
-        known = self._has_next_level.get(skill_id)
-        if known is None:
-            known = any(
-                c.level is not Level.BEGINNER and c.kind is CourseKind.COURSE and self.eligible(c.id)
-                for c in self.catalog.courses_by_main_skill.get(skill_id, ())
-            )
-            self._has_next_level[skill_id] = known
-        return known
+        return any(
+            c.level is not Level.BEGINNER and c.kind is CourseKind.COURSE and self.eligible(c.id)
+            for c in self.catalog.courses_by_main_skill.get(skill_id, ())
+        )
 
     def eligible(self, course_id: str) -> bool:
         known = self._eligible.get(course_id)

@@ -33,18 +33,8 @@ class Standing:
 def standing(catalog: Catalog, request: PlanRequest) -> Standing:
     """The learner's depth and certificates from ``request`` (its held skills, level and progress)."""
     planner = Rules(catalog, request)
-    order = sorted(planner.weights, key=lambda s: (-planner.weights[s], s))
-    depth = tuple(
-        SkillDepth(
-            s,
-            round(planner.core_targets[s], 1),
-            round(min(planner.credit[s], planner.core_targets[s]), 1),
-            0.0,
-        )
-        for s in order
-    )
-    total = sum(planner.weights.values())
-    coverage = sum(planner.weights[d.skill] * d.share for d in depth) / total if total else 1.0
+    depth = planner.depths({})
+    coverage = planner.coverage(depth)
     certificates = tuple(
         CertificateProgress(
             pathway.name, sum(c in planner.done for c in pathway.courses), len(pathway.courses)
