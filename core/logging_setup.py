@@ -8,7 +8,9 @@ rewrites any record that contains a secret before it is formatted.
 from __future__ import annotations
 
 import logging
+import logging.handlers
 from collections.abc import Iterable
+from pathlib import Path
 
 REDACTED = "[REDACTED]"
 
@@ -39,13 +41,32 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
-    """Log to stderr at ``level``; every handler redacts ``secrets``."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_FILE_BYTES = 1_000_000
+LOG_FILE_BACKUPS = 3
+
+
+def configure_logging(level: str, secrets: Iterable[str] = (), log_file: Path | None = None) -> None:
+    """Log at ``level`` to stderr, or to ``log_file`` with only warnings and errors on stderr.
+
+    The terminal chat passes a file: its stdout and stderr are the conversation, and a log line
+    there would read as something the bot said.  Every handler redacts ``secrets``.
+    """
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers[0].setLevel(logging.WARNING)
+        handlers.append(
+            logging.handlers.RotatingFileHandler(
+                log_file, maxBytes=LOG_FILE_BYTES, backupCount=LOG_FILE_BACKUPS, encoding="utf-8"
+            )
+        )
+    redact = RedactSecrets(secrets)
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter(FORMAT))
+        handler.addFilter(redact)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = handlers
     root.setLevel(level)
     quiet = max(logging.getLevelName(level), logging.WARNING)
     for chatty in ("httpx", "alembic", "apscheduler"):  # requests, migration steps, each tick: debugging only
