@@ -176,21 +176,27 @@ class ConsoleChat:
         for reply in replies:
             self.show(reply)
 
-    def show_due(self) -> None:
+    def show_due(self) -> bool:
         """A reminder that has come due (a check-in), shown before the learner types again."""
-        for reply in self.dialogue.checkins.due_for(self.identity):
+        replies = self.dialogue.checkins.due_for(self.identity)
+        for reply in replies:
             self.buttons = []
             self.show(reply)
+        return bool(replies)
 
     def read_message(self) -> str:
         """One message: a line, or a whole multi-line paste (:func:`read_paste`)."""
         return read_paste(self.read(PROMPT), lambda: self.read(""))
 
     def run(self) -> None:
-        """Chat until end of input or /quit; a due check-in shows up before each prompt."""
-        self.send(Inbound.from_text("/start"))
+        """Chat until end of input or /quit; a due check-in shows up before each prompt.
+
+        The chat opens with what is due, or else with /start (which would also push a check-in
+        missed while the chat was closed on to the next week).
+        """
+        if not self.show_due():
+            self.send(Inbound.from_text("/start"))
         while True:
-            self.show_due()
             try:
                 line = self.read_message()
             except (EOFError, KeyboardInterrupt):
@@ -200,3 +206,4 @@ class ConsoleChat:
                 return
             if line.strip():
                 self.send(self.to_inbound(line))
+            self.show_due()
