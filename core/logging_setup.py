@@ -46,24 +46,38 @@ LOG_FILE_BYTES = 1_000_000
 LOG_FILE_BACKUPS = 3
 
 
+class PointToFile(logging.Formatter):
+    """One short line that points to the log file, where the details and any traceback are."""
+
+    def __init__(self, log_file: Path) -> None:
+        super().__init__()
+        self.log_file = log_file
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname} {record.name}: {record.getMessage()} (details in {self.log_file})"
+
+
 def configure_logging(level: str, secrets: Iterable[str] = (), log_file: Path | None = None) -> None:
     """Log at ``level`` to stderr, or to ``log_file`` with only warnings and errors on stderr.
 
     The terminal chat passes a file: its stdout and stderr are the conversation, and a log line
-    there would read as something the bot said.  Every handler redacts ``secrets``.
+    there would read as something the bot said, so stderr gets one short line per warning or
+    error, pointing to the file.  Every handler redacts ``secrets``.
     """
-    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(logging.Formatter(FORMAT))
+    handlers: list[logging.Handler] = [stderr]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handlers[0].setLevel(logging.WARNING)
-        handlers.append(
-            logging.handlers.RotatingFileHandler(
-                log_file, maxBytes=LOG_FILE_BYTES, backupCount=LOG_FILE_BACKUPS, encoding="utf-8"
-            )
+        stderr.setLevel(logging.WARNING)
+        stderr.setFormatter(PointToFile(log_file))
+        to_file = logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=LOG_FILE_BYTES, backupCount=LOG_FILE_BACKUPS, encoding="utf-8"
         )
+        to_file.setFormatter(logging.Formatter(FORMAT))
+        handlers.append(to_file)
     redact = RedactSecrets(secrets)
     for handler in handlers:
-        handler.setFormatter(logging.Formatter(FORMAT))
         handler.addFilter(redact)
     root = logging.getLogger()
     root.handlers[:] = handlers

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -129,23 +129,39 @@ def test_the_chat_prints_links_whole(dialogue_en: Dialogue) -> None:
 # -- logs ------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    """The process's logging as it was before the test configured its own."""
+    loggers = [logging.getLogger(name) for name in ("", "httpx", "alembic", "apscheduler")]
+    saved = [(logger, logger.handlers[:], logger.level) for logger in loggers]
+    yield
+    for logger, handlers, level in saved:
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+
+
+@pytest.mark.usefixtures("restored_logging")
 def test_chat_logging_writes_a_file_and_only_warnings_to_stderr(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     log_file = tmp_path / "logs" / "skillstack.log"
     configure_logging("INFO", secrets=["123:SECRET"], log_file=log_file)
+    logging.getLogger("alembic").warning("shown")  # not hidden by the quieting of chatty loggers
+    logging.getLogger("core.test").info("fetched https://api/bot123:SECRET/getMe")
+    logging.getLogger("core.test").warning("a warning with 123:SECRET")
     try:
-        logging.getLogger("alembic").warning("shown")  # not hidden by the quieting of chatty loggers
-        logging.getLogger("core.test").info("fetched https://api/bot123:SECRET/getMe")
-        logging.getLogger("core.test").warning("a warning with 123:SECRET")
-    finally:
-        configure_logging("INFO")
-    stderr = capsys.readouterr().err
-    assert "a warning with [REDACTED]" in stderr and "shown" in stderr
-    assert "INFO" not in stderr and "getMe" not in stderr
+        raise ValueError("deep inside")
+    except ValueError:
+        logging.getLogger("core.badges").exception("verification failed")
+    stderr = capsys.readouterr().err.splitlines()
+    assert stderr == [
+        f"WARNING alembic: shown (details in {log_file})",
+        f"WARNING core.test: a warning with [REDACTED] (details in {log_file})",
+        f"ERROR core.badges: verification failed (details in {log_file})",  # the traceback: in the file
+    ]
     written = log_file.read_text()
     assert "INFO core.test: fetched https://api/bot[REDACTED]/getMe" in written
-    assert "SECRET" not in written
+    assert "ValueError: deep inside" in written and "SECRET" not in written
 
 
 # -- check-ins, /pause, /help (a real dialogue) ----------------------------------------------
