@@ -20,7 +20,10 @@ def _migrated(settings: Settings) -> tuple[Catalog, Database]:
     return catalog, database
 
 
-def _chat(settings: Settings, catalog: Catalog, database: Database) -> int:
+def _chat(settings: Settings) -> int:
+    """The terminal chat; its logs go to a file first, so even migrating prints nothing into it."""
+    cli_settings.log_to_file(settings)
+    catalog, database = _migrated(settings)
     dialogue = build_dialogue(settings, database, catalog)
     identity = local_identity(settings.default_language)
     ConsoleChat(dialogue, identity, save_dir=settings.data_dir / "exports").run()
@@ -29,16 +32,14 @@ def _chat(settings: Settings, catalog: Catalog, database: Database) -> int:
 
 def chat(_args: argparse.Namespace) -> int:
     """The terminal chat (migrates first, so it works on a fresh machine)."""
-    settings = cli_settings.load()
-    return _chat(settings, *_migrated(settings))
+    return _chat(cli_settings.load())
 
 
 def run(_args: argparse.Namespace) -> int:
     """Migrate, then start the bot: Telegram with a token, otherwise the terminal chat."""
     settings = cli_settings.load()
-    catalog, database = _migrated(settings)
-    if settings.telegram_bot_token is not None:
-        from bot.telegram.app import run_polling  # the Telegram channel only when there is a token
+    if settings.telegram_bot_token is None:
+        return _chat(settings)
+    from bot.telegram.app import run_polling  # the Telegram channel only when there is a token
 
-        return run_polling(settings, catalog, database)
-    return _chat(settings, catalog, database)
+    return run_polling(settings, *_migrated(settings))

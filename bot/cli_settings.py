@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from bot.cli_exit import EXIT_USAGE, CommandFailed
 from core.logging_setup import configure_logging
@@ -17,6 +18,19 @@ def load() -> Settings:
         for line in exc.lines:
             print(line, file=sys.stderr)
         raise CommandFailed(EXIT_USAGE) from None
-    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-    configure_logging(settings.log_level, secrets=[token])
+    configure_logging(settings.log_level, secrets=_secrets(settings))
     return settings
+
+
+def _secrets(settings: Settings) -> list[str]:
+    return [settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""]
+
+
+def log_file(settings: Settings) -> Path:
+    """Where the terminal chat logs: a file in the data directory (see the README)."""
+    return settings.data_dir / "logs" / "skillstack.log"
+
+
+def log_to_file(settings: Settings) -> None:
+    """Logging for the terminal chat: to :func:`log_file`, and only warnings and errors on stderr."""
+    configure_logging(settings.log_level, secrets=_secrets(settings), log_file=log_file(settings))

@@ -8,13 +8,18 @@ under one local learner per operating-system user.
 
 Files work both ways: typing (or dragging in) the path of a badge image or badge file sends that
 file, as attaching it would on Telegram; a file the bot sends (the /export) is saved under
-``save_dir`` and its path printed.
+``save_dir`` and its path printed.  Pasting a badge's JSON (or a JWS split over lines) sends it as
+one message, as pasting it into Telegram would: see :func:`read_paste`.
+
+Reminders come here too: a check-in that fell due while the chat was closed (or comes due while it
+is open) is shown before the next prompt, and marked so it is shown once.
 """
 
 from __future__ import annotations
 
 import getpass
 import mimetypes
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +31,70 @@ from core.dialogue.messages import Attachment, Button, Identity, Inbound, Inboun
 WIDTH = 88
 SENDABLE_SUFFIXES = frozenset({".png", ".svg", ".json", ".jws", ".jwt", ".txt"})
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit"})
+PROMPT = "> "
+_OPENERS, _CLOSERS = "{[", "}]"
+_JWS_START = re.compile(r"eyJ[A-Za-z0-9_\-.]*")  # a JWS/JWT: base64url of '{"', segments joined by dots
+
+
+def json_depth(text: str) -> int:
+    """How many JSON objects and arrays ``text`` leaves open (braces inside strings do not count)."""
+    depth, in_string, escaped = 0, False, False  # escaped: the previous character was a backslash in a string
+    for char in text:
+        if escaped:
+            escaped = False
+        elif in_string:
+            escaped, in_string = char == "\\", char != '"'
+        elif char == '"':
+            in_string = True
+        elif char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth -= 1
+    return depth
+
+
+def _open_jws(text: str) -> bool:
+    """A JWS/JWT not yet whole: it starts like one and has fewer than its three dot-joined parts."""
+    return _JWS_START.fullmatch(text) is not None and text.count(".") < 2
+
+
+def read_paste(first: str, read_more: Callable[[], str]) -> str:
+    """The whole message that starts with the line ``first``.
+
+    A terminal hands over a paste line by line, so a badge's pretty-printed JSON would arrive as
+    a dozen messages.  A line that opens a JSON object or array keeps reading until its brackets
+    balance; a JWS broken over lines keeps reading until a blank line; either ends at a blank line
+    or the end of input, as people stop a paste.  Every other line is a message on its own.
+    """
+    stripped = first.strip()
+    if stripped[:1] in _OPENERS and json_depth(stripped) > 0:
+        lines = [first]
+        while json_depth("\n".join(lines)) > 0 and (line := _next_line(read_more)):
+            lines.append(line)
+        return "\n".join(lines)
+    if _open_jws(stripped):
+        parts = [stripped]
+        while line := _next_line(read_more):
+            parts.append(line.strip())
+        return "".join(parts)
+    return first
+
+
+def _next_line(read_more: Callable[[], str]) -> str:
+    """The next line of a paste; empty at a blank line or the end of input (the paste is over)."""
+    try:
+        line = read_more()
+    except EOFError:
+        return ""
+    return line if line.strip() else ""
+
+
+def fill(line: str, width: int = WIDTH) -> str:
+    """``line`` wrapped to ``width`` without ever breaking a link (a long one gets a line of its own)."""
+    indent = " " * (len(line) - len(line.lstrip()))  # wrapped lines keep their line's indent
+    return textwrap.fill(
+        line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
 
 
 def local_identity(language: str) -> Identity:
@@ -87,8 +156,7 @@ class ConsoleChat:
 
     def show(self, reply: Reply) -> None:
         for line in reply.text.splitlines() or [""]:
-            indent = " " * (len(line) - len(line.lstrip()))  # wrapped lines keep their line's indent
-            self.write(textwrap.fill(line, WIDTH, subsequent_indent=indent) if line.strip() else "")
+            self.write(fill(line) if line.strip() else "")
         buttons = [button for row in reply.buttons for button in row]
         if buttons:
             self.buttons = buttons
@@ -108,12 +176,29 @@ class ConsoleChat:
         for reply in replies:
             self.show(reply)
 
+    def show_due(self) -> bool:
+        """A reminder that has come due (a check-in), shown before the learner types again."""
+        replies = self.dialogue.checkins.due_for(self.identity)
+        for reply in replies:
+            self.buttons = []
+            self.show(reply)
+        return bool(replies)
+
+    def read_message(self) -> str:
+        """One message: a line, or a whole multi-line paste (:func:`read_paste`)."""
+        return read_paste(self.read(PROMPT), lambda: self.read(""))
+
     def run(self) -> None:
-        """Chat until end of input or /quit."""
-        self.send(Inbound.from_text("/start"))
+        """Chat until end of input or /quit; a due check-in shows up before each prompt.
+
+        The chat opens with what is due, or else with /start (which would also push a check-in
+        missed while the chat was closed on to the next week).
+        """
+        if not self.show_due():
+            self.send(Inbound.from_text("/start"))
         while True:
             try:
-                line = self.read("> ")
+                line = self.read_message()
             except (EOFError, KeyboardInterrupt):
                 self.write("")
                 return
@@ -121,3 +206,4 @@ class ConsoleChat:
                 return
             if line.strip():
                 self.send(self.to_inbound(line))
+            self.show_due()

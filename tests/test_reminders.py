@@ -272,15 +272,6 @@ def test_quiet_hours_can_be_changed_or_turned_off(
     assert schedule_of(database).quiet_start == schedule_of(database).quiet_end
 
 
-def test_the_terminal_learner_gets_no_schedule(dialogue: Dialogue, database: Database) -> None:
-    from core.dialogue.messages import Identity, Inbound
-
-    for line in ["/start", *ENGLISH_TYPED_ONBOARDING]:
-        dialogue.handle(Identity(local_key="console:test"), Inbound.from_text(line))
-    with database.unit_of_work() as session:
-        assert session.exec(select(ReminderSchedule)).all() == []
-
-
 def test_reminders_due_lists_who_and_why(
     learner: Learner_, database: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,9 +17,10 @@ from sqlmodel import Session
 
 from core.badges.evidence import Evidence
 from core.dialogue import parsing
-from core.dialogue.messages import Reply
+from core.dialogue.messages import Identity, Reply
 from core.dialogue.steps import Context, Option, Question
 from core.i18n import month_label
+from core.learners import load_for_message
 from core.models import (
     CheckIn,
     CheckInKind,
@@ -82,7 +83,7 @@ class CheckIns:
     def __init__(self, dialogue: Dialogue) -> None:
         self.dialogue = dialogue
 
-    # -- proactive side (called by the scheduler's tick) ---------------------------------------
+    # -- proactive side (the scheduler's tick for Telegram, the terminal's prompt for its learner) --
 
     def compose(
         self,
@@ -92,15 +93,10 @@ class CheckIns:
         kind: str,
         now: dt.datetime,
     ) -> bool:
-        """Queue the reminder for ``learner`` and set up its buttons; False if they are busy."""
-        conversation = session.get(Conversation, learner.id) or Conversation(learner_id=learner.id)  # type: ignore[arg-type]
-        ctx = self.dialogue.context(session, learner, profile, conversation)
-        if ctx.state.flow in BUSY_FLOWS and conversation.updated_at > now - BUSY_FOR:
+        """Queue the reminder for a Telegram ``learner`` and set up its buttons; False if they are busy."""
+        reply = self.prepare(session, learner, profile, kind, now)
+        if reply is None:
             return False
-        reply = Reply(ctx.text("reminder.paused")) if kind == "pause" else self.open_checkin(ctx, kind, now)
-        conversation.state = ctx.state.model_dump(mode="json")
-        conversation.updated_at = now
-        session.add(conversation)
         assert learner.telegram_id is not None  # noqa: S101  (the tick only composes for Telegram learners)
         enqueue(
             session,
@@ -111,6 +107,47 @@ class CheckIns:
             dedupe_key=f"{kind}:{learner.id}:{now.isoformat(timespec='minutes')}",
         )
         return True
+
+    def prepare(
+        self, session: Session, learner: Learner, profile: LearnerProfile, kind: str, now: dt.datetime
+    ) -> Reply | None:
+        """The reminder's message, with the conversation set up for its buttons; None if they are busy."""
+        conversation = session.get(Conversation, learner.id) or Conversation(learner_id=learner.id)  # type: ignore[arg-type]
+        ctx = self.dialogue.context(session, learner, profile, conversation)
+        if ctx.state.flow in BUSY_FLOWS and conversation.updated_at > now - BUSY_FOR:
+            return None
+        reply = Reply(ctx.text("reminder.paused")) if kind == "pause" else self.open_checkin(ctx, kind, now)
+        conversation.state = ctx.state.model_dump(mode="json")
+        conversation.updated_at = now
+        session.add(conversation)
+        return reply
+
+    def due_for(self, identity: Identity, now: dt.datetime | None = None) -> list[Reply]:
+        """The reminder due for a learner at the keyboard (the terminal): shown, not sent.
+
+        One transaction claims the schedule, opens the check-in and moves the schedule on, so the
+        reminder is shown once; nothing when nothing is due or the learner is busy answering
+        something else (it stays due for the next prompt).
+        """
+        when = now or self.dialogue.clock()
+
+        def work(session: Session) -> list[Reply]:
+            learner, _, _ = load_for_message(session, identity, self.dialogue.default_timezone)
+            shown: list[Reply] = []
+
+            def show(
+                session: Session, learner: Learner, profile: LearnerProfile, kind: str, now: dt.datetime
+            ) -> bool:
+                reply = self.prepare(session, learner, profile, kind, now)
+                if reply is None:
+                    return False
+                shown.append(reply)
+                return True
+
+            service.take_due(session, learner, when, show)
+            return shown
+
+        return self.dialogue.database.transaction(work)
 
     def open_checkin(self, ctx: Context, kind: str, now: dt.datetime, *, early: bool = False) -> Reply:
         """Record a check-in and ask about its first item (or say there is nothing open).
@@ -173,7 +210,7 @@ class CheckIns:
         course = self.dialogue.catalog.courses.get(item.course_id)
         title = course.title if course else item.course_id
         options = [Option(a, ctx.text(f"checkin.answer.{a}")) for a in ANSWERS]
-        if ctx.session.get(ReminderSchedule, ctx.learner.id) is not None:  # nothing to snooze in the terminal
+        if ctx.session.get(ReminderSchedule, ctx.learner.id) is not None:  # no schedule: nothing to snooze
             options += [Option(f"snooze:{s}", ctx.text(f"checkin.snooze.{s}")) for s in SNOOZES]
         question = Question(
             ctx.text("checkin.ask_item", title=title, percent=item.progress_percent), options, columns=3

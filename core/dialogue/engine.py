@@ -540,7 +540,10 @@ class Dialogue:
         return [Reply(ctx.text("start.welcome_back") + "\n\n" + ctx.text("help.commands"))]
 
     def cmd_help(self, ctx: Context, _args: str) -> list[Reply]:
-        replies = [Reply(ctx.text("help.about") + "\n\n" + ctx.text("help.commands"))]
+        text = ctx.text("help.about") + "\n\n" + ctx.text("help.commands")
+        if ctx.learner.local_key is not None:  # the terminal's learner: how to leave it
+            text += "\n" + ctx.text("help.terminal_quit")
+        replies = [Reply(text)]
         if ctx.state.flow in ("onboarding", "settings"):
             replies.append(self.ask(ctx))
         return replies
@@ -635,8 +638,7 @@ class Dialogue:
         blocked = self.needs_onboarding(ctx)
         if blocked:
             return blocked
-        if not schedule.set_paused(ctx.session, ctx.learner, ctx.profile, paused, self.clock()):
-            return [Reply(ctx.text("reminder.unavailable"))]
+        schedule.set_paused(ctx.session, ctx.learner, ctx.profile, paused, self.clock())
         return [Reply(ctx.text("reminder.paused_now" if paused else "reminder.resumed"))]
 
     def cmd_settings(self, ctx: Context, _args: str) -> list[Reply]:

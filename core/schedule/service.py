@@ -6,6 +6,10 @@ outbox message, the check-in record, the learner's conversation state (so the bu
 the next due time; a crash before commit leaves everything as it was, a crash after it leaves the
 message safely queued.
 
+Every learner has a schedule, the terminal's too; the tick delivers only to Telegram learners.
+The terminal takes what is due for its own learner when they are at the keyboard
+(:func:`take_due`): the same claim, the same bookkeeping, so a check-in is shown once either way.
+
 Claiming: ``UPDATE ... SET claim_token = <new> WHERE learner_id IN (SELECT ... LIMIT n)``.  On
 PostgreSQL the inner select is ``FOR UPDATE SKIP LOCKED``, so two bot processes take disjoint rows
 and never wait for each other.  SQLite has one writer at a time: the update is the first statement
@@ -131,11 +135,8 @@ def plan_months_started(plan: Plan, zone: ZoneInfo, time: dt.time, now: dt.datet
 def refresh(
     session: Session, learner: Learner, profile: LearnerProfile, now: dt.datetime
 ) -> ReminderSchedule | None:
-    """Create or recompute the learner's schedule (after onboarding, a new plan, or a changed time).
-
-    Learners without a Telegram chat (the terminal user) get none: there is nowhere to send to.
-    """
-    if learner.id is None or learner.telegram_id is None:
+    """Create or recompute the learner's schedule (after onboarding, a new plan, or a changed time)."""
+    if learner.id is None:
         return None
     return refresh_for_plan(session, learner, profile, active_plan(session, learner.id), now)
 
@@ -148,7 +149,7 @@ def refresh_for_plan(
     A new schedule joins the session with its times set, so it is one INSERT (adding it first
     let the next query flush it, and the times followed as an UPDATE).
     """
-    if learner.id is None or learner.telegram_id is None:
+    if learner.id is None:
         return None
     schedule = session.get(ReminderSchedule, learner.id)
     is_new = schedule is None
@@ -202,6 +203,8 @@ def _reason(
         parts.append(f"{unanswered} unanswered in a row: gentler, every other week")
     if kind == "pause":
         parts.append(f"{unanswered} unanswered in a row: last message, then paused")
+    if learner.telegram_id is None:
+        parts.append("shown when the terminal chat is next open")
     return "; ".join(parts)
 
 
@@ -264,6 +267,11 @@ def _what_is_due(
     zone = ZoneInfo(learner.timezone)
     if in_quiet_hours(at, zone, schedule.quiet_start, schedule.quiet_end):
         return None
+    return _due(session, schedule, zone, profile)
+
+
+def _due(session: Session, schedule: ReminderSchedule, zone: ZoneInfo, profile: LearnerProfile) -> _Due:
+    """What a due schedule's message is, whatever the hour."""
     plan = active_plan(session, schedule.learner_id)
     slot_kind = _slot_kind_at(schedule, plan, zone, profile)
     return _Due(zone, plan, slot_kind, sending_kind(schedule, slot_kind))
@@ -285,17 +293,26 @@ Compose = Callable[[Session, Learner, LearnerProfile, str, dt.datetime], bool]
 
 
 def claim_due(
-    session: Session, now: dt.datetime, limit: int = TICK_BATCH
+    session: Session, now: dt.datetime, limit: int = TICK_BATCH, *, learner_id: int | None = None
 ) -> list[tuple[ReminderSchedule, Learner, LearnerProfile]]:
     """Mark up to ``limit`` due schedules as this transaction's (see the module docstring), and
-    read them back with their learners and profiles in one query."""
+    read them back with their learners and profiles in one query.
+
+    Telegram learners' by default (the tick's); with ``learner_id``, that one learner's alone
+    (the terminal's, when its learner is at the keyboard)."""
     token = uuid.uuid4().hex
+    whose = (
+        col(ReminderSchedule.learner_id) == learner_id
+        if learner_id is not None
+        else col(Learner.telegram_id).is_not(None)
+    )
     due = (
         select(ReminderSchedule.learner_id)
-        .where(col(ReminderSchedule.paused).is_(False), col(ReminderSchedule.next_due_at) <= now)
+        .join(Learner, col(Learner.id) == ReminderSchedule.learner_id)
+        .where(col(ReminderSchedule.paused).is_(False), col(ReminderSchedule.next_due_at) <= now, whose)
         .order_by(col(ReminderSchedule.next_due_at))
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=ReminderSchedule)
     )
     session.exec(  # type: ignore[call-overload]
         update(ReminderSchedule)
@@ -326,7 +343,7 @@ def tick(session: Session, now: dt.datetime, compose: Compose, limit: int = TICK
     for schedule, learner, profile in claimed:
         schedule.claim_token = None
         schedule.updated_at = now
-        if learner.status is not LearnerStatus.ACTIVE or learner.telegram_id is None:
+        if learner.status is not LearnerStatus.ACTIVE:
             schedule.next_due_at = None  # blocked: a later /start sets a new schedule
             continue
         due = _what_is_due(session, schedule, learner, profile, now)
@@ -339,19 +356,48 @@ def tick(session: Session, now: dt.datetime, compose: Compose, limit: int = TICK
             schedule.next_due_at = now + BUSY_POSTPONE
             result.postponed += 1
             continue
-        schedule.unanswered = _unanswered_after_send(schedule)
-        schedule.last_sent_at = now
-        schedule.snoozed_until = None
-        if due.slot_kind == "review":
-            schedule.reviewed_month += 1
+        _sent(schedule, learner, profile, due, now)
         if due.kind == "pause":
-            schedule.paused, schedule.next_due_at = True, None
             result.paused += 1
-        else:
-            schedule.gentle = due.kind == "nudge"
-            schedule.next_due_at = next_slot(schedule, learner, profile, due.plan, now)
         result.sent += 1
     return result
+
+
+def _sent(
+    schedule: ReminderSchedule, learner: Learner, profile: LearnerProfile, due: _Due, now: dt.datetime
+) -> None:
+    """The message for ``due`` went out at ``now``: count it, and set what comes next."""
+    schedule.unanswered = _unanswered_after_send(schedule)
+    schedule.last_sent_at = now
+    schedule.snoozed_until = None
+    if due.slot_kind == "review":
+        schedule.reviewed_month += 1
+    if due.kind == "pause":
+        schedule.paused, schedule.next_due_at = True, None
+    else:
+        schedule.gentle = due.kind == "nudge"
+        schedule.next_due_at = next_slot(schedule, learner, profile, due.plan, now)
+
+
+def take_due(session: Session, learner: Learner, now: dt.datetime, compose: Compose) -> bool:
+    """What is due for a learner at the keyboard (the terminal), composed by ``compose`` now.
+
+    Quiet hours do not hold it back: the learner is there, reading.  If ``compose`` finds them
+    busy the schedule stays due, to be taken at the next prompt.  True when something was composed.
+    """
+    if learner.id is None or learner.status is not LearnerStatus.ACTIVE:
+        return False
+    claimed = claim_due(session, now, 1, learner_id=learner.id)
+    if not claimed:
+        return False
+    [(schedule, _, profile)] = claimed
+    schedule.claim_token = None
+    schedule.updated_at = now
+    due = _due(session, schedule, ZoneInfo(learner.timezone), profile)
+    if not compose(session, learner, profile, due.kind, now):
+        return False
+    _sent(schedule, learner, profile, due, now)
+    return True
 
 
 def answered(session: Session, learner_id: int, now: dt.datetime) -> None:
@@ -372,16 +418,15 @@ def answered(session: Session, learner_id: int, now: dt.datetime) -> None:
 
 def set_paused(
     session: Session, learner: Learner, profile: LearnerProfile, paused: bool, now: dt.datetime
-) -> bool:
-    """Pause or resume reminders; False when the learner has no schedule (not on Telegram / not onboarded)."""
-    schedule = session.get(ReminderSchedule, learner.id)
+) -> None:
+    """Pause or resume reminders (a learner onboarded before they had a schedule gets one now)."""
+    schedule = session.get(ReminderSchedule, learner.id) or refresh(session, learner, profile, now)
     if schedule is None:
-        return False
+        return
     schedule.paused = paused
     if not paused:
         schedule.unanswered, schedule.gentle = 0, False
     refresh(session, learner, profile, now)
-    return True
 
 
 def snooze(session: Session, learner: Learner, until: dt.datetime, now: dt.datetime) -> None:

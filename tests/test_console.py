@@ -1,0 +1,261 @@
+"""The terminal channel as a learner at a shell sees it: pastes, links, logs, check-ins, /pause, /help."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.console import WIDTH, ConsoleChat, fill, read_paste
+from core.catalog import Catalog
+from core.db import Database
+from core.dialogue.engine import Dialogue
+from core.dialogue.messages import Identity, Inbound, InboundKind, Reply
+from core.logging_setup import configure_logging
+from core.models import OutboundMessage, ReminderSchedule
+from tests.scripts import ENGLISH_TYPED_ONBOARDING
+from tests.test_reminders import DECEMBER_MONDAY, FIRST_DUE, ONBOARDED, Clock
+
+BADGE_PASTE = [
+    "{",
+    '  "@context": "https://w3id.org/openbadges/v2",',
+    '  "type": "Assertion",',
+    '  "badge": {"name": "Intro to SQL {advanced}", "note": "a \\"quoted} brace\\" inside"},',
+    '  "tags": ["a", "b]"],',
+    '  "recipient": {"identity": "learner@example.com"}',
+    "}",
+]
+IDENTITY = Identity(local_key="console:tester", language_code="en")
+
+
+def reader(lines: list[str]) -> Callable[[str], str]:
+    """``input`` replaced: the given lines, then end of input."""
+    remaining = iter(lines)
+
+    def read(_prompt: str) -> str:
+        try:
+            return next(remaining)
+        except StopIteration:
+            raise EOFError from None
+
+    return read
+
+
+# -- pastes ----------------------------------------------------------------------------------
+
+
+def test_a_pasted_badge_json_is_one_message_braces_in_strings_ignored() -> None:
+    rest = iter([*BADGE_PASTE[1:], "next answer"])
+    message = read_paste(BADGE_PASTE[0], lambda: next(rest))
+    assert json.loads(message)["badge"]["name"] == "Intro to SQL {advanced}"
+    assert next(rest) == "next answer"  # the line after the paste is a message of its own
+
+
+def test_a_paste_ends_at_a_blank_line_or_the_end_of_input() -> None:
+    rest = iter(['  "broken": [1, 2', "", "after"])
+    assert read_paste("{", lambda: next(rest)) == '{\n  "broken": [1, 2'
+    assert next(rest) == "after"
+    assert read_paste("[1,", lambda: reader([])("")) == "[1,"
+
+
+def test_a_jws_broken_over_lines_is_joined_until_the_blank_line() -> None:
+    rest = iter(["eyJzdWIiOiJsZWFybmVyIn0", ".c2lnbmF0dXJl", "", "after"])
+    assert read_paste("eyJhbGciOiJFUzI1NiJ9.", lambda: next(rest)) == (
+        "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJsZWFybmVyIn0.c2lnbmF0dXJl"
+    )
+    assert next(rest) == "after"
+
+
+@pytest.mark.parametrize("line", ["5", "I want to become a data analyst", "[5 hours]", "{}", "eyJ.a.b"])
+def test_one_line_answers_are_read_as_they_are(line: str) -> None:
+    def more() -> str:
+        raise AssertionError("a whole line must not wait for more")
+
+    assert read_paste(line, more) == line
+
+
+class Recording:
+    """A dialogue that notes what it was sent (what the channel turned the typing into)."""
+
+    def __init__(self) -> None:
+        self.inbound: list[Inbound] = []
+        self.checkins = self
+
+    def handle(self, _identity: Identity, inbound: Inbound) -> list[Reply]:
+        self.inbound.append(inbound)
+        return [Reply("ok")]
+
+    def due_for(self, _identity: Identity) -> list[Reply]:
+        return []
+
+
+def test_the_chat_sends_a_multi_line_paste_as_one_text() -> None:
+    dialogue = Recording()
+    chat = ConsoleChat(dialogue, IDENTITY, read=reader([*BADGE_PASTE, "5"]), write=lambda _: None)  # type: ignore[arg-type]
+    chat.run()
+    start, paste, answer = dialogue.inbound
+    assert start.command == "start"
+    assert paste.kind is InboundKind.TEXT and json.loads(paste.text)["type"] == "Assertion"
+    assert answer.text == "5"
+
+
+# -- wrapping --------------------------------------------------------------------------------
+
+LONG_URL = "https://www.credly.com/badges/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b/public_url?share=copy-link-now"
+
+
+def test_a_link_is_never_broken_and_a_long_one_gets_its_own_line() -> None:
+    assert len(LONG_URL) > WIDTH
+    text = f"Your badge from the course on data-driven decision-making is at {LONG_URL} for everyone"
+    lines = fill(text).splitlines()
+    assert LONG_URL in lines
+    short = "https://learn.example.org/courses/intro-to-sql-for-data-analysts-2026"
+    for start in range(0, 40, 7):  # wherever the line would break, the link stays whole
+        assert any(short in line for line in fill("word " * start + short + " end").splitlines())
+
+
+def test_the_chat_prints_links_whole() -> None:
+    printed: list[str] = []
+    chat = ConsoleChat(Recording(), IDENTITY, read=reader([]), write=printed.append)  # type: ignore[arg-type]
+    chat.show(Reply(f"Start here: {LONG_URL}"))
+    assert LONG_URL in "\n".join(printed).splitlines()
+
+
+# -- logs ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    """The process's logging as it was before the test configured its own."""
+    loggers = [logging.getLogger(name) for name in ("", "httpx", "alembic", "apscheduler")]
+    saved = [(logger, logger.handlers[:], logger.level) for logger in loggers]
+    yield
+    for logger, handlers, level in saved:
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_chat_logging_writes_a_file_and_only_warnings_to_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log_file = tmp_path / "logs" / "skillstack.log"
+    configure_logging("INFO", secrets=["123:SECRET"], log_file=log_file)
+    logging.getLogger("alembic").warning("shown")  # not hidden by the quieting of chatty loggers
+    logging.getLogger("core.test").info("fetched https://api/bot123:SECRET/getMe")
+    logging.getLogger("core.test").warning("a warning with 123:SECRET")
+    try:
+        raise ValueError("deep inside")
+    except ValueError:
+        logging.getLogger("core.badges").exception("verification failed")
+    stderr = capsys.readouterr().err.splitlines()
+    assert stderr == [
+        f"WARNING alembic: shown (details in {log_file})",
+        f"WARNING core.test: a warning with [REDACTED] (details in {log_file})",
+        f"ERROR core.badges: verification failed (details in {log_file})",  # the traceback: in the file
+    ]
+    written = log_file.read_text()
+    assert "INFO core.test: fetched https://api/bot[REDACTED]/getMe" in written
+    assert "ValueError: deep inside" in written and "SECRET" not in written
+
+
+# -- check-ins, /pause, /help (a real dialogue) ----------------------------------------------
+
+
+def open_chat(dialogue: Dialogue, lines: list[str]) -> str:
+    """Open the terminal chat, type ``lines``, end input: everything printed."""
+    printed: list[str] = []
+    ConsoleChat(dialogue, IDENTITY, read=reader(lines), write=printed.append).run()
+    return "\n".join(printed)
+
+
+def set_due(database: Database, when: dt.datetime) -> None:
+    with database.unit_of_work() as session:
+        schedule = session.exec(select(ReminderSchedule)).one()
+        schedule.next_due_at = when
+
+
+def next_due(database: Database) -> dt.datetime | None:
+    with database.unit_of_work() as session:
+        return session.exec(select(ReminderSchedule)).one().next_due_at
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(ONBOARDED)
+
+
+@pytest.fixture
+def onboarded(database: Database, catalog: Catalog, clock: Clock) -> Dialogue:
+    """A dialogue on ``clock``, and the terminal's learner onboarded through the chat."""
+    dialogue = Dialogue(database, catalog, clock=clock)
+    assert "Your plan: Data analyst" in open_chat(dialogue, ENGLISH_TYPED_ONBOARDING)
+    assert next_due(database) == FIRST_DUE  # the terminal's learner has a schedule like anyone
+    return dialogue
+
+
+def test_a_due_check_in_shows_when_the_chat_opens_once(
+    onboarded: Dialogue, database: Database, clock: Clock
+) -> None:
+    assert "How far along" not in open_chat(onboarded, [])  # not due yet
+    set_due(database, DECEMBER_MONDAY)
+    clock.now = DECEMBER_MONDAY + dt.timedelta(hours=5)  # the chat opened late in the evening
+    shown = open_chat(onboarded, [])
+    assert "How far along" in shown and "Welcome back" not in shown
+    assert "Tomorrow" in shown  # snoozing means something now: it comes back at the next open
+    assert next_due(database) == DECEMBER_MONDAY + dt.timedelta(days=7)
+    assert "How far along" not in open_chat(onboarded, [])  # shown once
+
+
+def test_a_check_in_due_while_the_chat_is_open_shows_before_the_next_prompt(
+    onboarded: Dialogue, database: Database, clock: Clock
+) -> None:
+    set_due(database, DECEMBER_MONDAY)
+    clock.now = DECEMBER_MONDAY - dt.timedelta(minutes=1)
+    typed = iter(["/progress", "50%"])
+    printed: list[str] = []
+
+    def read(_prompt: str) -> str:
+        line = next(typed, None)
+        if line is None:
+            raise EOFError
+        clock.now += dt.timedelta(minutes=1)  # the learner takes a minute to type
+        return line
+
+    ConsoleChat(onboarded, IDENTITY, read=read, write=printed.append).run()
+    transcript = "\n".join(printed)
+    assert transcript.index("Courses finished") < transcript.index("How far along")
+
+
+def test_the_tick_leaves_the_terminal_learner_to_the_terminal(
+    onboarded: Dialogue, database: Database, clock: Clock
+) -> None:
+    set_due(database, DECEMBER_MONDAY)
+    assert onboarded.remind(DECEMBER_MONDAY).sent == 0
+    with database.unit_of_work() as session:
+        assert session.exec(select(OutboundMessage)).all() == []
+    assert next_due(database) == DECEMBER_MONDAY  # still due, for the next time the chat opens
+
+
+def test_pause_and_resume_tell_the_truth_in_the_terminal(
+    onboarded: Dialogue, database: Database, clock: Clock
+) -> None:
+    assert "Reminders are paused" in open_chat(onboarded, ["/pause"])
+    clock.now = DECEMBER_MONDAY
+    assert "How far along" not in open_chat(onboarded, [])
+    assert "Reminders are back on" in open_chat(onboarded, ["/resume"])
+    assert next_due(database) == DECEMBER_MONDAY + dt.timedelta(days=7)
+    set_due(database, DECEMBER_MONDAY)
+    assert "How far along" in open_chat(onboarded, [])
+
+
+def test_help_in_the_terminal_lists_quit(database: Database, catalog: Catalog) -> None:
+    dialogue = Dialogue(database, catalog)
+    assert "/quit – leave the terminal chat" in open_chat(dialogue, ["/help"])
+    telegram = dialogue.handle(Identity(telegram_id=5), Inbound.from_text("/help"))
+    assert "/quit" not in telegram[0].text
