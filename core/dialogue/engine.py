@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -661,21 +662,39 @@ class Dialogue:
         return [reply]
 
     def cmd_language(self, ctx: Context, args: str) -> list[Reply]:
+        """Change the bot's language; in the middle of the questions, they go on where they were.
+
+        The menu replaces the current question, so the question's place (flow, step, answers so
+        far) is kept aside and given back once a language is picked.
+        """
+        interrupted = (
+            ctx.state.model_dump(include={"flow", "step", "history", "scratch"})
+            if ctx.state.flow in ("onboarding", "settings")
+            else ctx.state.scratch.get("interrupted")
+        )
         wanted = args.strip().lower()[:8]
         if wanted:
-            return self.on_language_pick(ctx, normalize_language(wanted))
+            return self.on_language_pick(ctx, normalize_language(wanted), interrupted)
         options = [Option(code, ctx.text(f"language.name.{code}")) for code in LANGUAGES]
-        return [
-            self.question_reply(
-                ctx, Question(ctx.text("language.which"), options), flow="menu", step="language"
-            )
-        ]
+        reply = self.question_reply(
+            ctx, Question(ctx.text("language.which"), options), flow="menu", step="language"
+        )
+        ctx.state.scratch["interrupted"] = interrupted
+        return [reply]
 
-    def on_language_pick(self, ctx: Context, code: str) -> list[Reply]:
+    def on_language_pick(
+        self, ctx: Context, code: str, interrupted: dict[str, Any] | None = None
+    ) -> list[Reply]:
+        interrupted = interrupted or ctx.state.scratch.get("interrupted")
         ctx.learner.language = normalize_language(code)
         ctx.learner.updated_at = utc_now()
         ctx.state.reset()
-        return [Reply(ctx.text("language.changed"))]
+        changed = Reply(ctx.text("language.changed"))
+        if not interrupted:
+            return [changed]
+        ctx.state.flow, ctx.state.step = interrupted["flow"], interrupted["step"]
+        ctx.state.history, ctx.state.scratch = interrupted["history"], interrupted["scratch"]
+        return [changed, self.ask(ctx)]  # the same question, now in the new language
 
     def cmd_cancel(self, ctx: Context, _args: str) -> list[Reply]:
         if ctx.state.flow is None:
