@@ -13,7 +13,9 @@ from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.models import Plan
+from tests.fakes.badge_server import BadgeServer
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
+from tests.test_badge_dialogue import conversation, first_plan_course, host_badge, recognise_server_as
 from tests.test_dialogue import Learner_, profile
 
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
@@ -168,3 +170,22 @@ def test_start_over_offers_the_questions_or_a_new_plan(learner: Learner_, databa
     learner.say("/plan")
     learner.press("Start over")
     assert "Your plan: Data analyst" in learner.say("no")
+
+
+def test_a_verified_badge_at_a_check_in_counts_through_re_plans(
+    database: Database, catalog: Catalog, badge_server: BadgeServer
+) -> None:
+    dialogue = conversation(database, catalog, badge_server)
+    learner = Learner_(dialogue)
+    learner.onboard(ENGLISH_TYPED_ONBOARDING)
+    _, title, provider = first_plan_course(database, catalog)
+    recognise_server_as(dialogue, badge_server, provider)
+    learner.say("/checkin")
+    learner.press("Done")
+    assert "✅ Verified" in learner.say(host_badge(badge_server, "Certificate of completion", provider))
+    learner.say("/cancel")
+
+    for action in ("Too little", "Too much"):
+        learner.say("/plan")
+        assert f"Done: {title}." in learner.press(action)
+        assert "Courses finished: 1" in learner.say("/progress")
