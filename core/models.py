@@ -142,6 +142,10 @@ class LearnerProfile(SQLModel, table=True):
     avoid_providers: list[str] = Field(default_factory=list, sa_type=JSONDocument)
     checkin_weekday: int | None = Field(default=None, ge=0, le=6)  # 0 = Monday
     checkin_time: dt.time | None = Field(default=None)  # local time in the learner's time zone
+    # the learner's swaps, a preference that lasts: courses swapped away never come back, and the
+    # courses chosen instead stay in every re-plan (a fresh "start over" included)
+    excluded_courses: list[str] = Field(default_factory=list, sa_type=JSONDocument)
+    chosen_courses: list[str] = Field(default_factory=list, sa_type=JSONDocument)
     email: str | None = Field(default=None, max_length=320)  # matched against badge recipients, locally only
     onboarded_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_at: dt.datetime = _created_at()

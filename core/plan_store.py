@@ -8,7 +8,7 @@ depend on re-running the planner against a catalog that may have changed since.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from decimal import Decimal
 from typing import Any
 
@@ -19,10 +19,9 @@ from core.catalog import Catalog
 from core.catalog.schema import CourseFormat, Level
 from core.db_types import utc_now
 from core.goals.target import EMPHASIS_WEIGHT, GoalTarget
-from core.models import LearnerProfile, Plan, PlanItem, PlanItemStatus, PlanStatus
+from core.models import Badge, BadgeStatus, LearnerProfile, Plan, PlanItem, PlanItemStatus, PlanStatus
 from core.planner.packing import add_months
 from core.planner.types import (
-    Move,
     PathwayProgress,
     Phase,
     PlanMonth,
@@ -82,6 +81,7 @@ def request_from_profile(
         formats=frozenset(CourseFormat(f) for f in profile.preferred_formats),
         avoid_providers=frozenset(profile.avoid_providers),
         progress=progress or {},
+        exclude_courses=frozenset(profile.excluded_courses),
     )
 
 
@@ -121,6 +121,12 @@ def _request_from_summary(data: dict[str, Any]) -> PlanRequest:
         avoid_providers=frozenset(data["avoid_providers"]),
         preferred_language=data.get("preferred_language"),
     )
+
+
+def same_settings(made: PlanRequest, now: PlanRequest) -> bool:
+    """Whether a plan made for ``made`` answers ``now`` as well: the same goal and settings, whatever
+    the start month (re-saving a setting with the value it had changes nothing to re-plan)."""
+    return _request_summary(made) | {"start": None} == _request_summary(now) | {"start": None}
 
 
 def save_plan(
@@ -232,13 +238,18 @@ def set_course_status(
 
 
 def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
-    """The stored plan as a :class:`PlanResult` (courses no longer in the catalog are left out)."""
+    """The stored plan as a :class:`PlanResult`, as it stands today: finished courses marked done
+    (its request carries the learner's progress over all plans, for the "Done" line), skipped ones
+    left out, and no moves: what a re-plan moved is news told once, right after it (courses no
+    longer in the catalog are left out too)."""
     summary = plan.summary
-    request = _request_from_summary(summary["request"])
+    progress = learner_progress(session, plan.learner_id)
+    request = replace(_request_from_summary(summary["request"]), progress=progress)
     by_month: dict[int, list[PlannedItem]] = {}
     for row in plan_items(session, plan):
         course = catalog.courses.get(row.course_id)
-        if course is None:
+        state = progress.get(row.course_id)
+        if course is None or (state is not None and state.state is ProgressState.SKIPPED):
             continue
         details = row.details
         reason = _reason_from_json(details["reason"])
@@ -252,6 +263,7 @@ def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
                 tuple(details["new_skills"]),
                 reason,
                 row.progress_percent if row.status is PlanItemStatus.IN_PROGRESS else None,
+                done=state is not None and state.state is ProgressState.DONE,
             )
         )
     months = tuple(
@@ -276,14 +288,6 @@ def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
         coverage=summary["coverage"],
         total_hours=summary["total_hours"],
         total_cost=Decimal(summary["total_cost"]),
-        moves=tuple(
-            Move(
-                m["course"],
-                m["from"] and dt.date.fromisoformat(m["from"]),
-                m["to"] and dt.date.fromisoformat(m["to"]),
-            )
-            for m in summary["moves"]
-        ),
         depth=tuple(SkillDepth(*entry) for entry in summary.get("depth", ())),
         pathways=tuple(_pathway_from_json(p) for p in summary.get("pathways", ())),
         complete_on=_date(summary.get("complete_on")),
@@ -333,16 +337,37 @@ def _pathway_from_json(data: dict[str, Any]) -> PathwayProgress:
     )
 
 
-def progress_of(session: Session, plan: Plan) -> dict[str, Progress]:
-    """What the learner reported on each course of ``plan`` (done, in progress, skipped)."""
+def learner_progress(session: Session, learner_id: int) -> dict[str, Progress]:
+    """What the learner did with each course, over all their plans and badges.
+
+    A re-plan leaves finished and skipped courses out of the new plan, so the active plan alone
+    forgets them: the second re-plan would plan a finished course again and /progress would count
+    nothing.  Done and skipped last (skipping is undone only by the learner asking for the course);
+    an in-progress course takes its newest percentage; a badge that is not invalid finishes its
+    course, in the plan or not.
+    """
+    rows = (
+        select(PlanItem)
+        .join(Plan, col(Plan.id) == col(PlanItem.plan_id))
+        .where(Plan.learner_id == learner_id)
+        .order_by(col(Plan.id), col(PlanItem.month), col(PlanItem.position))
+    )
     progress: dict[str, Progress] = {}
-    for row in plan_items(session, plan):
+    for row in session.exec(rows):
+        known = progress.get(row.course_id)
+        if known is not None and known.state is not ProgressState.IN_PROGRESS:
+            continue
         if row.status is PlanItemStatus.DONE:
             progress[row.course_id] = Progress(ProgressState.DONE)
         elif row.status is PlanItemStatus.SKIPPED:
             progress[row.course_id] = Progress(ProgressState.SKIPPED)
-        elif row.status is PlanItemStatus.IN_PROGRESS and row.course_id not in progress:
+        elif row.status is PlanItemStatus.IN_PROGRESS:
             progress[row.course_id] = Progress(ProgressState.IN_PROGRESS, row.progress_percent)
+    credited = select(Badge.course_id).where(
+        Badge.learner_id == learner_id, Badge.status != BadgeStatus.INVALID, col(Badge.course_id).is_not(None)
+    )
+    for course_id in session.exec(credited):
+        progress[course_id or ""] = Progress(ProgressState.DONE)
     return progress
 
 

@@ -7,7 +7,7 @@ sentences through the locale files, so the same plan reads naturally in English 
 from __future__ import annotations
 
 from core.catalog import Catalog
-from core.catalog.schema import CostModel, CourseKind, CredentialKind, SkillKind
+from core.catalog.schema import CostModel, Course, CourseKind, CredentialKind, SkillKind
 from core.i18n import format_money, join_list, month_label, t
 from core.planner.rules import FILL
 from core.planner.types import Phase, PlannedItem, PlanRequest, PlanResult, UncoveredSkill
@@ -129,6 +129,34 @@ def transferable_lines(catalog: Catalog, request: PlanRequest, language: str) ->
     return [t("goals.plan_transferable", language, skills=skills)]
 
 
+def done_lines(catalog: Catalog, request: PlanRequest, language: str) -> list[str]:
+    """The courses the learner has finished, in this plan or an earlier one: progress stays in view."""
+    titles = [
+        catalog.courses[cid].display_title(language) for cid in request.finished if cid in catalog.courses
+    ]
+    return [t("plan.done", language, courses=join_list(titles, language))] if titles else []
+
+
+def marked(item: PlannedItem, line: str, language: str) -> str:
+    """A course line with what the learner reported: ✓ when finished, the percentage while under way."""
+    if item.done:
+        return t("plan.item_done", language, line=line)
+    if item.in_progress_percent:
+        return t("plan.item_in_progress", language, line=line, percent=item.in_progress_percent)
+    return line
+
+
+def alternative_label(course: Course, language: str) -> str:
+    """A course offered instead of another: title, provider and hours, in the learner's units."""
+    return t(
+        "plan.alternative",
+        language,
+        title=course.display_title(language),
+        provider=course.provider,
+        hours=format_hours(course.hours, language),
+    )
+
+
 def render_plan(catalog: Catalog, result: PlanResult, language: str) -> list[str]:
     """The whole plan as text lines (blank lines separate months)."""
     request = result.request
@@ -147,6 +175,7 @@ def render_plan(catalog: Catalog, result: PlanResult, language: str) -> list[str
         t("plan.title", language, goal=goal_title(catalog, request, language)),
         summary,
         *transferable_lines(catalog, request, language),
+        *done_lines(catalog, request, language),
     ]
     if not result.request.target_skills:
         return [*lines, t("plan.nothing", language)]
@@ -179,9 +208,10 @@ def render_plan(catalog: Catalog, result: PlanResult, language: str) -> list[str
                 "price": price_text(item, request.currency, language),
             }
             if item.parts > 1:
-                lines.append("  " + t("plan.item_part", language, part=item.part, parts=item.parts, **values))
+                line = t("plan.item_part", language, part=item.part, parts=item.parts, **values)
             else:
-                lines.append("  " + t("plan.item", language, **values))
+                line = t("plan.item", language, **values)
+            lines.append("  " + marked(item, line, language))
             if item.part == 1:
                 lines.append("     " + t("plan.why", language, reason=reason_text(catalog, item, language)))
     lines.append("")

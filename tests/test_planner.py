@@ -16,10 +16,12 @@ from core.planner import (
     Progress,
     ProgressState,
     UncoveredReason,
+    alternatives,
     plan_months,
     replan,
 )
 from core.planner.packing import Packer, Work, lay_out, month_capacities
+from core.planner.plan import requires
 from core.settings import SHIPPED_DATA_DIR
 from tests.catalog_factory import catalog_of, course, pathway, skill
 
@@ -449,3 +451,40 @@ def test_replan_skipped_courses_are_not_planned_again() -> None:
         starts,
     )
     assert "two" not in result.course_ids
+
+
+# -- alternatives to a course the learner is stuck on ------------------------------------------
+
+
+def test_alternatives_teach_the_same_skills_at_the_same_level_in_at_most_twice_the_hours(
+    catalog: Catalog,
+) -> None:
+    wanted = request({"sql": 1.0, "python": 0.9, "data-analysis": 0.9}, monthly_budget=Decimal(50))
+    result = plan_months(catalog, wanted)
+    offered = 0
+    for stuck_id in result.course_ids:
+        stuck = catalog.courses[stuck_id]
+        for other in alternatives(catalog, wanted, stuck_id, result.course_ids):
+            offered += 1
+            assert set(stuck.main_skills) <= set(other.main_skills)
+            assert other.level is stuck.level
+            assert other.hours <= 2 * stuck.hours
+            assert other.id not in result.course_ids
+            assert not requires(catalog, other.id, stuck_id)
+    assert offered
+
+
+def test_alternatives_never_need_the_course_the_learner_is_stuck_on() -> None:
+    tiny = catalog_of(
+        skills=[skill("sql")],
+        courses=[
+            course("basics", ["sql"], hours=10),
+            course("after-basics", ["sql"], hours=12, prerequisites=["basics"]),
+            course("after-that", ["sql"], hours=12, prerequisites=["after-basics"]),
+            course("elsewhere", ["sql"], hours=15),
+            course("too-long", ["sql"], hours=25),
+        ],
+    )
+    offered = [c.id for c in alternatives(tiny, request({"sql": 1.0}), "basics", ["basics"])]
+    assert offered == ["elsewhere"]  # the others need "basics" (directly or not) or take over twice as long
+    assert requires(tiny, "after-that", "basics") and not requires(tiny, "elsewhere", "basics")

@@ -295,7 +295,8 @@ class CheckIns:
         return self.finish(ctx)
 
     def finish(self, ctx: Context) -> list[Reply]:
-        """Close the check-in: streak, rhythm, and a re-plan when behind or stuck."""
+        """Close the check-in: streak, rhythm, alternatives for a course the learner is stuck on,
+        and a re-plan when behind or a course was skipped (its room goes to the next courses)."""
         now = self.dialogue.clock()
         scratch = ctx.state.scratch
         check_in = ctx.session.get(CheckIn, scratch.get("checkin"))
@@ -305,13 +306,14 @@ class CheckIns:
         service.answered(ctx.session, ctx.learner.id or 0, now)
         stuck = scratch.get("stuck")
         behind = self.is_behind(ctx)
+        skipped = "skip" in scratch.get("answers", {}).values()  # a skipped course leaves the plan
         ctx.state.reset()
         replies = [Reply(ctx.text("checkin.thanks", streak=self.dialogue.streak(ctx)))]
         if stuck:
             return replies + self.dialogue.on_swap_pick(ctx, stuck)
-        if behind:
+        if behind or skipped:
             result = self.dialogue.make_plan(ctx)
-            replies.append(Reply(ctx.text("checkin.replanned")))
+            replies.append(Reply(ctx.text("checkin.replanned" if behind else "checkin.replanned_skipped")))
             replies.extend(self.dialogue.show_plan(ctx, result))
         return replies
 

@@ -59,15 +59,16 @@ from core.models import CheckIn, CheckInStatus, Conversation, Learner, LearnerPr
 from core.plan_store import (
     active_plan,
     has_goal,
+    learner_progress,
     load_plan,
     profile_target,
-    progress_of,
     request_from_profile,
+    same_settings,
     save_plan,
     starting_months,
 )
-from core.plan_text import format_hours, render_plan
-from core.planner import PlanResult, ProgressState, alternatives, plan_months, replan
+from core.plan_text import alternative_label, format_hours, render_plan
+from core.planner import PlanRequest, PlanResult, alternatives, plan_months, replan
 from core.planner.packing import add_months
 from core.planner.standing import standing
 from core.schedule import service as schedule
@@ -81,6 +82,7 @@ MORE_HOURS = 1.25
 MIN_HOURS, MAX_HOURS = 1.0, 60.0
 START_THIS_MONTH_UNTIL_DAY = 7  # a plan made in the first week starts this month, later ones next month
 PLAN_ACTIONS = ("swap", "less", "more", "regenerate")
+KEEP = "keep"  # the swap menu's "keep it": the course stays
 
 
 def _payload(version: int, index: int) -> str:
@@ -157,6 +159,7 @@ class Dialogue:
             "plan_actions": self.on_plan_action,
             "swap_pick": self.on_swap_pick,
             "swap_with": self.on_swap_with,
+            "start_over": self.on_start_over,
             "settings_menu": self.on_settings_pick,
             "language": self.on_language_pick,
             "checkin_item": self.checkins.on_item,
@@ -404,11 +407,14 @@ class Dialogue:
         if flow == "onboarding":
             ctx.profile.onboarded_at = utc_now()
             replies = [Reply(ctx.text("onboarding.done")), *self.show_plan(ctx, self.make_plan(ctx))]
+        elif changed in AFFECTS_PLAN and ctx.profile.onboarded_at is not None:
+            if self.plan_is_current(ctx):  # the same value saved again: nothing to re-plan
+                return [Reply(ctx.text("plan.settings_unchanged"))]
+            replies = [Reply(ctx.text("settings.saved")), *self.show_plan(ctx, self.make_plan(ctx))]
         else:
             replies = [Reply(ctx.text("settings.saved"))]
-            if changed in AFFECTS_PLAN and ctx.profile.onboarded_at is not None:
-                replies.extend(self.show_plan(ctx, self.make_plan(ctx)))
-            elif ctx.profile.onboarded_at is not None:  # a new day, time or zone: rescheduled at once
+            if ctx.profile.onboarded_at is not None:
+                # a new day, time or zone: rescheduled at once
                 schedule.refresh(ctx.session, ctx.learner, ctx.profile, self.clock())
         return replies
 
@@ -430,7 +436,6 @@ class Dialogue:
         ctx: Context,
         *,
         keep: tuple[str, ...] = (),
-        exclude: frozenset[str] = frozenset(),
         fresh: bool = False,
     ) -> PlanResult:
         """Plan (or re-plan) from the profile, store it, and return it.
@@ -443,20 +448,34 @@ class Dialogue:
         assert ctx.learner.id is not None  # noqa: S101  (flushed on creation)
         with ctx.session.no_autoflush:
             previous = active_plan(ctx.session, ctx.learner.id)
-            progress = progress_of(ctx.session, previous) if previous is not None else {}
-            request = request_from_profile(self.catalog, ctx.profile, self.plan_start(ctx), progress)
-            own = (
-                ctx.language if ctx.language in ctx.profile.course_languages else None
-            )  # same skill, own language
-            request = replace(request, keep=keep, exclude_courses=exclude, preferred_language=own)
+            request = self.plan_request(ctx)
+            chosen = tuple(ctx.profile.chosen_courses)  # the learner's swaps stay, a fresh plan too
             if previous is None or fresh:
+                request = replace(request, keep=keep or chosen)
                 result = plan_months(self.catalog, request)
             else:
-                result = replan(self.catalog, request, starting_months(ctx.session, previous))
+                starts = starting_months(ctx.session, previous)
+                request = replace(request, keep=keep or tuple(dict.fromkeys([*starts, *chosen])))
+                result = replan(self.catalog, request, starts)
         saved = save_plan(ctx.session, ctx.learner.id, request.goal, result, previous)
         # monthly reviews follow the plan
         schedule.refresh_for_plan(ctx.session, ctx.learner, ctx.profile, saved, self.clock())
         return result
+
+    def plan_request(self, ctx: Context) -> PlanRequest:
+        """The planner's input from the profile: the learner's progress over all their plans and
+        badges, the courses they swapped away, and their own language preferred."""
+        assert ctx.learner.id is not None  # noqa: S101  (flushed on creation)
+        progress = learner_progress(ctx.session, ctx.learner.id)
+        request = request_from_profile(self.catalog, ctx.profile, self.plan_start(ctx), progress)
+        own = ctx.language if ctx.language in ctx.profile.course_languages else None  # same skill, own words
+        return replace(request, preferred_language=own)
+
+    def plan_is_current(self, ctx: Context) -> bool:
+        """Whether the active plan was made from the settings the profile holds now."""
+        with ctx.session.no_autoflush:  # reads plans only: the answer just given stays unflushed
+            plan = self.current_plan(ctx)
+            return plan is not None and same_settings(plan.request, self.plan_request(ctx))
 
     def show_plan(self, ctx: Context, result: PlanResult) -> list[Reply]:
         text = "\n".join(render_plan(self.catalog, result, ctx.language))
@@ -490,6 +509,17 @@ class Dialogue:
             shown = format_hours(ctx.profile.hours_per_week, ctx.language)
             note = Reply(ctx.text("plan.hours_changed", hours=shown))
             return [note, *self.show_plan(ctx, self.make_plan(ctx))]
+        options = [Option(value, ctx.text(f"plan.start_over.{value}")) for value in ("yes", "no")]
+        question = Question(ctx.text("plan.start_over.ask"), options, columns=1)
+        return [self.question_reply(ctx, question, flow="menu", step="start_over")]
+
+    def on_start_over(self, ctx: Context, answer: str) -> list[Reply]:
+        """ "Yes": the questions again from the first (the answers and plan stay until the last
+        one is answered); "no": a fresh plan from the current answers."""
+        if answer == "yes":
+            first = self.start_flow(ctx, "onboarding", ONBOARDING)
+            return [Reply(ctx.text("plan.start_over.restarting")), first]
+        ctx.state.reset()
         return self.show_plan(ctx, self.make_plan(ctx, fresh=True))
 
     def on_swap_pick(self, ctx: Context, course_id: str) -> list[Reply]:
@@ -497,13 +527,14 @@ class Dialogue:
         if result is None:
             return [Reply(ctx.text("plan.none_yet"))]
         options = [
-            Option(c.id, f"{c.title} ({c.provider}, {c.hours:g} h)")
-            for c in alternatives(self.catalog, result.request, course_id, result.course_ids)
+            Option(c.id, alternative_label(c, ctx.language))
+            for c in alternatives(self.catalog, self.plan_request(ctx), course_id, result.course_ids)
         ]
         if not options:
             return [Reply(ctx.text("plan.no_alternatives")), *self.show_plan(ctx, result)]
+        title = self.catalog.courses[course_id].display_title(ctx.language)
+        options.append(Option(KEEP, ctx.text("plan.keep_it", title=title)))
         ctx.state.scratch["swap_out"] = course_id
-        title = self.catalog.courses[course_id].title
         return [
             self.question_reply(
                 ctx,
@@ -518,16 +549,23 @@ class Dialogue:
         swap_out = ctx.state.scratch.get("swap_out")
         if result is None or swap_out is None:
             return [Reply(ctx.text("button_expired"))]
+        ctx.state.reset()
+        old = self.catalog.courses[swap_out].display_title(ctx.language)
+        if course_id == KEEP:
+            return [Reply(ctx.text("plan.kept", title=old))]
+        self.remember_swap(ctx.profile, swap_out, course_id)
         keep = tuple(course_id if cid == swap_out else cid for cid in result.course_ids)
-        new = self.make_plan(ctx, keep=keep, exclude=frozenset({swap_out}))
-        note = Reply(
-            ctx.text(
-                "plan.swapped",
-                old=self.catalog.courses[swap_out].title,
-                new=self.catalog.courses[course_id].title,
-            )
-        )
-        return [note, *self.show_plan(ctx, new)]
+        new = self.make_plan(ctx, keep=keep)
+        title = self.catalog.courses[course_id].display_title(ctx.language)
+        return [Reply(ctx.text("plan.swapped", old=old, new=title)), *self.show_plan(ctx, new)]
+
+    @staticmethod
+    def remember_swap(profile: LearnerProfile, swapped_out: str, chosen: str) -> None:
+        """A swap is a preference that lasts: the course swapped away is never planned again and
+        the one chosen instead stays through every re-plan (until it is swapped away in turn)."""
+        profile.excluded_courses = [*(c for c in profile.excluded_courses if c != chosen), swapped_out]
+        profile.chosen_courses = [*(c for c in profile.chosen_courses if c != swapped_out), chosen]
+        profile.updated_at = utc_now()
 
     # -- commands ----------------------------------------------------------------------------
 
@@ -566,11 +604,8 @@ class Dialogue:
         if blocked:
             return blocked
         target = profile_target(ctx.profile)
-        plan = active_plan(ctx.session, ctx.learner.id or 0)
-        progress = progress_of(ctx.session, plan) if plan is not None else {}
-        request = request_from_profile(self.catalog, ctx.profile, self.plan_start(ctx), progress)
+        request = self.plan_request(ctx)
         now = standing(self.catalog, request)
-        done_courses = sum(1 for p in progress.values() if p.state is ProgressState.DONE)
 
         def names(skills: list[str]) -> str:
             return (
@@ -585,7 +620,7 @@ class Dialogue:
                 percent=round(now.coverage * 100),
                 have=names([d.skill for d in now.depth if d.share >= 1]),
                 missing=names([d.skill for d in now.depth if d.share == 0]),
-                courses=done_courses,
+                courses=len(request.finished),
                 streak=self.streak(ctx),
             )
         ]

@@ -13,7 +13,10 @@ from core.catalog.schema import Course
 from core.planner import depth
 from core.planner.engine import Planner
 from core.planner.result import arrange, build_result
+from core.planner.rules import Rules
 from core.planner.types import Phase, PlanRequest, PlanResult
+
+ALTERNATIVE_HOURS_FACTOR = 2.0  # a course offered instead of another takes at most about twice its hours
 
 
 def plan_months(catalog: Catalog, request: PlanRequest) -> PlanResult:
@@ -50,16 +53,44 @@ def alternatives(
     catalog: Catalog, request: PlanRequest, course_id: str, planned: Iterable[str], limit: int = 5
 ) -> list[Course]:
     """Courses that could replace ``course_id``: eligible for this learner, not already planned,
-    mostly about what it is mostly about; most overlap first, then fewest hours."""
-    planner = Planner(catalog, request)
+    teaching every skill it is mostly about, at its level, in at most about twice its hours, and
+    never one that builds on it (a learner stuck on a course gets no way round that needs it);
+    the most focused first, then the fewest hours."""
+    rules = Rules(catalog, request)
     swapped = catalog.courses[course_id]
     wanted = set(swapped.main_skills)
     taken = set(planned) | {course_id}
-    found = {
-        other.id: other
-        for skill in sorted(wanted)
-        for other in catalog.planning_order.get(skill, ())
-        if other.id not in taken and other.kind is swapped.kind and planner.eligible(other.id)
-    }
-    ranked = sorted(found.values(), key=lambda c: (-len(wanted & set(c.main_skills)), c.hours, c.id))
+    found = [
+        other
+        for other in catalog.planning_order.get(swapped.main_skills[0], ())
+        if other.id not in taken
+        and other.kind is swapped.kind
+        and other.level is swapped.level
+        and wanted <= set(other.main_skills)
+        and other.hours <= swapped.hours * ALTERNATIVE_HOURS_FACTOR
+        and rules.eligible(other.id)
+        and not requires(catalog, other.id, course_id)
+    ]
+    ranked = sorted(found, key=lambda c: (len(c.main_skills), c.hours, c.id))
     return ranked[:limit]
+
+
+def requires(catalog: Catalog, course_id: str, needed: str) -> bool:
+    """Whether ``course_id`` needs ``needed`` first: as a prerequisite or an earlier course of its
+    pathway, directly or through what it needs."""
+    seen: set[str] = set()
+    waiting = [course_id]
+    while waiting:
+        current = waiting.pop()
+        course = catalog.courses.get(current)
+        if course is None or current in seen:
+            continue
+        seen.add(current)
+        before = list(course.prerequisites)
+        found = catalog.pathway_of.get(current)
+        if found is not None:
+            before.extend(found[0].courses[: found[1]])
+        if needed in before:
+            return True
+        waiting.extend(before)
+    return False

@@ -44,7 +44,7 @@ class Rules:
         self.capacities = month_capacities(request.start, request.months, request.hours_per_week)
         self.fill = [round(capacity * FILL, 2) for capacity in self.capacities]
         self.total_hours = sum(self.fill)
-        self.done = {cid for cid, p in request.progress.items() if p.state is ProgressState.DONE}
+        self.done = set(request.finished)
         self.skipped = {cid for cid, p in request.progress.items() if p.state is ProgressState.SKIPPED}
         self.pinned = [
             cid

@@ -62,6 +62,11 @@ class PlanRequest:
     preferred_language: str | None = None  # courses in it win over similar ones (an Indonesian learner)
 
     @property
+    def finished(self) -> tuple[str, ...]:
+        """The courses the learner has finished (any plan, any badge), in the order reported."""
+        return tuple(cid for cid, p in self.progress.items() if p.state is ProgressState.DONE)
+
+    @property
     def target_skills(self) -> dict[str, float]:
         """Goal skills the learner still lacks (held skills and finished courses excluded)."""
         held = self.held_skills | self.transferable
@@ -80,6 +85,7 @@ class PlannedItem:
     new_skills: tuple[str, ...]  # goal skills this course adds depth to (listed on every part)
     reason: Reason
     in_progress_percent: int | None = None
+    done: bool = False  # reported finished since the plan was made (a stored plan read back)
 
 
 @dataclass(frozen=True)
