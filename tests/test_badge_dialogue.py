@@ -398,19 +398,30 @@ def held_skills(database: Database) -> list[str]:
         return list(session.exec(select(LearnerProfile)).one().skills_held)
 
 
-def test_a_badge_given_at_a_check_in_that_is_that_course_completes_it(
-    learner: Learner_,
-    dialogue: Dialogue,
-    database: Database,
-    catalog: Catalog,
-    badge_server: BadgeServer,
+@pytest.fixture
+def server_recognised(
+    learner: Learner_, dialogue: Dialogue, database: Database, catalog: Catalog, badge_server: BadgeServer
 ) -> None:
+    """The badge server registered for the provider of the learner's first plan course."""
+    recognise_server_as(dialogue, badge_server, first_plan_course(database, catalog)[2])
+
+
+def badge_at_check_in(
+    learner: Learner_, database: Database, catalog: Catalog, server: BadgeServer, name: str | None = None
+) -> tuple[str, str, str, str]:
+    """Answer "Done" for the first plan course at a check-in, then send a badge named ``name`` (the
+    course's title by default) from that course's provider: (course id, title, provider, reply)."""
     course_id, title, provider = first_plan_course(database, catalog)
-    recognise_server_as(dialogue, badge_server, provider)
     learner.say("/checkin")
     learner.press("Done")
+    return course_id, title, provider, learner.say(host_badge(server, name or title, provider))
 
-    text = learner.say(host_badge(badge_server, title, provider))
+
+@pytest.mark.usefixtures("server_recognised")
+def test_a_badge_given_at_a_check_in_that_is_that_course_completes_it(
+    learner: Learner_, database: Database, catalog: Catalog, badge_server: BadgeServer
+) -> None:
+    course_id, title, _, text = badge_at_check_in(learner, database, catalog, badge_server)
 
     assert (
         f"It counts for “{title}”" in text and "is it for" not in text
@@ -420,19 +431,13 @@ def test_a_badge_given_at_a_check_in_that_is_that_course_completes_it(
     assert badge.course_id == course_id
 
 
+@pytest.mark.usefixtures("server_recognised")
 def test_a_recognised_badge_with_another_name_is_credited_only_when_the_learner_says_so(
-    learner: Learner_,
-    dialogue: Dialogue,
-    database: Database,
-    catalog: Catalog,
-    badge_server: BadgeServer,
+    learner: Learner_, database: Database, catalog: Catalog, badge_server: BadgeServer
 ) -> None:
-    course_id, title, provider = first_plan_course(database, catalog)
-    recognise_server_as(dialogue, badge_server, provider)
-    learner.say("/checkin")
-    learner.press("Done")
-
-    text = learner.say(host_badge(badge_server, "Certificate of completion", provider))
+    course_id, title, provider, text = badge_at_check_in(
+        learner, database, catalog, badge_server, "Certificate of completion"
+    )
 
     assert f"This badge is “Certificate of completion” from {provider}; is it for “{title}”?" in text
     assert stored_badges(database)[0].course_id is None  # stored as its own, not credited yet
@@ -476,12 +481,9 @@ def test_yes_for_an_unrecognised_issuer_counts_the_course_on_the_learners_word(
     catalog: Catalog,
     badge_server: BadgeServer,
 ) -> None:
-    course_id, title, provider = first_plan_course(database, catalog)
-    learner.say("/checkin")
-    learner.press("Done")
-    learner.say(
-        host_badge(badge_server, "Certificate of completion", provider)
-    )  # nobody registered the server
+    course_id, title, provider, _ = badge_at_check_in(  # nobody registered the server
+        learner, database, catalog, badge_server, "Certificate of completion"
+    )
 
     text = learner.press("Yes, it's for that course")
 
@@ -492,13 +494,19 @@ def test_yes_for_an_unrecognised_issuer_counts_the_course_on_the_learners_word(
     assert (reported.status, reported.course_id) == (BadgeStatus.SELF_REPORTED, course_id)
 
 
-def test_an_unreachable_link_is_explained_and_nothing_is_stored_until_the_learner_says_so(
-    learner: Learner_, dialogue: Dialogue, database: Database, catalog: Catalog, badge_server: BadgeServer
-) -> None:
+def no_site_resolves(dialogue: Dialogue, server: BadgeServer) -> None:
+    """The verifier's fetcher finds no site by name (the local badge server, at an IP, still answers)."""
+
     def no_such_site(host: str, _port: int) -> list[str]:
         raise OSError(f"{host}: name or service not known")
 
-    dialogue.verifier.fetcher = badge_server.fetcher(resolver=no_such_site)
+    dialogue.verifier.fetcher = server.fetcher(resolver=no_such_site)
+
+
+def test_an_unreachable_link_is_explained_and_nothing_is_stored_until_the_learner_says_so(
+    learner: Learner_, dialogue: Dialogue, database: Database, catalog: Catalog, badge_server: BadgeServer
+) -> None:
+    no_site_resolves(dialogue, badge_server)
     course_id, title, provider = first_plan_course(database, catalog)
 
     text = learner.say("https://www.credly.com/badges/0b0b0b0b-1111-2222-3333-444455556666")
@@ -527,10 +535,7 @@ def test_an_unreadable_badge_can_be_dropped(
 def test_an_unreachable_link_at_a_check_in_can_still_count_the_course_as_self_reported(
     learner: Learner_, dialogue: Dialogue, database: Database, catalog: Catalog, badge_server: BadgeServer
 ) -> None:
-    def no_such_site(host: str, _port: int) -> list[str]:
-        raise OSError(f"{host}: name or service not known")
-
-    dialogue.verifier.fetcher = badge_server.fetcher(resolver=no_such_site)
+    no_site_resolves(dialogue, badge_server)
     course_id, title, _provider = first_plan_course(database, catalog)
     learner.say("/checkin")
     learner.press("Done")
