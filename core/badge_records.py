@@ -1,13 +1,20 @@
 """A learner's badges in the database: record what the verifier found, credit the plan, list, remove.
 
-A badge counts for the learner's plan unless it is *invalid*: verified badges obviously, and
-self-reported or unverifiable ones too (the learner says they earned it; SkillStack labels it
-honestly instead of refusing it).  Counting means: the matching catalog course is marked done in
-the active plan and its skills join the profile's held skills, so the next re-plan builds on them.
+A badge is always stored as its own record (unless it is *invalid*, it adds the skills it declares).
+It *finishes a course* (the course is marked done in the active plan and the course's skills join the
+profile's held skills, so the next re-plan builds on them) only when both of these hold:
 
-A badge finishes a provider's course only when its verification tied it to an identity the issuer
-registry lists for that provider (``report.recognition``, see :mod:`core.badges.issuers`): a badge
-whose issuer merely *calls itself* "Microsoft" adds the skills it declares and nothing more.
+- its **issuer** is the course's provider: the verification tied it to an identity the issuer
+  registry lists for that provider (``report.recognition``, see :mod:`core.badges.issuers`); a badge
+  whose issuer merely *calls itself* "Microsoft" finishes no Microsoft course;
+- its **name** is that course: a confident match of the matcher (:mod:`core.matching`) among the
+  provider's courses, or the learner's "yes, it's for that course" when asked at a check-in.
+
+At a check-in "done", a badge that does not match the course asked about is therefore not credited
+to it: the dialogue asks.  "Yes" credits it when the issuer is recognised for that course; for any
+other issuer the course counts as done on the learner's word (a self-reported record, like "I
+finished X") and the badge stays its own.  Self-reported records finish their course too: they are
+the learner's word, labelled as such.
 
 Every query filters on the learner's id: one learner never reads or removes another's badge.
 """
@@ -23,11 +30,11 @@ from sqlmodel import Session, col, select
 
 from core.badges.report import Recognition, Report, Status
 from core.catalog import Catalog
-from core.matching import CONFIDENT_SCORE, Matcher
+from core.matching import CONFIDENT_SCORE, Matcher, TargetKind
 from core.models import Badge, BadgeSource, BadgeStatus, LearnerProfile, PlanItemStatus
 from core.plan_store import active_plan, set_course_status
+from core.text import normalize
 
-MATCH_CANDIDATES = 5
 MAX_STORED_EVIDENCE = 256 * 1024  # the text re-checked later (a URL, JSON or token), not images
 STATUS_OF_REPORT = {
     Status.VERIFIED: BadgeStatus.VERIFIED,
@@ -37,10 +44,16 @@ STATUS_OF_REPORT = {
 
 
 def match_course(
-    catalog: Catalog, matcher: Matcher, name: str | None, recognition: Recognition | None
+    catalog: Catalog,
+    matcher: Matcher,
+    name: str | None,
+    recognition: Recognition | None,
+    course_hint: str | None = None,
 ) -> str | None:
     """The catalog course a badge stands for: a confident match on the name, among the courses of
-    the provider its verification recognised (none without a recognised provider).
+    the provider its verification recognised (none without a recognised provider).  ``course_hint``
+    (the course a check-in asked about) wins when it is one of those matches, so a provider's
+    "Capstone" badge finishes the capstone the learner just did rather than another provider course.
 
     The issuer's name is what the badge says about itself, so it never decides: a "Teamwork" badge
     must not finish another provider's "Teamwork" course, and a self-made badge whose issuer calls
@@ -48,12 +61,28 @@ def match_course(
     """
     if not name or recognition is None:
         return None
-    for match in matcher.find_courses(f"{name} {recognition.name}", limit=MATCH_CANDIDATES):
-        if match.score < CONFIDENT_SCORE:
-            break
-        if creditable(catalog, recognition, match.id):
-            return match.id
-    return None
+    found = [
+        course_id
+        for course_id in titles_matching(matcher, name)
+        if creditable(catalog, recognition, course_id)
+    ]
+    return course_hint if course_hint in found else next(iter(found), None)
+
+
+def titles_matching(matcher: Matcher, name: str) -> list[str]:
+    """Courses whose *title* the badge's name confidently matches, best first.
+
+    Titles only: the course search also matches a provider's or a skill's name, and then any badge
+    of a recognised provider ("Teamwork" from the provider of "Belajar Dasar Data Science") would
+    match every course of that provider.
+    """
+    scores = matcher.courses.score_targets(normalize(name))
+    ranked = sorted(
+        (-score, target.id)
+        for target, (score, _alias) in scores.items()
+        if target.kind is TargetKind.COURSE and score >= CONFIDENT_SCORE
+    )
+    return [course_id for _score, course_id in ranked]
 
 
 def creditable(catalog: Catalog, recognition: Recognition | None, course_id: str | None) -> bool:
@@ -80,15 +109,14 @@ def record_verified(
 ) -> Badge:
     """Store a verification (updating the learner's earlier record of the same badge) and credit it.
 
-    ``course_hint`` (the course just finished at a check-in) is credited only when the badge's
-    recognised provider offers it, like any other match.
+    ``course_hint`` (the course just finished at a check-in) is preferred among the matches, never
+    credited without one (see the module's rule); the caller asks the learner otherwise.
     """
     badge = _same_badge(session, profile.learner_id, evidence_text) or Badge(
         learner_id=profile.learner_id, source=source
     )
-    hinted = course_hint if creditable(catalog, report.recognition, course_hint) else None
-    matched = match_course(catalog, matcher, report.badge_name, report.recognition)
-    badge.course_id = hinted or matched or badge.course_id
+    matched = match_course(catalog, matcher, report.badge_name, report.recognition, course_hint)
+    badge.course_id = matched or badge.course_id
     session.add(badge)
     update_from_report(
         session, catalog, matcher, profile, badge, report, evidence_text=evidence_text, now=now
@@ -131,8 +159,17 @@ def skills_named(matcher: Matcher, names: Sequence[str]) -> list[str]:
 def record_self_reported(
     session: Session, catalog: Catalog, profile: LearnerProfile, course_id: str, now: dt.datetime
 ) -> Badge:
-    """ "I finished X": no evidence, labelled self-reported, credited like any other badge."""
+    """ "I finished X": no evidence, labelled self-reported, credited like any other badge.  Saying
+    it twice keeps one record (the earlier one)."""
     course = catalog.courses[course_id]
+    query = select(Badge).where(
+        Badge.learner_id == profile.learner_id,
+        Badge.status == BadgeStatus.SELF_REPORTED,
+        Badge.course_id == course_id,
+    )
+    earlier = session.exec(query).first()
+    if earlier is not None:
+        return earlier
     badge = Badge(
         learner_id=profile.learner_id,
         source=BadgeSource.MANUAL,
@@ -161,6 +198,20 @@ def _apply_report(badge: Badge, report: Report, *, evidence_text: str, now: dt.d
     badge.raw_evidence = evidence_text[:MAX_STORED_EVIDENCE]
     badge.verification_report = {**report.to_json(), "credential": _storable(report.credential)}
     badge.checked_at = now
+
+
+def confirm_course(
+    session: Session,
+    catalog: Catalog,
+    profile: LearnerProfile,
+    badge: Badge,
+    course_id: str,
+    now: dt.datetime,
+) -> None:
+    """The learner says ``badge`` is for ``course_id`` (asked because the name did not match): the
+    caller checked the issuer is recognised for that course, so the badge now finishes it."""
+    badge.course_id = course_id
+    credit(session, catalog, profile, badge, now)
 
 
 def credit(

@@ -21,7 +21,7 @@ from core.badges.contexts import (
     UnknownContextError,
     sha256_hex,
 )
-from core.badges.fetcher import Fetched, FetchError
+from core.badges.fetcher import FetchCause, Fetched, FetchError
 from tests.fakes.badge_server import BadgeServer
 
 OB_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -192,7 +192,10 @@ def test_a_fetched_copy_that_does_not_match_the_pin_is_refused_and_not_cached(
 @pytest.mark.parametrize(
     ("answer", "reason"),
     [
-        (FetchError("the server took too long"), "could not be fetched: the server took too long"),
+        (
+            FetchError("the server took too long", FetchCause.TIMEOUT),
+            "could not be fetched: the server took too long",
+        ),
         (Fetched(VC_V2, 404, "text/html", b"gone"), "answered HTTP 404"),
     ],
 )

@@ -25,7 +25,7 @@ from core.badges import data_integrity, encoding
 from core.badges.context_resolver import processing_options
 from core.badges.contexts import ContextStore
 from core.badges.data_integrity import SUITES, ProofError, verify_proofs, verify_signature
-from core.badges.fetcher import Fetched, FetchError
+from core.badges.fetcher import FetchCause, Fetched, FetchError
 from core.badges.keys import VerificationKey, resolve_key
 from core.badges.report import Check, Outcome
 from core.badges.run import VerificationRun
@@ -55,7 +55,7 @@ class StaticSession:
     def get(self, url: str, *, accept: Any, allow_http: bool = False) -> Fetched:
         self.requests.append(url)
         if url not in self.routes:
-            raise FetchError("the site could not be reached")
+            raise FetchError("the site could not be reached", FetchCause.UNREACHABLE)
         route = self.routes[url]
         if isinstance(route, int):  # an HTTP status without a body
             return Fetched(url, route, "text/plain", b"")

@@ -235,6 +235,15 @@ def test_without_an_email_the_recipient_is_not_checked_and_the_learner_is_told_w
     assert stored_badges(database)[0].verification_report["recipient_match"] is None
 
 
+def test_the_email_tip_is_given_once(learner: Learner_, badge_server: BadgeServer) -> None:
+    tip = "add the email your badges are issued to in /settings"
+    assert tip in learner.say("/badges")  # before any badge: how to make them checkable
+    assert tip in learner.say(host_badge(badge_server, "Some Workshop", "Some Academy"))
+    assert tip not in learner.say(host_badge(badge_server, "Another Workshop", "Some Academy", number=2))
+    assert tip not in learner.say(host_badge(badge_server, "Some Workshop", "Some Academy"))  # sent again
+    assert tip not in learner.say("/badges")
+
+
 def test_a_revoked_badge_turns_invalid_on_recheck(
     learner: Learner_,
     database: Database,
@@ -303,6 +312,7 @@ def test_a_pasted_assertion_json_counts_as_its_hosted_copy(
     pasted["issuedOn"] = "2020-01-01T00:00:00Z"  # edited before pasting: the issuer's copy is what counts
 
     assert "✅ Verified" in learner.say(json.dumps(pasted))
+    assert "✅ Verified" in learner.say(json.dumps(pasted))  # the same JSON again updates its record
 
     [badge] = stored_badges(database)
     assert badge.issued_at == dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
@@ -383,42 +393,161 @@ def test_forget_takes_a_typed_yes_or_no(
         assert session.exec(select(Learner.telegram_id)).all() == []
 
 
-def test_a_badge_given_at_a_check_in_completes_that_course(
+def held_skills(database: Database) -> list[str]:
+    with database.unit_of_work() as session:
+        return list(session.exec(select(LearnerProfile)).one().skills_held)
+
+
+@pytest.fixture
+def server_recognised(
+    learner: Learner_, dialogue: Dialogue, database: Database, catalog: Catalog, badge_server: BadgeServer
+) -> None:
+    """The badge server registered for the provider of the learner's first plan course."""
+    recognise_server_as(dialogue, badge_server, first_plan_course(database, catalog)[2])
+
+
+def badge_at_check_in(
+    learner: Learner_, database: Database, catalog: Catalog, server: BadgeServer, name: str | None = None
+) -> tuple[str, str, str, str]:
+    """Answer "Done" for the first plan course at a check-in, then send a badge named ``name`` (the
+    course's title by default) from that course's provider: (course id, title, provider, reply)."""
+    course_id, title, provider = first_plan_course(database, catalog)
+    learner.say("/checkin")
+    learner.press("Done")
+    return course_id, title, provider, learner.say(host_badge(server, name or title, provider))
+
+
+@pytest.mark.usefixtures("server_recognised")
+def test_a_badge_given_at_a_check_in_that_is_that_course_completes_it(
+    learner: Learner_, database: Database, catalog: Catalog, badge_server: BadgeServer
+) -> None:
+    course_id, title, _, text = badge_at_check_in(learner, database, catalog, badge_server)
+
+    assert (
+        f"It counts for “{title}”" in text and "is it for" not in text
+    )  # issuer and name match: no question
+    assert "How far along" in learner.last[-1].text  # on to the next item
+    [badge] = stored_badges(database)
+    assert badge.course_id == course_id
+
+
+@pytest.mark.usefixtures("server_recognised")
+def test_a_recognised_badge_with_another_name_is_credited_only_when_the_learner_says_so(
+    learner: Learner_, database: Database, catalog: Catalog, badge_server: BadgeServer
+) -> None:
+    course_id, title, provider, text = badge_at_check_in(
+        learner, database, catalog, badge_server, "Certificate of completion"
+    )
+
+    assert f"This badge is “Certificate of completion” from {provider}; is it for “{title}”?" in text
+    assert stored_badges(database)[0].course_id is None  # stored as its own, not credited yet
+    text = learner.say("yes")  # typed, like the button
+    assert f"It counts for “{title}”" in text and "How far along" in learner.last[-1].text
+    [badge] = stored_badges(database)
+    assert badge.course_id == course_id
+    assert set(catalog.courses[course_id].skills) <= set(held_skills(database))
+
+
+def test_a_teamwork_badge_at_a_check_in_is_not_the_course_asked_about(
     learner: Learner_,
     dialogue: Dialogue,
     database: Database,
     catalog: Catalog,
     badge_server: BadgeServer,
 ) -> None:
-    course_id, _, provider = first_plan_course(database, catalog)
-    recognise_server_as(dialogue, badge_server, provider)
+    """The bug this fixes: a verified "Teamwork" badge became the data course asked about."""
+    course_id, title, _provider = first_plan_course(database, catalog)
+    skills_before = held_skills(database)
     learner.say("/checkin")
     learner.press("Done")
-    url = host_badge(badge_server, "Certificate of completion", provider)  # no catalog match by name
+    url = host_badge(badge_server, "Teamwork", "Example Corp", badge_class={"tags": ["Teamwork"]})
 
     text = learner.say(url)
 
-    assert "✅ Verified" in text and "How far along" in learner.last[-1].text  # on to the next item
+    assert "✅ Verified" in text and "not a recognised provider" in text
+    assert f"This badge is “Teamwork” from “Example Corp”; is it for “{title}”?" in text
+    assert learner.buttons().keys() == {"Yes, it's for that course", "No, it's a different one"}
+    text = learner.press("No, it's a different one")
+    assert "“Teamwork” stays a badge of its own" in text and "How far along" in learner.last[-1].text
     [badge] = stored_badges(database)
-    assert badge.course_id == course_id  # the course the learner just finished
+    assert (badge.name, badge.course_id, badge.status) == ("Teamwork", None, BadgeStatus.VERIFIED)
+    gained = set(held_skills(database)) - set(skills_before)
+    assert not gained & (set(catalog.courses[course_id].skills) - set(badge.skills))  # no data skills
 
 
-def test_an_unrecognised_badge_at_a_check_in_does_not_complete_that_course(
+def test_yes_for_an_unrecognised_issuer_counts_the_course_on_the_learners_word(
     learner: Learner_,
     database: Database,
     catalog: Catalog,
     badge_server: BadgeServer,
 ) -> None:
-    _, _, provider = first_plan_course(database, catalog)
+    course_id, title, provider, _ = badge_at_check_in(  # nobody registered the server
+        learner, database, catalog, badge_server, "Certificate of completion"
+    )
+
+    text = learner.press("Yes, it's for that course")
+
+    assert f"“{title}” is done, on your word (self-reported)" in text
+    assert f"“{provider}” is not a recognised provider of that course" in text
+    badge, reported = stored_badges(database)
+    assert (badge.status, badge.course_id) == (BadgeStatus.VERIFIED, None)  # the badge stays its own
+    assert (reported.status, reported.course_id) == (BadgeStatus.SELF_REPORTED, course_id)
+
+
+def no_site_resolves(dialogue: Dialogue, server: BadgeServer) -> None:
+    """The verifier's fetcher finds no site by name (the local badge server, at an IP, still answers)."""
+
+    def no_such_site(host: str, _port: int) -> list[str]:
+        raise OSError(f"{host}: name or service not known")
+
+    dialogue.verifier.fetcher = server.fetcher(resolver=no_such_site)
+
+
+def test_an_unreachable_link_is_explained_and_nothing_is_stored_until_the_learner_says_so(
+    learner: Learner_, dialogue: Dialogue, database: Database, catalog: Catalog, badge_server: BadgeServer
+) -> None:
+    no_site_resolves(dialogue, badge_server)
+    course_id, title, provider = first_plan_course(database, catalog)
+
+    text = learner.say("https://www.credly.com/badges/0b0b0b0b-1111-2222-3333-444455556666")
+
+    assert "I couldn't reach Credly. Check the link and try again" in text
+    assert "resolved" not in text and "(unnamed badge)" not in text
+    assert "Nothing is saved" in text and stored_badges(database) == []
+    assert "Which course is it for?" in learner.press("Yes, keep it as self-reported")
+    learner.say(title)
+    text = learner.press(f"{title} ({provider})")
+    assert "as self-reported" in text
+    [badge] = stored_badges(database)
+    assert (badge.status, badge.course_id) == (BadgeStatus.SELF_REPORTED, course_id)
+
+
+def test_an_unreadable_badge_can_be_dropped(
+    learner: Learner_, database: Database, badge_server: BadgeServer
+) -> None:
+    badge_server.route("/page", {"not": "a badge"}, status=404)
+    text = learner.say(badge_server.https_url("/page"))
+    assert f"{badge_server.host.split(':')[0]} has no badge at that link" in text
+    assert "nothing was saved" in learner.say("no")
+    assert stored_badges(database) == []
+
+
+def test_an_unreachable_link_at_a_check_in_can_still_count_the_course_as_self_reported(
+    learner: Learner_, dialogue: Dialogue, database: Database, catalog: Catalog, badge_server: BadgeServer
+) -> None:
+    no_site_resolves(dialogue, badge_server)
+    course_id, title, _provider = first_plan_course(database, catalog)
     learner.say("/checkin")
     learner.press("Done")
-    url = host_badge(badge_server, "Certificate of completion", provider)  # nobody registered the server
 
-    text = learner.say(url)
+    text = learner.say("https://badges.nowhere.example/assertions/1")
 
-    assert "✅ Verified" in text and "not a recognised provider" in text
+    assert "I couldn't reach badges.nowhere.example" in text
+    assert f"Keep “{title}” as done anyway, as self-reported?" in text and stored_badges(database) == []
+    text = learner.press("Yes, keep it as self-reported")
+    assert "as self-reported" in text and "How far along" in learner.last[-1].text
     [badge] = stored_badges(database)
-    assert badge.course_id is None
+    assert (badge.status, badge.course_id) == (BadgeStatus.SELF_REPORTED, course_id)
 
 
 def test_a_badge_is_matched_to_a_course_of_the_recognised_provider_only(catalog: Catalog) -> None:
@@ -467,8 +596,8 @@ def test_a_verifier_bug_fails_closed_and_the_learner_still_gets_an_answer(
 
     monkeypatch.setattr(ob2, "verify_assertion_json", broken)
     text = learner.say('{"@context": "https://w3id.org/openbadges/v2", "id": "https://x.example/a"}')
-    assert "couldn't verify" in text and "could not be processed" in text
-    assert stored_badges(database)[-1].status is BadgeStatus.UNVERIFIABLE
+    assert "I couldn't read a badge there" in text and "could not be processed" in text
+    assert stored_badges(database) == []  # nothing of it was read: nothing stored as "(unnamed badge)"
     assert any("badge verification failed" in record.getMessage() for record in caplog.records)
 
 
@@ -502,3 +631,39 @@ def test_declared_skills_come_from_tags_and_alignments_of_either_version() -> No
     assert declared_skills(ob3_achievement) == ["Python", "SQL"]
     assert declared_skills(ob2_badge_class) == ["Excel"]
     assert declared_skills("not a badge") == []
+
+
+@pytest.mark.parametrize(
+    ("said", "first"),
+    [
+        ("I finished Google Data Analytics", "Google Data Analytics Capstone: Complete a Case Study"),
+        ("i've completed google data analytics!", "Google Data Analytics Capstone: Complete a Case Study"),
+        ("saya sudah selesai Belajar Dasar Data Science", "Belajar Dasar Data Science"),
+        ("aku udah selesai belajar dasar data science", "Belajar Dasar Data Science"),
+        ("sudah lulus SQL for Data Science", "SQL for Data Science"),
+    ],
+)
+def test_i_finished_x_outside_a_question_offers_the_obvious_course_first(
+    learner: Learner_, database: Database, catalog: Catalog, said: str, first: str
+) -> None:
+    text = learner.say(said)
+
+    assert "Which course did you finish?" in text
+    labels = list(learner.buttons())
+    assert labels[0].startswith(f"{first} (")
+    learner.press(labels[0])
+    [badge] = stored_badges(database)
+    assert (badge.status, badge.name) == (BadgeStatus.SELF_REPORTED, first)
+
+
+def test_finished_twice_keeps_one_self_reported_record(learner: Learner_, database: Database) -> None:
+    for _ in range(2):
+        learner.say("I finished Belajar Dasar Data Science")
+        learner.press("Belajar Dasar Data Science (")
+    assert len(stored_badges(database)) == 1
+
+
+def test_other_text_outside_a_question_still_gets_the_help(learner: Learner_, database: Database) -> None:
+    assert "I'm not sure what to do with that" in learner.say("finished")
+    assert "I'm not sure what to do with that" in learner.say("the weather is nice")
+    assert stored_badges(database) == []

@@ -26,7 +26,15 @@ import httpcore
 import httpx
 
 from core.badges import fetch_rules
-from core.badges.fetch_rules import DEFAULT_PORTS, Fetched, FetchError, FetchPolicy, IPAddress, timeout_reason
+from core.badges.fetch_rules import (
+    DEFAULT_PORTS,
+    FetchCause,
+    Fetched,
+    FetchError,
+    FetchPolicy,
+    IPAddress,
+    timeout_reason,
+)
 
 _MAX_URL_LENGTH = 4096
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -47,7 +55,7 @@ def _literal_address(host: str) -> IPAddress | None:
     except ValueError:
         pass
     if _NUMERIC_LABEL.fullmatch(host.rstrip(".").rsplit(".", 1)[-1]):
-        raise FetchError("the link uses an unusual numeric address, which is not accepted")
+        raise FetchError("the link uses an unusual numeric address, which is not accepted", FetchCause.LINK)
     return None
 
 
@@ -127,7 +135,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        failure: Exception = FetchError("the site could not be reached")
+        failure: Exception = FetchError("the site could not be reached", FetchCause.UNREACHABLE)
         for address in self._checked_addresses(host, port, _clamp(timeout)):
             try:
                 stream = self._inner.connect_tcp(
@@ -145,9 +153,9 @@ class _GuardedBackend(httpcore.NetworkBackend):
         addresses = [literal] if literal is not None else self._resolve(host, port, timeout)
         test_host = _host_key(host, port) in self._policy.test_hosts
         if not addresses:
-            raise FetchError("the site's name could not be resolved")
+            raise FetchError("the site's name could not be resolved", FetchCause.UNREACHABLE)
         if not all(fetch_rules.is_public_address(a) or (test_host and a.is_loopback) for a in addresses):
-            raise FetchError("the link leads to a private or reserved network address")
+            raise FetchError("the link leads to a private or reserved network address", FetchCause.LINK)
         return addresses
 
     def _resolve(self, host: str, port: int, timeout: float | None) -> list[IPAddress]:
@@ -164,13 +172,15 @@ class _GuardedBackend(httpcore.NetworkBackend):
         try:
             names = answer.result(timeout)
         except TimeoutError:
-            raise FetchError("the site's name took too long to resolve") from None
+            raise FetchError("the site's name took too long to resolve", FetchCause.TIMEOUT) from None
         except (OSError, UnicodeError, ValueError):
             names = []
         try:
             return [ipaddress.ip_address(name) for name in names]
         except ValueError:
-            raise FetchError("the site's name resolved to an invalid address") from None
+            raise FetchError(
+                "the site's name resolved to an invalid address", FetchCause.UNREACHABLE
+            ) from None
 
 
 # --- URLs -------------------------------------------------------------------------------------
@@ -185,18 +195,18 @@ class Target:
     def parse(cls, url: str, policy: FetchPolicy, *, allow_http: bool) -> Target:
         parsed = parse_url(url)
         if parsed.scheme not in DEFAULT_PORTS:
-            raise FetchError("only https links can be checked")
+            raise FetchError("only https links can be checked", FetchCause.LINK)
         if parsed.scheme == "http" and not allow_http:
-            raise FetchError("the link uses plain http; only https links are accepted")
+            raise FetchError("the link uses plain http; only https links are accepted", FetchCause.LINK)
         if parsed.userinfo:
-            raise FetchError("links containing a user name or password are not accepted")
+            raise FetchError("links containing a user name or password are not accepted", FetchCause.LINK)
         if not parsed.host:
-            raise FetchError("the link has no host name")
+            raise FetchError("the link has no host name", FetchCause.LINK)
         port = parsed.port or DEFAULT_PORTS[parsed.scheme]
         test_host = _host_key(parsed.host, port) in policy.test_hosts
         literal = _literal_address(parsed.host)
         if literal is not None and not test_host and not fetch_rules.is_public_address(literal):
-            raise FetchError("the link leads to a private or reserved network address")
+            raise FetchError("the link leads to a private or reserved network address", FetchCause.LINK)
         wire = parsed.copy_with(scheme="http", port=port) if test_host else parsed
         return cls(parsed.copy_with(fragment=None), wire.copy_with(fragment=None))
 
@@ -207,7 +217,7 @@ def next_target(
     """The next hop's target, checked; a plain-http hop adds its warning to the session's."""
     downgrade = previous is not None and previous.url.scheme == "https" and parse_url(url).scheme == "http"
     if downgrade and not allow_http:
-        raise FetchError("the site redirected from https to plain http")
+        raise FetchError("the site redirected from https to plain http", FetchCause.LINK)
     target = Target.parse(url, policy, allow_http=allow_http)
     if target.url.scheme == "http":
         warning = f"{target.url.host} was fetched over plain http, which anyone on the way could alter"
@@ -218,11 +228,11 @@ def next_target(
 
 def parse_url(url: str) -> httpx.URL:
     if not isinstance(url, str) or len(url) > _MAX_URL_LENGTH:
-        raise FetchError("the link is not a valid web address")
+        raise FetchError("the link is not a valid web address", FetchCause.LINK)
     try:
         return httpx.URL(url.strip())
     except (httpx.InvalidURL, TypeError, ValueError):
-        raise FetchError("the link is not a valid web address") from None
+        raise FetchError("the link is not a valid web address", FetchCause.LINK) from None
 
 
 def loggable(url: str) -> str:
@@ -258,12 +268,12 @@ class _GzipDecoder:
                 out += self._inflate.decompress(data, limit - len(out))
                 data = self._inflate.unused_data if self._inflate.eof else self._inflate.unconsumed_tail
         except zlib.error:
-            raise FetchError("the compressed response is corrupt") from None
+            raise FetchError("the compressed response is corrupt", FetchCause.BROKEN) from None
         return bytes(out)
 
     def finish(self) -> None:
         if not self._inflate.eof:
-            raise FetchError("the compressed response was cut short")
+            raise FetchError("the compressed response was cut short", FetchCause.BROKEN)
 
 
 def _decoder(headers: httpx.Headers) -> _GzipDecoder | None:
@@ -272,7 +282,7 @@ def _decoder(headers: httpx.Headers) -> _GzipDecoder | None:
         return None
     if encoding in ("gzip", "x-gzip"):
         return _GzipDecoder()
-    raise FetchError("the server used a compression that is not supported")
+    raise FetchError("the server used a compression that is not supported", FetchCause.BROKEN)
 
 
 # --- One request ----------------------------------------------------------------------
@@ -307,15 +317,19 @@ class Request:
             with self._pool.stream("GET", request_url, headers=headers, extensions=extensions) as response:
                 return self._response(target, response, accept)
         except httpcore.TimeoutException:
-            raise FetchError(timeout_reason(out_of_session_time=self._out_of_session_time)) from None
+            raise FetchError(
+                timeout_reason(out_of_session_time=self._out_of_session_time), FetchCause.TIMEOUT
+            ) from None
         except httpcore.ConnectError as error:
             if "CERTIFICATE_VERIFY_FAILED" in str(error):
-                raise FetchError("the site's security certificate could not be verified") from None
-            raise FetchError("the site could not be reached") from None
+                raise FetchError(
+                    "the site's security certificate could not be verified", FetchCause.UNREACHABLE
+                ) from None
+            raise FetchError("the site could not be reached", FetchCause.UNREACHABLE) from None
         except httpcore.NetworkError:
-            raise FetchError("the connection to the site broke off") from None
+            raise FetchError("the connection to the site broke off", FetchCause.UNREACHABLE) from None
         except (httpcore.ProtocolError, httpcore.UnsupportedProtocol):
-            raise FetchError("the site sent a malformed response") from None
+            raise FetchError("the site sent a malformed response", FetchCause.BROKEN) from None
         finally:
             _DEADLINE.reset(token)
 
@@ -327,11 +341,13 @@ class Request:
             try:
                 return str(target.url.join(headers["location"]))
             except (httpx.InvalidURL, ValueError):
-                raise FetchError("the site redirected to an invalid address") from None
+                raise FetchError("the site redirected to an invalid address", FetchCause.LINK) from None
         content_type = _media_type(headers)
         if 200 <= response.status < 300 and content_type not in accept:
             shown = content_type if _MEDIA_TYPE.fullmatch(content_type) else "an unlabelled document"
-            raise FetchError(f"the site sent {shown}, not the expected kind of document")
+            raise FetchError(
+                f"the site sent {shown}, not the expected kind of document", FetchCause.NOT_A_BADGE
+            )
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._policy.max_bytes:
             raise self._too_large()
@@ -352,7 +368,9 @@ class Request:
         return bytes(body)
 
     def _too_large(self) -> FetchError:
-        return FetchError(f"the response is larger than the {self._policy.max_bytes // 1024} KB limit")
+        return FetchError(
+            f"the response is larger than the {self._policy.max_bytes // 1024} KB limit", FetchCause.TOO_BIG
+        )
 
 
 @functools.cache

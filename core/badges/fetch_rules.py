@@ -11,6 +11,7 @@ import ipaddress
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 JSON_TYPES = (
@@ -28,12 +29,26 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 DEFAULT_PORTS = {"http": 80, "https": 443}  # the schemes a badge link may use, and their ports
 
 
-class FetchError(Exception):
-    """A fetch that was refused or failed; ``reason`` is safe to show a learner."""
+class FetchCause(StrEnum):
+    """Why a fetch failed, in the few kinds a learner is told about in plain words (the dialogue has
+    one text per cause; ``FetchError.reason`` keeps the precise detail for the report)."""
 
-    def __init__(self, reason: str) -> None:
+    UNREACHABLE = "unreachable"  # no such site, refused connection, broken connection or certificate
+    TIMEOUT = "timeout"
+    NOT_FOUND = "not_found"  # the site answered, but has nothing at that address (HTTP 404)
+    NOT_A_BADGE = "not_a_badge"  # a web page or other document, not badge JSON
+    TOO_BIG = "too_big"
+    LINK = "link"  # a link SkillStack does not follow (plain http, private address, bad redirect...)
+    BROKEN = "broken"  # the site's answer could not be read
+
+
+class FetchError(Exception):
+    """A fetch that was refused or failed; ``reason`` is safe to show a learner, ``cause`` sorts it."""
+
+    def __init__(self, reason: str, cause: FetchCause) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -48,11 +63,11 @@ class Fetched:
         try:
             text = self.body.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise FetchError("the document is not UTF-8 text") from None
+            raise FetchError("the document is not UTF-8 text", FetchCause.NOT_A_BADGE) from None
         try:
             return json.loads(text, parse_constant=_reject_constant)
         except (ValueError, RecursionError):
-            raise FetchError("the document is not valid JSON") from None
+            raise FetchError("the document is not valid JSON", FetchCause.NOT_A_BADGE) from None
 
 
 def _reject_constant(name: str) -> Any:

@@ -30,6 +30,7 @@ from core.badges.fetch_rules import (
     DEFAULT_PORTS,
     HTML_TYPES,
     JSON_TYPES,
+    FetchCause,
     Fetched,
     FetchError,
     FetchPolicy,
@@ -47,6 +48,7 @@ __all__ = [
     "DEFAULT_PORTS",
     "HTML_TYPES",
     "JSON_TYPES",
+    "FetchCause",
     "FetchError",
     "FetchPolicy",
     "FetchSession",
@@ -94,17 +96,17 @@ class FetchSession:
                 return result
             current, previous = result, target
         logger.info("badge fetch refused: too many redirects (%s)", fetch_http.loggable(url))
-        raise FetchError("the link redirected too many times")
+        raise FetchError("the link redirected too many times", FetchCause.LINK)
 
     def _start_request(self) -> tuple[float, bool]:
         """Counts the fetch; the request's timeout and whether the session's deadline bounds it."""
         with self._lock:
             if self._fetches >= self._policy.max_fetches:
-                raise FetchError("checking this badge needed too many downloads")
+                raise FetchError("checking this badge needed too many downloads", FetchCause.TOO_BIG)
             self._fetches += 1
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
-            raise FetchError(timeout_reason(out_of_session_time=True))
+            raise FetchError(timeout_reason(out_of_session_time=True), FetchCause.TIMEOUT)
         return min(self._policy.request_timeout, remaining), remaining <= self._policy.request_timeout
 
 

@@ -122,6 +122,7 @@ def verify_issuer_page(link: PlatformLink, run: VerificationRun) -> Report:
         fetched = run.fetch.get(url, accept=HTML_TYPES)
     except FetchError as exc:
         report.add(Check.skipped("fetch", f"the certificate page could not be fetched: {exc.reason}"))
+        report.fetch_cause = exc.cause
         return report
     final = urlsplit(fetched.url)
     final_host = (final.hostname or "").lower()

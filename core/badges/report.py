@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from core.badges.fetch_rules import FetchCause
 from core.badges.json_values import dicts, strings
 
 MAX_DECLARED_SKILLS = 20
@@ -92,6 +93,14 @@ class Report:
     skills: list[str] = field(default_factory=list)  # tags and alignment names the badge declares
     credential: Any = None  # the original badge document (dict) or token (str), kept for export
     recognition: Recognition | None = None  # the registered provider the checks tied it to (issuers.py)
+    fetch_cause: FetchCause | None = None  # why the badge itself could not be fetched, when it could not
+
+    @property
+    def unread(self) -> bool:
+        """Nothing of the badge could be read: no name, and no issuer either or a fetch that failed
+        (a link that could not be reached, a document that is no badge).  Nothing to record, only
+        to explain (a certificate link names its platform before the page is fetched)."""
+        return not self.badge_name and (not self.issuer_name or self.fetch_cause is not None)
 
     def add(self, check: Check) -> Check:
         self.checks.append(check)

@@ -27,7 +27,7 @@ from typing import Any
 from core.badges import baked, ob2, ob3, platforms
 from core.badges.contexts import VC_V1, VC_V2, ContextStore
 from core.badges.evidence import Evidence, EvidenceKind, from_text
-from core.badges.fetcher import JSON_TYPES, FetchError, FetchPolicy, SafeFetcher
+from core.badges.fetcher import JSON_TYPES, FetchCause, FetchError, FetchPolicy, SafeFetcher
 from core.badges.issuers import IssuerRegistry, recognize, shipped_registry
 from core.badges.json_values import json_object, strings
 from core.badges.report import Check, Report
@@ -70,7 +70,7 @@ class BadgeVerifier:
         try:
             report = self._dispatch(evidence, run)
         except FetchError as exc:
-            report = Report(format="unknown", source_url=evidence.source_url)
+            report = Report(format="unknown", source_url=evidence.source_url, fetch_cause=exc.cause)
             report.add(Check.skipped("fetch", exc.reason))
         except Exception:  # a verifier bug on hostile input fails closed: logged, never "verified"
             log.exception("badge verification failed (%s)", evidence.kind.value)
@@ -107,6 +107,7 @@ class BadgeVerifier:
             report = ob3.verify_credential(document, run)
         else:  # OB 2.0 hosted (410 and 404 answers included: the OB 2.0 verifier reads them)
             report = ob2.verify_hosted(target, run, fetched)
+            report.fetch_cause = FetchCause.NOT_FOUND if fetched.status == 404 else None
         report.source_url = url
         return report
 

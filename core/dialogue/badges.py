@@ -7,26 +7,39 @@ The reply says in plain words what was found (verified / could not be verified /
 which check decided it), whether the issuer is a recognised provider (the verification tied the
 badge to an identity registered for it) or only names itself, whether the badge counted for the
 plan, and for a verified badge offers LinkedIn's "add certification" link.
+
+A badge of which nothing could be read (no name, no issuer: an unreachable link, a page that is no
+badge) is not stored: the reply says what happened by its cause, and offers a self-reported record
+instead, stored only on the learner's "yes".  A badge given at a check-in that does not match the
+course asked about is stored as its own and the learner is asked whether it is for that course (the
+rule is in :mod:`core.badge_records`).
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from core import badge_records
+from core.badges import platforms
 from core.badges.evidence import Evidence, EvidenceKind, from_file, from_text
-from core.badges.report import Report
+from core.badges.report import Outcome, Report
+from core.dialogue import parsing
 from core.dialogue.messages import Attachment, Inbound, InboundKind, Reply
 from core.dialogue.steps import Context, Option, Question
 from core.i18n import join_list
 from core.models import Badge, BadgeSource, BadgeStatus
+from core.plan_store import active_plan, plan_items
 from core.portfolio import export_learner, forget_learner, issuer_recognized, linkedin_link
+from core.text import fold, normalize
 
 if TYPE_CHECKING:
     from core.dialogue.engine import Dialogue
 
 MAX_COURSE_CHOICES = 5
+COURSE_CANDIDATES = 20  # matches re-ranked before the first MAX_COURSE_CHOICES are offered
 BADGE_ACTIONS = ("add", "recheck", "remove", "export")  # the /badges menu ("add" alone when empty)
 PICK_ACTIONS = ("recheck", "remove")  # actions that ask which badge
 SOURCE_OF_EVIDENCE = {
@@ -59,6 +72,22 @@ KNOWN_CHECKS = (
 )
 
 
+@cache
+def _finished_phrases() -> tuple[str, ...]:
+    """ "I finished", "saya sudah selesai"... (vocabulary ``finished_course``), folded, longest first."""
+    words = parsing.vocabulary()["finished_course"]
+    return tuple(sorted({fold(str(word)) for word in words}, key=len, reverse=True))
+
+
+def finished_course_name(text: str) -> str | None:
+    """The course named after "I finished" / "aku udah selesai" and the like, or None."""
+    folded = fold(text)
+    for phrase in _finished_phrases():
+        if folded.startswith(phrase + " "):
+            return folded[len(phrase) :].strip() or None
+    return None
+
+
 def evidence_of(inbound: Inbound) -> Evidence | None:
     """The badge in a message, if the message carries one."""
     if inbound.kind is InboundKind.TEXT:
@@ -77,8 +106,16 @@ class BadgeDesk:
     # -- recording ----------------------------------------------------------------------------
 
     def record(self, ctx: Context, evidence: Evidence, *, course_hint: str | None = None) -> list[Reply]:
-        """Verify ``evidence``, store the result, credit the plan, and say what happened."""
+        """Verify ``evidence``, store the result, credit the plan, and say what happened.
+
+        Nothing is stored for a badge that could not be read: the learner is offered a self-reported
+        record instead.  At a check-in (``course_hint``, the course just reported done) a stored badge
+        that was not credited to that course ends with the question whether it is for it.
+        """
         report = self.dialogue.verifier.verify(evidence, ctx.profile.email)
+        if report.unread:
+            return [self.offer_unread(ctx, report, course_hint)]
+        earlier = badge_records.learner_badges(ctx.session, ctx.learner.id or 0)
         badge = badge_records.record_verified(
             ctx.session,
             self.dialogue.catalog,
@@ -90,9 +127,27 @@ class BadgeDesk:
             course_hint=course_hint,
             now=self.dialogue.clock(),
         )
-        return [Reply(self.outcome_text(ctx, badge, report))]
+        tip = report.recipient_match is None and self.email_tip_due(ctx, earlier)
+        replies = [Reply(self.outcome_text(ctx, badge, report, email_tip=tip))]
+        if (
+            course_hint is not None
+            and badge.course_id != course_hint
+            and badge.status is not BadgeStatus.INVALID
+        ):
+            replies.append(self.ask_course_of(ctx, badge, report, course_hint))
+        return replies
 
-    def outcome_text(self, ctx: Context, badge: Badge, report: Report) -> str:
+    def email_tip_due(self, ctx: Context, badges: list[Badge]) -> bool:
+        """Whether "add your email in /settings" is worth saying: once, not after every badge.
+
+        It is due while the learner has no email and none of ``badges`` (their stored badges, before
+        the one just sent) was checked without a recipient.  So the first such badge brings the tip,
+        later ones do not, and /badges shows it only until then.  Derived from the stored rows (no
+        flag to keep): removing those badges, or the email, makes it due again, which is right.
+        """
+        return not ctx.profile.email and not any(_recipient_unchecked(badge) for badge in badges)
+
+    def outcome_text(self, ctx: Context, badge: Badge, report: Report, *, email_tip: bool = False) -> str:
         name = badge.name or ctx.text("badges.unnamed")
         # The paragraph after says why an unrecognised issuer's name is only quoted here.
         issuer = issuer_label(ctx, badge, explained=True)
@@ -102,12 +157,100 @@ class BadgeDesk:
         if badge.status is not BadgeStatus.INVALID:
             lines.append(self.issuer_text(ctx, badge, report))
             lines.append(self.credit_text(ctx, badge))
-        if report.recipient_match is None and not ctx.profile.email:
+        if email_tip:
             lines.append(ctx.text("badges.email_tip"))
         link = linkedin_link(badge)
         if link:
             lines.append(ctx.text("badges.linkedin", link=link))
         return "\n\n".join(lines)
+
+    # -- a badge nothing could be read of ---------------------------------------------------------
+
+    def unread_text(self, ctx: Context, report: Report) -> str:
+        """What went wrong, in plain words by its cause ("I couldn't reach Credly..."), not the
+        fetcher's detail; a cause with no plain text of its own gets the deciding check."""
+        cause = report.fetch_cause.value if report.fetch_cause is not None else None
+        check = report.deciding_check
+        if cause is None and check is not None and check.name == "format" and check.result is Outcome.FAILED:
+            cause = "not_a_badge"
+        if cause is None:
+            return ctx.text("badges.unread.other", reason=self.reason_text(ctx, report))
+        return ctx.text(f"badges.unread.{cause}", site=self.site_of(ctx, report.source_url))
+
+    def site_of(self, ctx: Context, url: str | None) -> str:
+        """The site a link points to, as a learner knows it: the platform's name, else the host."""
+        link = platforms.resolve(url) if url else None
+        if link is not None:
+            return link.platform
+        return (urlsplit(url).hostname if url else None) or ctx.text("badges.unread.the_site")
+
+    def offer_unread(self, ctx: Context, report: Report, course_hint: str | None) -> Reply:
+        """Say what went wrong, and offer to keep it as self-reported (nothing is stored yet): at a
+        check-in for the course asked about, elsewhere for a course the learner names next."""
+        options = [
+            Option("yes", ctx.text("badges.unread.keep")),
+            Option("no", ctx.text("badges.unread.drop")),
+        ]
+        text = self.unread_text(ctx, report)
+        if course_hint is None:
+            question = Question(f"{text}\n\n{ctx.text('badges.unread.offer')}", options, columns=1)
+            return self.dialogue.question_reply(ctx, question, flow="menu", step="badges_menu")
+        course = self.dialogue.catalog.courses[course_hint].title
+        ctx.state.scratch["badge_pending"] = {"kind": "unread", "course": course_hint}
+        question = Question(
+            f"{text}\n\n{ctx.text('badges.unread.offer_for', course=course)}", options, columns=1
+        )
+        return self.dialogue.question_reply(ctx, question, flow="checkin", step="checkin_badge")
+
+    # -- a badge at a check-in that is not that course's ------------------------------------------
+
+    def ask_course_of(self, ctx: Context, badge: Badge, report: Report, course_id: str) -> Reply:
+        """ "This badge is “Teamwork” from “Example Corp”; is it for <course>?" (the check-in goes on
+        after the answer; what "yes" does is decided now, from this verification)."""
+        catalog = self.dialogue.catalog
+        ctx.session.flush()  # the new row's id, for the answer to find it
+        ctx.state.scratch["badge_pending"] = {
+            "kind": "course",
+            "badge": badge.id,
+            "course": course_id,
+            "credit": badge_records.creditable(catalog, report.recognition, course_id),
+        }
+        text = ctx.text(
+            "badges.course_of.ask",
+            name=badge.name or ctx.text("badges.unnamed"),
+            issuer=issuer_label(ctx, badge, explained=True),
+            course=catalog.courses[course_id].title,
+        )
+        options = [
+            Option("yes", ctx.text("badges.course_of.yes")),
+            Option("no", ctx.text("badges.course_of.no")),
+        ]
+        return self.dialogue.question_reply(
+            ctx, Question(text, options, columns=1), flow="checkin", step="checkin_badge"
+        )
+
+    def settle(self, ctx: Context, pending: dict[str, Any], answer: str) -> list[Reply]:
+        """The learner's yes or no to :meth:`ask_course_of` or to :meth:`offer_unread` at a check-in."""
+        catalog, now = self.dialogue.catalog, self.dialogue.clock()
+        course_id = str(pending["course"])
+        badge = badge_records.learner_badge(ctx.session, ctx.learner.id or 0, int(pending.get("badge") or 0))
+        if answer != "yes":
+            if badge is None:
+                return [Reply(ctx.text("badges.unread.dropped"))]
+            return [Reply(ctx.text("badges.course_of.own", name=badge.name or ctx.text("badges.unnamed")))]
+        if badge is not None and pending.get("credit"):
+            badge_records.confirm_course(ctx.session, catalog, ctx.profile, badge, course_id, now)
+            return [Reply(self.credit_text(ctx, badge))]
+        reported = badge_records.record_self_reported(ctx.session, catalog, ctx.profile, course_id, now)
+        if badge is None:
+            return [Reply(self.self_reported_text(ctx, reported))]
+        text = ctx.text(
+            "badges.course_of.on_your_word",
+            course=catalog.courses[course_id].title,
+            name=badge.name or ctx.text("badges.unnamed"),
+            issuer=issuer_label(ctx, badge, explained=True),
+        )
+        return [Reply(text)]
 
     def reason_text(self, ctx: Context, report: Report) -> str:
         """The deciding check, named in the learner's language, with the verifier's detail."""
@@ -150,7 +293,7 @@ class BadgeDesk:
         lines += [self.describe(ctx, number, badge) for number, badge in enumerate(badges, 1)]
         if not badges:
             lines.append(ctx.text("badges.empty"))
-        if not ctx.profile.email:
+        if self.email_tip_due(ctx, badges):
             lines.append(ctx.text("badges.email_tip"))
         actions = BADGE_ACTIONS if badges else BADGE_ACTIONS[:1]
         options = [Option(action, ctx.text(f"badges.action.{action}")) for action in actions]
@@ -176,8 +319,15 @@ class BadgeDesk:
         return "\n   ".join(parts)
 
     def on_menu(self, ctx: Context, action: str) -> list[Reply]:
+        """A /badges action, or the answer to keeping a badge that could not be read ("yes": which
+        course is it for?, "no": nothing is saved)."""
         if action == "add":
             return [self.ask_add(ctx)]
+        if action == "yes":
+            return [self.ask_add(ctx, "badges.unread.which_course")]
+        if action == "no":
+            ctx.state.reset()
+            return [Reply(ctx.text("badges.unread.dropped"))]
         if action == "export":
             return self.cmd_export(ctx, "")
         badges = badge_records.learner_badges(ctx.session, ctx.learner.id or 0)
@@ -220,8 +370,8 @@ class BadgeDesk:
 
     # -- adding ---------------------------------------------------------------------------------
 
-    def ask_add(self, ctx: Context) -> Reply:
-        question = Question(ctx.text("badges.add_ask"), [Option("cancel", ctx.text("badges.add_cancel"))])
+    def ask_add(self, ctx: Context, key: str = "badges.add_ask") -> Reply:
+        question = Question(ctx.text(key), [Option("cancel", ctx.text("badges.add_cancel"))])
         return self.dialogue.question_reply(ctx, question, flow="badge", step="badge_add")
 
     def on_add_choice(self, ctx: Context, _value: str) -> list[Reply]:
@@ -236,17 +386,42 @@ class BadgeDesk:
             return self.record(ctx, evidence)
         if inbound.kind is not InboundKind.TEXT or not inbound.text.strip():
             return [Reply(ctx.text("badges.add_hint")), self.ask_add(ctx)]
-        found = self.dialogue.matcher.find_courses(inbound.text[:200], limit=MAX_COURSE_CHOICES)
+        return self.offer_courses(ctx, inbound.text)
+
+    def on_finished(self, ctx: Context, text: str) -> list[Reply] | None:
+        """ "I finished X" (or "aku udah selesai X") typed outside a question: the courses X may be,
+        to record as self-reported; None when the text says nothing of the kind."""
+        name = finished_course_name(text)
+        return self.offer_courses(ctx, name) if name is not None else None
+
+    def offer_courses(self, ctx: Context, name: str) -> list[Reply]:
+        """The catalog courses ``name`` may be, as buttons (the course picked is recorded)."""
+        found = self.ranked_courses(ctx, name)
         if not found:
             return [Reply(ctx.text("badges.no_course_found")), self.ask_add(ctx)]
-        catalog = self.dialogue.catalog
-        options = [
-            Option(match.id, f"{catalog.courses[match.id].title} ({catalog.courses[match.id].provider})")
-            for match in found
-        ]
+        courses = self.dialogue.catalog.courses
+        options = [Option(cid, f"{courses[cid].title} ({courses[cid].provider})") for cid in found]
         options.append(Option("none", ctx.text("badges.none_of_these")))
         question = Question(ctx.text("badges.pick_course"), options, columns=1)
         return [self.dialogue.question_reply(ctx, question, flow="menu", step="badge_course")]
+
+    def ranked_courses(self, ctx: Context, name: str) -> list[str]:
+        """Courses for a typed name, the obvious one first: the title typed exactly, then titles
+        holding the whole name ("google data analytics" -> "Google Data Analytics Capstone", before
+        "Google Advanced Data Analytics..."), then courses of the learner's active plan; the
+        matcher's order within each (its scores alone can rank a one-word overlap level with them)."""
+        wanted = normalize(name)
+        found = self.dialogue.matcher.find_courses(name[:200], limit=COURSE_CANDIDATES)
+        plan = active_plan(ctx.session, ctx.learner.id or 0)
+        planned = {row.course_id for row in plan_items(ctx.session, plan)} if plan is not None else set()
+        courses = self.dialogue.catalog.courses
+
+        def rank(position: int) -> tuple[bool, bool, bool, int]:
+            course_id = found[position].id
+            title = normalize(courses[course_id].title)
+            return (title != wanted, f" {wanted} " not in f" {title} ", course_id not in planned, position)
+
+        return [found[position].id for position in sorted(range(len(found)), key=rank)][:MAX_COURSE_CHOICES]
 
     def on_course(self, ctx: Context, course_id: str) -> list[Reply]:
         if course_id == "none" or course_id not in self.dialogue.catalog.courses:
@@ -255,8 +430,11 @@ class BadgeDesk:
         badge = badge_records.record_self_reported(
             ctx.session, self.dialogue.catalog, ctx.profile, course_id, self.dialogue.clock()
         )
+        return [Reply(self.self_reported_text(ctx, badge))]
+
+    def self_reported_text(self, ctx: Context, badge: Badge) -> str:
         text = ctx.text("badges.result.self_reported", name=badge.name, issuer=badge.issuer_name)
-        return [Reply(f"{text}\n\n{self.credit_text(ctx, badge)}")]
+        return f"{text}\n\n{self.credit_text(ctx, badge)}"
 
     # -- /export and /forget -------------------------------------------------------------------
 
@@ -279,6 +457,11 @@ class BadgeDesk:
             return [Reply(ctx.text("forget.kept"))]
         forget_learner(ctx.session, ctx.learner)
         return [Reply(ctx.text("forget.done"))]
+
+
+def _recipient_unchecked(badge: Badge) -> bool:
+    """A verified-or-not badge whose recipient was not compared with an email (none was set)."""
+    return badge.source is not BadgeSource.MANUAL and badge.verification_report.get("recipient_match") is None
 
 
 def _stored_text(evidence: Evidence, report: Report) -> str:

@@ -263,19 +263,32 @@ class CheckIns:
         return self.dialogue.question_reply(ctx, question, flow="checkin", step="checkin_badge")
 
     def on_badge(self, ctx: Context, value: str) -> list[Reply]:
-        """ "Skip" (button or typed) moves on; anything else that is not a badge gets a hint."""
+        """ "Skip" (button or typed) moves on; anything else that is not a badge gets a hint.  While a
+        question about the badge just sent is open (is it for this course? keep it anyway?), its yes
+        or no settles it and the check-in moves on."""
         if self.current_item(ctx) is None:
             return [Reply(ctx.text("button_expired"))]
+        pending = ctx.state.scratch.get("badge_pending")
+        if pending is not None:
+            answer = self.dialogue.typed_choice(ctx, value) or value
+            if answer not in ("yes", "no"):
+                return [Reply(ctx.text("checkin.badge_answer_hint"))]
+            del ctx.state.scratch["badge_pending"]
+            return self.dialogue.badges.settle(ctx, pending, answer) + self.next_item(ctx)
         if value != "skip" and not parsing.is_word(value, "none"):
             return [Reply(ctx.text("checkin.badge_hint")), self.ask_badge(ctx)]
         return self.next_item(ctx)
 
     def record_badge(self, ctx: Context, evidence: Evidence) -> list[Reply]:
-        """The badge for the course just finished: verified, stored, credited to that course."""
+        """The badge for the course just finished: verified, stored, and credited to that course if
+        it is that course's (else the learner is asked first, and the check-in waits for the answer)."""
         item = self.current_item(ctx)
         if item is None:
             return [Reply(ctx.text("button_expired"))]
+        ctx.state.scratch.pop("badge_pending", None)  # a new badge replaces an unanswered question
         replies = self.dialogue.badges.record(ctx, evidence, course_hint=item.course_id)
+        if "badge_pending" in ctx.state.scratch:
+            return replies
         return replies + self.next_item(ctx)
 
     def set_status(self, ctx: Context, item: PlanItem, status: PlanItemStatus, percent: int) -> None:

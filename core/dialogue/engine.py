@@ -315,6 +315,9 @@ class Dialogue:
         if evidence is not None and ctx.profile.onboarded_at is not None:
             ctx.state.reset()
             return self.badges.record(ctx, evidence)
+        finished = self.finished_course(ctx, inbound)
+        if finished is not None:
+            return finished
         return self.outside_flow(ctx, inbound)
 
     def label_choice(self, ctx: Context, text: str) -> str | None:
@@ -336,6 +339,13 @@ class Dialogue:
             if value in options and parsing.is_word(stripped, meaning):
                 return value
         return self.label_choice(ctx, stripped)
+
+    def finished_course(self, ctx: Context, inbound: Inbound) -> list[Reply] | None:
+        """ "I finished X" / "saya sudah selesai X" outside a question, once set up: the courses it may
+        be, to record as self-reported (as /badges -> Add does); None for any other text."""
+        if inbound.kind is not InboundKind.TEXT or ctx.profile.onboarded_at is None:
+            return None
+        return self.badges.on_finished(ctx, inbound.text)
 
     def outside_flow(self, ctx: Context, inbound: Inbound) -> list[Reply]:
         if ctx.profile.onboarded_at is None:
