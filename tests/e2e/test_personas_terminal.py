@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests import personas
-from tests.e2e.terminal_driver import TerminalDriver, start
+from tests.terminal_driver import TerminalDriver, start
 from tests.e2e.test_personas_telegram import alex_badges
 from tests.fakes.badge_server import BadgeServer
 from tests.personas import Check, Persona, Said
@@ -53,7 +53,7 @@ class TerminalLearner:
 
     async def say(self, text: str) -> Said:
         if text == "/start" and not self.greeted:  # opening the chat already started it
-            return self._read(self.driver.greeting)
+            return self._read(self.driver.opening)
         return self._read(self.driver.say(text))
 
     async def press(self, label: str) -> Said:
@@ -77,6 +77,7 @@ def open_chat(tmp_path: Path) -> Iterator[list[TerminalDriver]]:
     yield drivers
     for driver in drivers:
         assert driver.close() == 0
+        assert not LOG_LINE.search(driver.stderr), driver.stderr  # stderr: warnings and errors only
 
 
 def terminal(open_chat: list[TerminalDriver], tmp_path: Path, language: str, **env: str) -> TerminalLearner:
