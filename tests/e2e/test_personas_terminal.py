@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from tests import personas
-from tests.terminal_driver import TerminalDriver, start
 from tests.e2e.test_personas_telegram import alex_badges
 from tests.fakes.badge_server import BadgeServer
 from tests.personas import Check, Persona, Said
+from tests.terminal_driver import TerminalDriver, start
 
 NUMBERED = re.compile(r"^  (\d+)\. (.+)$")
 
