@@ -18,7 +18,7 @@ from sqlmodel import Session
 from core.badges.evidence import Evidence
 from core.dialogue import parsing
 from core.dialogue.messages import Reply
-from core.dialogue.steps import Context, Option, Question
+from core.dialogue.steps import Context, Option, Question, refusal
 from core.i18n import month_label
 from core.models import (
     CheckIn,
@@ -184,7 +184,7 @@ class CheckIns:
         """A button (or typed answer) about the current item."""
         item = self.current_item(ctx)
         if item is None:
-            return [Reply(ctx.text("button_expired"))]
+            return self.dialogue.expired(ctx)
         if value.startswith("snooze:"):
             return self.snooze(ctx, value.removeprefix("snooze:"))
         ctx.state.scratch["answers"][item.course_id] = value
@@ -205,16 +205,16 @@ class CheckIns:
             return self.on_badge(ctx, text)
         value = self.parse_answer(ctx, text)
         if value is None:
-            return [Reply(ctx.text("checkin.hint")), self.ask_item(ctx)]
+            return [Reply(refusal(ctx, "hint.checkin_answer", text)), self.ask_item(ctx)]
         return self.on_item(ctx, value)
 
     def parse_answer(self, ctx: Context, text: str) -> str | None:
         chosen = self.dialogue.typed_choice(ctx, text)
         if chosen is not None:
             return chosen
-        for answer in ("done", "stuck", "skip"):
-            if parsing.is_word(text, f"checkin_{answer}"):
-                return answer
+        said = [answer for answer in ("done", "stuck", "skip") if parsing.affirmed(text, f"checkin_{answer}")]
+        if len(said) == 1:  # "udah selesai", "im stuck, its too hard"; never "not done yet"
+            return said[0]
         match = _PERCENT.fullmatch(text.strip())
         if match and 0 <= int(match.group(1)) <= 100:
             percent = int(match.group(1))
@@ -228,7 +228,7 @@ class CheckIns:
     def on_badge(self, ctx: Context, value: str) -> list[Reply]:
         """ "Skip" (button or typed) moves on; anything else that is not a badge gets a hint."""
         if self.current_item(ctx) is None:
-            return [Reply(ctx.text("button_expired"))]
+            return self.dialogue.expired(ctx)
         if value != "skip" and not parsing.is_word(value, "none"):
             return [Reply(ctx.text("checkin.badge_hint")), self.ask_badge(ctx)]
         return self.next_item(ctx)
@@ -237,7 +237,7 @@ class CheckIns:
         """The badge for the course just finished: verified, stored, credited to that course."""
         item = self.current_item(ctx)
         if item is None:
-            return [Reply(ctx.text("button_expired"))]
+            return self.dialogue.expired(ctx)
         replies = self.dialogue.badges.record(ctx, evidence, course_hint=item.course_id)
         return replies + self.next_item(ctx)
 
