@@ -94,8 +94,14 @@ def _prepared(text: str, meaning: str) -> str:
     return " ".join(tokens)
 
 
+@cache
+def _whole(phrase: str) -> re.Pattern[str]:
+    """``phrase`` as whole words: "sen" is Monday in "sen", not in "sendiri"."""
+    return re.compile(rf"(?<![0-9a-z]){re.escape(phrase)}(?![0-9a-z])")
+
+
 def _contains(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<![0-9a-z]){re.escape(phrase)}(?![0-9a-z])", text) is not None
+    return _whole(phrase).search(text) is not None
 
 
 def _meaning(text: str, meaning: str) -> str | None:
@@ -118,8 +124,7 @@ def _meanings(text: str, meaning: str) -> set[str]:
         for phrase in phrases:
             if not phrase:
                 continue
-            pattern = rf"(?<![0-9a-z]){re.escape(phrase)}(?![0-9a-z])"
-            found.extend((m.start(), m.end(), str(key)) for m in re.finditer(pattern, folded))
+            found.extend((m.start(), m.end(), str(key)) for m in _whole(phrase).finditer(folded))
     taken: list[tuple[int, int]] = []
     keys: set[str] = set()
     for start, end, key in sorted(found, key=lambda f: (f[0] - f[1], f[0], f[2])):  # longest first
@@ -134,8 +139,10 @@ def is_word(text: str, meaning: str) -> bool:
     words around it: "gratis aja", "yes please", "gak ada dong"."""
     words = _words(meaning)
     prepared = _prepared(text, meaning)
-    fillers = _words("fillers")
-    return prepared in words or " ".join(t for t in prepared.split() if t not in fillers) in words
+    bare = prepared
+    for filler in _words("fillers"):  # longest first: "thank you" before "you" could be a word
+        bare = _whole(filler).sub(" ", bare)
+    return prepared in words or " ".join(bare.split()) in words
 
 
 def mentions(text: str, meaning: str) -> bool:
@@ -155,7 +162,7 @@ def affirmed(text: str, meaning: str) -> bool:
     it: "udah selesai" and "im stuck, its too hard" say it, "not done yet" does not."""
     prepared = _prepared(text, meaning)
     for phrase in _words(meaning):
-        for match in re.finditer(rf"(?<![0-9a-z]){re.escape(phrase)}(?![0-9a-z])", prepared):
+        for match in _whole(phrase).finditer(prepared):
             if not _negated(prepared, match.start()):
                 return True
     return False

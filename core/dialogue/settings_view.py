@@ -15,6 +15,8 @@ from core.models import ReminderSchedule
 from core.plan_store import has_goal, profile_target
 from core.plan_text import format_hours
 
+COURSE_LANGUAGE_NAMES = {"en": "choice.english", "id": "choice.indonesian"}
+
 
 def _goal(ctx: Context) -> str | None:
     if not has_goal(ctx.catalog, ctx.profile):
@@ -44,6 +46,8 @@ def _budget(ctx: Context) -> str | None:
     budget = ctx.profile.monthly_budget
     if budget is None:
         return None
+    if budget == 0:
+        return ctx.text("choice.free_only")
     return ctx.text(
         "settings.value.budget", amount=format_money(budget, ctx.profile.budget_currency, ctx.language)
     )
@@ -55,7 +59,7 @@ def _formats(ctx: Context) -> str | None:
 
 
 def _course_languages(ctx: Context) -> str | None:
-    names = [ctx.text(f"language.name.{code}") for code in ctx.profile.course_languages]
+    names = [ctx.text(COURSE_LANGUAGE_NAMES[code]) for code in ctx.profile.course_languages]
     return join_list(names, ctx.language) or None
 
 

@@ -209,7 +209,10 @@ class GoalStep(Step):
         return Question(ctx.text("ask.goal"), options)
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
-        """A goal's own button needs no "Did I get that right?": it is stored at once."""
+        """A goal's own button needs no "Did I get that right?": it is stored at once.  A typed goal
+        is confirmed, even one typed as a button's label (read as words, it may say more)."""
+        if ctx.said is not None:
+            return self.on_text(ctx, ctx.said)
         ctx.profile.goal_text = ctx.catalog.goals[value].name.get(ctx.language)
         store_target(ctx.profile, GoalTarget(value))
         ctx.touch()
