@@ -232,6 +232,18 @@ def test_half_past_six_asks_morning_or_evening(dialogue: Dialogue) -> None:
     assert profile(dialogue.database).checkin_time == dt.time(18, 30)
 
 
+@pytest.mark.parametrize(
+    ("typed", "time"), [("1", dt.time(5)), ("2", dt.time(17)), ("sore", dt.time(17)), ("pagi", dt.time(5))]
+)
+def test_the_reading_is_picked_by_number_or_part_of_day(
+    dialogue: Dialogue, typed: str, time: dt.time
+) -> None:
+    learner = after(dialogue, INDONESIAN_TYPED_ONBOARDING[:10], language="id")
+    assert "Jam 5 pagi atau jam 5 sore?" in learner.say("5")
+    assert "Rencana kamu" in learner.say(typed)
+    assert profile(dialogue.database).checkin_time == time
+
+
 def test_half_past_seven_is_after_quiet_hours_and_stored_at_once(dialogue: Dialogue) -> None:
     learner = after(dialogue, ENGLISH_TYPED_ONBOARDING[:10])
     assert "Your plan" in learner.say("7:30")

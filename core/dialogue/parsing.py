@@ -281,11 +281,16 @@ _CLOCK = re.compile(r"(?<!\d)(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(
 _DEFAULT_HOURS = {"morning": 8, "noon": 12, "afternoon": 16, "evening": 19}
 
 
+def part_of_day(text: str) -> str | None:
+    """ "morning", "noon", "afternoon" or "evening" when ``text`` names one ("pagi", "tonight")."""
+    return _meaning(text, "times")
+
+
 def is_ambiguous_time(text: str) -> bool:
     """Whether ``text`` gives an hour of 1-12 without am/pm, a leading zero or a part of the day:
     "5" or "7:30" may be morning or afternoon; "5pm", "05:00", "17:00", "jam 5 sore" may not."""
     match = _CLOCK.search(text.lower())
-    if match is None or match.group(3) or _meaning(text, "times") is not None:
+    if match is None or match.group(3) or part_of_day(text) is not None:
         return False
     return not match.group(1).startswith("0") and 1 <= int(match.group(1)) <= 12
 
@@ -294,15 +299,15 @@ def parse_time(text: str) -> dt.time | None:
     """A time of day: "9", "09:30", "9pm", "21.00", "jam 7 malam", "evening"."""
     folded = fold(text)
     lowered = text.lower()
-    part_of_day = _meaning(text, "times")
+    day_part = part_of_day(text)
     match = _CLOCK.search(lowered.replace(".", ":") if "." in lowered and ":" not in lowered else lowered)
     if match is None:
-        if part_of_day is None:
+        if day_part is None:
             return None
-        return dt.time(_DEFAULT_HOURS[part_of_day], 0)
+        return dt.time(_DEFAULT_HOURS[day_part], 0)
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     meridiem = (match.group(3) or "").replace(".", "")
-    if meridiem == "pm" or (not meridiem and part_of_day in {"afternoon", "evening"} and hour < 12):
+    if meridiem == "pm" or (not meridiem and day_part in {"afternoon", "evening"} and hour < 12):
         hour = hour % 12 + 12
     elif meridiem == "am" and hour == 12:
         hour = 0

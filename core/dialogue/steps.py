@@ -589,6 +589,9 @@ class CheckinTimeStep(Step):
         return self.store(ctx, dt.time.fromisoformat(value))
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
+        picked = self.picked(ctx, text)
+        if picked is not None:
+            return self.on_choice(ctx, picked)
         moment = parsing.parse_time(text)
         if moment is None:
             return Retry(refusal(ctx, "hint.checkin_time", text))
@@ -597,6 +600,19 @@ class CheckinTimeStep(Step):
             ctx.state.scratch[self.PAIR] = [moment.strftime("%H:%M"), later.strftime("%H:%M")]
             return Stay()
         return self.store(ctx, moment)
+
+    def picked(self, ctx: Context, text: str) -> str | None:
+        """Which of the two readings offered a typed "1" or "2", "morning" or "sore" chooses."""
+        pair = ctx.state.scratch.get(self.PAIR)
+        if not pair:
+            return None
+        stripped = text.strip()
+        if stripped in ("1", "2"):
+            return str(pair[int(stripped) - 1])
+        day_part = parsing.part_of_day(text) if not any(ch.isdigit() for ch in text) else None
+        if day_part is None:
+            return None
+        return str(pair[0] if day_part == "morning" else pair[1])
 
     def in_quiet_hours(self, ctx: Context, moment: dt.time) -> bool:
         """Whether ``moment`` is in the learner's quiet hours (the default ones before they are set)."""
