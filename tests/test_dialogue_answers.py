@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,9 +37,8 @@ INDONESIAN_TYPED_ONBOARDING = [
 
 
 @pytest.fixture
-def dialogue(tmp_path: Path, catalog: Catalog) -> Dialogue:
-    database = Database(f"sqlite:///{tmp_path / 'answers.db'}")
-    database.upgrade()
+def dialogue(database: Database, catalog: Catalog) -> Dialogue:
+    """The dialogue on each backend (conftest's ``database``): answers are stored in JSON state."""
     return Dialogue(database, catalog, clock=lambda: NOW)
 
 
