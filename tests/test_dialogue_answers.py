@@ -329,7 +329,7 @@ def test_settings_show_each_current_value(dialogue: Dialogue) -> None:
         "• Budget: $30 a month",
         "• Course formats: Any",
         "• Course languages: English",
-        "• Time zone: Asia/Jakarta",
+        "• Time zone: Jakarta (WIB)",
         "• Check-in day: Monday",
         "• Check-in time: 19:00",
         "• How often to check in: Every week",

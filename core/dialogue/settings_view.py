@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from core.dialogue.steps import QUIET_OFF, Context
 from core.goals.wording import target_label
-from core.i18n import format_money, join_list
+from core.i18n import format_money, join_list, messages
 from core.models import ReminderSchedule
 from core.plan_store import has_goal, profile_target
 from core.plan_text import format_hours
@@ -64,7 +64,9 @@ def _course_languages(ctx: Context) -> str | None:
 
 
 def _timezone(ctx: Context) -> str | None:
-    return ctx.learner.timezone
+    """The zone's button label where it has one ("Jakarta (WIB)"), else its IANA name."""
+    key = f"zone.{ctx.learner.timezone.replace('/', '_')}"
+    return ctx.text(key) if key in messages(ctx.language) else ctx.learner.timezone
 
 
 def _checkin_day(ctx: Context) -> str | None:
