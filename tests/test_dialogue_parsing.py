@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from core.catalog.schema import CourseFormat
 from core.dialogue import parsing
+from core.dialogue.timezones import parse_timezone
 
 BOTH = frozenset({"en", "id"})
 
@@ -68,3 +71,339 @@ def test_hours_per_day_and_per_weekday_become_hours_per_week(text: str, hours: f
 
 def test_more_hours_than_a_week_can_hold_are_no_answer() -> None:
     assert parsing.parse_hours("12 hours a day") is None
+
+
+# -- issue #15: typos, filler words and informal spellings around a valid answer --------------
+
+LEVEL_CASES = [
+    ("total begginer", "beginner"),
+    ("beginer", "beginner"),
+    ("begineer pls", "beginner"),
+    ("complete newbie", "beginner"),
+    ("a total novice", "beginner"),
+    ("from scratch", "beginner"),
+    ("pemula banget", "beginner"),
+    ("masih pemula sih", "beginner"),
+    ("pemula aja", "beginner"),
+    ("intermediat", "intermediate"),
+    ("intermedate i think", "intermediate"),
+    ("menengah dong", "intermediate"),
+    ("lumayan lah", "intermediate"),
+    ("some experience", "intermediate"),
+    ("advnced", "advanced"),
+    ("advance", "advanced"),
+    ("pretty experienced", "advanced"),
+    ("sudah mahir", "advanced"),
+    ("udah jago", "advanced"),
+    ("expert", "advanced"),
+]
+
+
+@pytest.mark.parametrize(("text", "level"), LEVEL_CASES)
+def test_levels_with_typos_and_fillers(text: str, level: str) -> None:
+    found = parsing.parse_level(text)
+    assert found is not None and found.value == level
+
+
+@pytest.mark.parametrize("text", ["export", "blah", "i don't know", "hmm", "xyz", "level", "keyboard"])
+def test_words_merely_near_a_level_stay_refused(text: str) -> None:
+    assert parsing.parse_level(text) is None
+
+
+WEEKDAY_CASES = [
+    ("mondays", 0),
+    ("on mondays please", 0),
+    ("monday pls", 0),
+    ("mnday", 0),
+    ("mon", 0),
+    ("firday", None),  # a swap of two letters is two edits: too far for the strict cutoff
+    ("senin aja", 0),
+    ("hari senin dong", 0),
+    ("tuesdays", 1),
+    ("tusday", 1),
+    ("selasa", 1),
+    ("wednesdays", 2),
+    ("wensday", 2),
+    ("rabu sih", 2),
+    ("thursdays", 3),
+    ("thrusday", 3),
+    ("kamis", 3),
+    ("fridays", 4),
+    ("friiday", 4),
+    ("jumat aja", 4),
+    ("saturdays", 5),
+    ("saterday", 5),
+    ("sabtu deh", 5),
+    ("sundays", 6),
+    ("sunday please", 6),
+    ("minggu", 6),
+    ("ahad", 6),
+    ("someday", None),
+    ("today", None),
+    ("weekly", None),
+]
+
+
+@pytest.mark.parametrize(("text", "day"), WEEKDAY_CASES)
+def test_weekdays_with_plurals_typos_and_fillers(text: str, day: int | None) -> None:
+    assert parsing.parse_weekday(text) == day
+
+
+BUDGET_CASES = [
+    ("free only pls, i have no money", "USD", Decimal(0)),
+    ("gratis aja", "IDR", Decimal(0)),
+    ("gratis saja", "IDR", Decimal(0)),
+    ("gratisan dong", "IDR", Decimal(0)),
+    ("yang gratis aja ya", "IDR", Decimal(0)),
+    ("free please", "USD", Decimal(0)),
+    ("only free ones", "USD", Decimal(0)),
+    ("free courses only", "USD", Decimal(0)),
+    ("no money sorry", "USD", Decimal(0)),
+    ("i have no money", "USD", Decimal(0)),
+    ("tidak ada uang", "IDR", Decimal(0)),
+    ("gak punya duit", "IDR", Decimal(0)),
+    ("tanpa biaya", "IDR", Decimal(0)),
+    ("nothing", "USD", Decimal(0)),
+    ("nol", "IDR", Decimal(0)),
+    ("50k pls", "IDR", Decimal(50_000)),
+    ("100rb aja", "IDR", Decimal(100_000)),
+    ("maybe 20 dollars", "USD", Decimal(20)),
+    ("$25 please", "USD", Decimal(25)),
+    ("twenty dollars", "USD", Decimal(20)),
+    ("fifty dollars", "USD", Decimal(50)),
+    ("free would be nice but 10 is ok", "USD", Decimal(10)),  # an amount named wins
+    ("paling 200rb sih", "IDR", Decimal(200_000)),
+]
+
+
+@pytest.mark.parametrize(("text", "currency", "amount"), BUDGET_CASES)
+def test_budgets_with_fillers_and_free_in_a_sentence(text: str, currency: str, amount: Decimal) -> None:
+    assert parsing.parse_budget(text, currency) == amount
+
+
+@pytest.mark.parametrize("text", ["lots", "whatever you think", "depends", "idk", "-"])
+def test_budgets_without_an_amount_or_free_stay_refused(text: str) -> None:
+    assert parsing.parse_budget(text, "USD") is None
+
+
+NUMBER_CASES = [
+    ("5", True, Decimal(5)),
+    ("5", False, Decimal(5)),
+    ("five", True, Decimal(5)),
+    ("five", False, None),
+    ("lima", True, Decimal(5)),
+    ("lima", False, None),
+    ("the teacher one", True, Decimal(1)),
+    ("the teacher one", False, None),
+    ("a data analyst", False, None),
+    ("satu", False, None),
+    ("dua puluh lima", True, Decimal(25)),
+    ("option 2", False, Decimal(2)),
+    ("twelve", True, Decimal(12)),
+    ("seratus", True, Decimal(100)),
+    ("no idea", True, None),
+]
+
+
+@pytest.mark.parametrize(("text", "words", "number"), NUMBER_CASES)
+def test_number_words_count_only_where_a_number_is_asked(
+    text: str, words: bool, number: Decimal | None
+) -> None:
+    assert parsing.parse_number(text, words=words) == number
+
+
+HOURS_CASES = [
+    ("five pls", 5.0),
+    ("around 3 hours i guess", 3.0),
+    ("tiga jam aja", 3.0),
+    ("10 jam dong", 10.0),
+    ("an hour a day please", 7.0),
+    ("sejam", None),  # "se" is a number only as a word of its own
+    ("lots of time", None),
+    ("100 hours", None),
+]
+
+
+@pytest.mark.parametrize(("text", "hours"), HOURS_CASES)
+def test_hours_with_fillers(text: str, hours: float | None) -> None:
+    assert parsing.parse_hours(text) == hours
+
+
+WORD_CASES = [
+    ("yes please", "yes", True),
+    ("ya dong", "yes", True),
+    ("iya sih", "yes", True),
+    ("oke deh", "yes", True),
+    ("yes thanks", "yes", True),
+    ("yes thank you", "yes", True),
+    ("iya terima kasih", "yes", True),
+    ("yes but", "yes", False),
+    ("gak ada", "none", True),
+    ("ga ada dong", "none", True),
+    ("nggak", "none", True),
+    ("blm ada", "none", True),
+    ("belum ada sih", "none", True),
+    ("none pls", "none", True),
+    ("nope", "none", True),
+    ("python", "none", False),
+    ("terserah aja", "any", True),
+    ("apa saja", "any", True),
+    ("anything please", "any", True),
+    ("bebas kak", "any", True),
+    ("nothing really matters", "any", False),
+    ("gratis aja", "free", True),
+    ("free pls", "free", True),
+]
+
+
+@pytest.mark.parametrize(("text", "meaning", "expected"), WORD_CASES)
+def test_whole_word_answers_with_fillers(text: str, meaning: str, expected: bool) -> None:
+    assert parsing.is_word(text, meaning) is expected
+
+
+FORMAT_CASES = [
+    ("bootcmp", {CourseFormat.BOOTCAMP}),
+    ("selfpaced pls", None),  # glued together: not a word we know, and too far from "self"
+    ("self paced aja", {CourseFormat.SELF_PACED}),
+    ("mandiri dong", {CourseFormat.SELF_PACED}),
+    ("kelas live sih", {CourseFormat.COHORT}),
+    ("intensif", {CourseFormat.BOOTCAMP}),
+]
+
+
+@pytest.mark.parametrize(("text", "formats"), FORMAT_CASES)
+def test_formats_with_typos_and_fillers(text: str, formats: set[CourseFormat] | None) -> None:
+    found = parsing.parse_formats(text)
+    assert found == (frozenset(formats) if formats is not None else None)
+
+
+LANGUAGE_CASES = [
+    ("englsh", frozenset({"en"})),
+    ("inggris aja", frozenset({"en"})),
+    ("indonesian pls", frozenset({"id"})),
+    ("indonesain", frozenset({"id"})),
+    ("keduanya dong", BOTH),
+    ("both please", BOTH),
+]
+
+
+@pytest.mark.parametrize(("text", "languages"), LANGUAGE_CASES)
+def test_course_languages_with_typos_and_fillers(text: str, languages: frozenset[str]) -> None:
+    assert parsing.parse_course_languages(text) == languages
+
+
+CHECKIN_CASES = [
+    ("udah selesai", "checkin_done", True),
+    ("sudah selesai kok", "checkin_done", True),
+    ("done!", "checkin_done", True),
+    ("finished it yesterday", "checkin_done", True),
+    ("finsihed", "checkin_done", True),
+    ("completed, yay", "checkin_done", True),
+    ("beres dong", "checkin_done", True),
+    ("udh kelar", "checkin_done", True),
+    ("100%", "checkin_done", True),
+    ("not done yet", "checkin_done", False),
+    ("belum selesai", "checkin_done", False),
+    ("blm selesai", "checkin_done", False),
+    ("haven't finished", "checkin_done", False),
+    ("not completed", "checkin_done", False),
+    ("im stuck, its too hard", "checkin_stuck", True),
+    ("i'm stuck", "checkin_stuck", True),
+    ("too difficult for me", "checkin_stuck", True),
+    ("susah banget", "checkin_stuck", True),
+    ("bingung nih", "checkin_stuck", True),
+    ("mentok", "checkin_stuck", True),
+    ("not stuck", "checkin_stuck", False),
+    ("gak susah", "checkin_stuck", False),
+    ("not too hard", "checkin_stuck", False),
+    ("skip it please", "checkin_skip", True),
+    ("lewati aja", "checkin_skip", True),
+    ("not interested anymore", "checkin_skip", True),
+    ("halfway there", "checkin_done", False),
+]
+
+
+@pytest.mark.parametrize(("text", "meaning", "expected"), CHECKIN_CASES)
+def test_check_in_answers_said_in_a_sentence_unless_denied(text: str, meaning: str, expected: bool) -> None:
+    assert parsing.affirmed(text, meaning) is expected
+
+
+ZONE_CASES = [
+    ("New York City", "America/New_York"),
+    ("new york city", "America/New_York"),
+    ("Berlin, Germany", "Europe/Berlin"),
+    ("brooklyn", "America/New_York"),
+    ("Brooklyn, NY", "America/New_York"),
+    ("Manhattan", "America/New_York"),
+    ("queens", "America/New_York"),
+    ("Jakarta, Indonesia", "Asia/Jakarta"),
+    ("Surabaya, Jawa Timur", "Asia/Jakarta"),
+    ("Paris, France", "Europe/Paris"),
+    ("london, uk", "Europe/London"),
+    ("Munich, Germany", "Europe/Berlin"),
+    ("Deutschland", "Europe/Berlin"),
+    ("Makassar, Sulawesi", "Asia/Makassar"),
+    ("San Francisco, CA", "America/Los_Angeles"),
+    ("Bandung, Jabar", "Asia/Jakarta"),
+    ("blah, blah", None),
+    ("nowhere", None),
+    (",", None),
+]
+
+
+@pytest.mark.parametrize(("text", "zone"), ZONE_CASES)
+def test_time_zones_from_city_and_country(text: str, zone: str | None) -> None:
+    assert parse_timezone(text) == zone
+
+
+FOREIGN_CASES = [
+    ("hola, quiero aprender", True),
+    ("no tengo dinero", True),
+    ("cinco horas por semana", True),
+    ("je veux apprendre", True),
+    ("je suis débutant", True),
+    ("ich will lernen", True),
+    ("ich habe keine Zeit", True),
+    ("eu quero aprender", True),
+    ("não sei", True),
+    ("我想学习", True),
+    ("пять часов", True),
+    ("مرحبا", True),
+    ("blah", False),
+    ("asdfgh", False),
+    ("saya mau belajar", False),
+    ("saya nak belajar", False),  # Malay reads as Indonesian
+    ("tak tahu lah", False),
+    ("i want to learn", False),
+    ("Berlin, Germany", False),
+    ("name@example.com", False),
+    ("😀😀", False),
+]
+
+
+@pytest.mark.parametrize(("text", "foreign"), FOREIGN_CASES)
+def test_languages_we_do_not_speak_are_recognised(text: str, foreign: bool) -> None:
+    assert parsing.foreign_language(text) is foreign
+
+
+AMBIGUOUS_TIME_CASES = [
+    ("5", True),
+    ("7:30", True),
+    ("at 6", True),
+    ("jam 5", True),
+    ("12", True),
+    ("5pm", False),
+    ("5 am", False),
+    ("05:00", False),
+    ("17:00", False),
+    ("19.30", False),
+    ("jam 5 sore", False),
+    ("5 in the morning", False),
+    ("7 malam", False),
+    ("evening", False),
+]
+
+
+@pytest.mark.parametrize(("text", "ambiguous"), AMBIGUOUS_TIME_CASES)
+def test_times_without_am_pm_or_part_of_day_are_ambiguous(text: str, ambiguous: bool) -> None:
+    assert parsing.is_ambiguous_time(text) is ambiguous

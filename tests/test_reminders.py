@@ -165,7 +165,7 @@ def test_typed_answers_in_indonesian_and_a_hint_for_nonsense(
     learner: Learner_, dialogue: Dialogue, clock: Clock, database: Database
 ) -> None:
     open_check_in(dialogue, clock, database, learner)
-    assert "Tap a button" in learner.say("bananas")
+    assert "I couldn't read “bananas” as an answer about this course. Try “done”" in learner.say("bananas")
     assert "paste its link" in learner.say("selesai")
     assert "doesn't look like a badge" in learner.say("my badge")
     learner.say("lewati")
@@ -250,7 +250,7 @@ def test_check_ins_every_two_weeks_on_request(learner: Learner_, database: Datab
     assert schedule_of(database).next_due_at == FIRST_DUE + WEEK  # this evening skipped: every other Monday
     learner.say("/settings")
     learner.press("How often")
-    assert "1, 2 or 4" in learner.say("every 3 weeks")
+    assert "I couldn't read “every 3 weeks” as how often. Try “1”, “2” or “4”" in learner.say("every 3 weeks")
     learner.say("4")
     assert schedule_of(database).every_weeks == 4
 

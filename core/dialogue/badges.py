@@ -345,7 +345,7 @@ class BadgeDesk:
         badge = badge_records.learner_badge(ctx.session, ctx.learner.id or 0, int(badge_id))
         ctx.state.reset()
         if badge is None:
-            return [Reply(ctx.text("button_expired"))]
+            return self.dialogue.expired(ctx)
         if action == "remove":
             ctx.session.delete(badge)
             return [Reply(ctx.text("badges.removed", name=badge.name or ctx.text("badges.unnamed")))]

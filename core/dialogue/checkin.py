@@ -18,7 +18,7 @@ from sqlmodel import Session
 from core.badges.evidence import Evidence
 from core.dialogue import parsing
 from core.dialogue.messages import Identity, Reply
-from core.dialogue.steps import Context, Option, Question
+from core.dialogue.steps import Context, Option, Question, refusal
 from core.i18n import month_label
 from core.learners import load_for_message
 from core.models import (
@@ -221,7 +221,7 @@ class CheckIns:
         """A button (or typed answer) about the current item."""
         item = self.current_item(ctx)
         if item is None:
-            return [Reply(ctx.text("button_expired"))]
+            return self.dialogue.expired(ctx)
         if value.startswith("snooze:"):
             return self.snooze(ctx, value.removeprefix("snooze:"))
         ctx.state.scratch["answers"][item.course_id] = value
@@ -242,16 +242,16 @@ class CheckIns:
             return self.on_badge(ctx, text)
         value = self.parse_answer(ctx, text)
         if value is None:
-            return [Reply(ctx.text("checkin.hint")), self.ask_item(ctx)]
+            return [Reply(refusal(ctx, "hint.checkin_answer", text)), self.ask_item(ctx)]
         return self.on_item(ctx, value)
 
     def parse_answer(self, ctx: Context, text: str) -> str | None:
         chosen = self.dialogue.typed_choice(ctx, text)
         if chosen is not None:
             return chosen
-        for answer in ("done", "stuck", "skip"):
-            if parsing.is_word(text, f"checkin_{answer}"):
-                return answer
+        said = [answer for answer in ("done", "stuck", "skip") if parsing.affirmed(text, f"checkin_{answer}")]
+        if len(said) == 1:  # "udah selesai", "im stuck, its too hard"; never "not done yet"
+            return said[0]
         match = _PERCENT.fullmatch(text.strip())
         if match and 0 <= int(match.group(1)) <= 100:
             percent = int(match.group(1))
@@ -267,7 +267,7 @@ class CheckIns:
         question about the badge just sent is open (is it for this course? keep it anyway?), its yes
         or no settles it and the check-in moves on."""
         if self.current_item(ctx) is None:
-            return [Reply(ctx.text("button_expired"))]
+            return self.dialogue.expired(ctx)
         pending = ctx.state.scratch.get("badge_pending")
         if pending is not None:
             answer = self.dialogue.typed_choice(ctx, value) or value
@@ -284,7 +284,7 @@ class CheckIns:
         it is that course's (else the learner is asked first, and the check-in waits for the answer)."""
         item = self.current_item(ctx)
         if item is None:
-            return [Reply(ctx.text("button_expired"))]
+            return self.dialogue.expired(ctx)
         ctx.state.scratch.pop("badge_pending", None)  # a new badge replaces an unanswered question
         replies = self.dialogue.badges.record(ctx, evidence, course_hint=item.course_id)
         if "badge_pending" in ctx.state.scratch:

@@ -8,7 +8,8 @@ restart between two messages therefore continues at the same question.
 Routing, top to bottom:
 - commands (``COMMANDS``) work everywhere, including in the middle of a question;
 - a button is accepted only if the current question issued it (else: "this button has expired",
-  and nothing changes);
+  and nothing changes); typed text is never told about buttons: a question that no longer
+  applies (:meth:`Dialogue.expired`) reads it as if none were open;
 - inside a flow, typed text and locations go to the current step (:mod:`core.dialogue.steps`);
 - outside a flow, a menu (plan actions, settings, language, swap) takes the button or a number;
 - anything else gets a helpful answer, never silence.
@@ -36,6 +37,7 @@ from core.dialogue import parsing
 from core.dialogue.badges import BadgeDesk, evidence_of
 from core.dialogue.checkin import CheckIns
 from core.dialogue.messages import Button, Identity, Inbound, InboundKind, Reply
+from core.dialogue.settings_view import settings_summary
 from core.dialogue.state import ConversationState
 from core.dialogue.steps import (
     AFFECTS_PLAN,
@@ -266,6 +268,7 @@ class Dialogue:
 
     def route(self, ctx: Context, inbound: Inbound) -> list[Reply]:
         state = ctx.state
+        ctx.said = inbound.text if inbound.kind is InboundKind.TEXT else None
         if inbound.kind is InboundKind.COMMAND:
             handler = self.commands.get(inbound.command)
             if handler is None:
@@ -348,11 +351,23 @@ class Dialogue:
         return self.badges.on_finished(ctx, inbound.text)
 
     def outside_flow(self, ctx: Context, inbound: Inbound) -> list[Reply]:
+        """Input no question is waiting for; a text in a language we do not read first hears which
+        languages we do."""
+        foreign = inbound.kind is InboundKind.TEXT and parsing.foreign_language(inbound.text)
+        languages = [ctx.text("hint.languages")] if foreign else []
         if ctx.profile.onboarded_at is None:
-            return [Reply(ctx.text("free_text.start_first"))]
+            return [Reply("\n\n".join([*languages, ctx.text("free_text.start_first")]))]
         if inbound.kind is InboundKind.TEXT:
-            return [Reply(ctx.text("free_text.help"))]
+            return [Reply("\n\n".join([*languages, ctx.text("free_text.help")]))]
         return [Reply(ctx.text("hint.unsupported") + "\n\n" + ctx.text("free_text.help"))]
+
+    def expired(self, ctx: Context) -> list[Reply]:
+        """The answer to input for a question that no longer applies (its course or plan is gone):
+        a pressed button has expired; typed text is read as if no question were open."""
+        if ctx.said is None:
+            return [Reply(ctx.text("button_expired"))]
+        ctx.state.reset()
+        return self.outside_flow(ctx, Inbound(InboundKind.TEXT, text=ctx.said))
 
     # -- asking ------------------------------------------------------------------------------
 
@@ -405,6 +420,7 @@ class Dialogue:
         current = state.step or ""
         state.history.append(current)
         following = sequence[sequence.index(current) + 1 :] if current in sequence else []
+        following = [step for step in following if step not in outcome.skip]
         if following:
             state.step = following[0]
             return [self.ask(ctx)]
@@ -558,7 +574,7 @@ class Dialogue:
         result = self.current_plan(ctx)
         swap_out = ctx.state.scratch.get("swap_out")
         if result is None or swap_out is None:
-            return [Reply(ctx.text("button_expired"))]
+            return self.expired(ctx)
         ctx.state.reset()
         old = self.catalog.courses[swap_out].display_title(ctx.language)
         if course_id == KEEP:
@@ -693,11 +709,8 @@ class Dialogue:
             return blocked
         options = [Option(key, ctx.text(f"settings.option.{key}")) for key in SETTINGS]
         options.append(Option("language", ctx.text("settings.option.language")))
-        return [
-            self.question_reply(
-                ctx, Question(ctx.text("settings.which"), options), flow="menu", step="settings_menu"
-            )
-        ]
+        text = settings_summary(ctx) + "\n\n" + ctx.text("settings.which")
+        return [self.question_reply(ctx, Question(text, options), flow="menu", step="settings_menu")]
 
     def on_settings_pick(self, ctx: Context, key: str) -> list[Reply]:
         if key == "language":

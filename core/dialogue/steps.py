@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -31,7 +32,8 @@ from core.i18n import format_money, t
 from core.matching import CONFIDENT_SCORE, Matcher
 from core.models import Learner, LearnerProfile, ReminderSchedule
 from core.plan_store import profile_target, store_target
-from core.text import fold
+from core.schedule.times import DEFAULT_QUIET_END, DEFAULT_QUIET_START, in_quiet_hours
+from core.text import fold, normalize
 
 POPULAR_GOALS = (
     "data-analyst",
@@ -57,6 +59,8 @@ DONE = "_done"
 NONE = "_none"
 ANY = "_any"
 OTHER = "_other"
+_UTC, _ANY_DAY = ZoneInfo("UTC"), dt.date(2026, 1, 1)  # quiet hours compared on the wall clock alone
+QUOTE_CHARS = 40  # a refusal quotes the learner's answer, cut to this length
 
 
 @dataclass
@@ -70,6 +74,7 @@ class Context:
     profile: LearnerProfile
     state: ConversationState
     goals: GoalReader
+    said: str | None = None  # the text typed in this message; None for a button, a file, a location
 
     @property
     def language(self) -> str:
@@ -98,7 +103,9 @@ class Question:
 
 @dataclass(frozen=True)
 class Next:
-    """The answer is stored: go on."""
+    """The answer is stored: go on, leaving out the ``skip`` questions it already answered."""
+
+    skip: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,21 @@ class Goto:
 
 
 Outcome = Next | Stay | Retry | Goto
+
+
+def quoted(text: str) -> str:
+    """The learner's answer as a refusal quotes it: on one line, at most ``QUOTE_CHARS`` long."""
+    line = " ".join(text.split())
+    return line if len(line) <= QUOTE_CHARS else line[: QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def refusal(ctx: Context, key: str, text: str, **values: object) -> str:
+    """A hint for an answer that does not fit: it quotes the answer, says what would work, and for
+    an answer in a language we do not read, which languages we do."""
+    hint = ctx.text(key, answer=quoted(text), **values)
+    if parsing.foreign_language(text):
+        hint += "\n" + ctx.text("hint.languages")
+    return hint
 
 
 def toggled(chosen: list[str], value: str) -> list[str]:
@@ -187,14 +209,18 @@ class GoalStep(Step):
         return Question(ctx.text("ask.goal"), options)
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
-        ctx.state.scratch["goal_choices"] = [_target_data(GoalTarget(value))]
-        ctx.state.scratch["goal_kind"] = IntentKind.ROLE.value
+        """A goal's own button needs no "Did I get that right?": it is stored at once.  A typed goal
+        is confirmed, even one typed as a button's label (read as words, it may say more)."""
+        if ctx.said is not None:
+            return self.on_text(ctx, ctx.said)
         ctx.profile.goal_text = ctx.catalog.goals[value].name.get(ctx.language)
-        return Next()
+        store_target(ctx.profile, GoalTarget(value))
+        ctx.touch()
+        return Next(skip=(ConfirmGoalStep.name,))
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         if not offer_goals(ctx, ctx.goals.read(text)):
-            return Retry(ctx.text("hint.goal_not_found"))
+            return Retry(refusal(ctx, "hint.goal_not_found", text))
         ctx.profile.goal_text = text.strip()[:500]
         return Next()
 
@@ -207,20 +233,23 @@ class ConfirmGoalStep(Step):
     def _choices(self, ctx: Context) -> list[GoalTarget]:
         return [_target(data) for data in ctx.state.scratch.get("goal_choices", [])]
 
+    def _labels(self, ctx: Context, choices: list[GoalTarget]) -> list[str]:
+        """The options' labels: the one goal understood, or the names of the shortlist's goals."""
+        if len(choices) == 1:
+            return [target_label(ctx.catalog, ctx.goals, choices[0], ctx.language)]
+        return [ctx.catalog.goals[choice.goal or ""].name.get(ctx.language) for choice in choices]
+
     def ask(self, ctx: Context) -> Question:
         choices = self._choices(ctx)
         reader, language = ctx.goals, ctx.language
         if len(choices) == 1:
-            label = target_label(ctx.catalog, reader, choices[0], language)
             sentence = transferable_sentence(ctx.catalog, reader, choices[0], language)
             text = "\n\n".join(part for part in (ctx.text("ask.confirm_goal_one"), sentence) if part)
-            options = [Option("0", label)]
         else:
             kind = IntentKind(ctx.state.scratch.get("goal_kind", IntentKind.UNKNOWN.value))
             goals = [choice.goal or "" for choice in choices]
             text = "\n".join(shortlist_text(ctx.catalog, reader, kind, goals, choices[0].origin, language))
-            names = [ctx.catalog.goals[choice.goal or ""].name.get(language) for choice in choices]
-            options = [Option(str(index), name) for index, name in enumerate(names)]
+        options = [Option(str(index), label) for index, label in enumerate(self._labels(ctx, choices))]
         options.append(Option(OTHER, ctx.text("choice.something_else")))
         return Question(text, options, columns=1)
 
@@ -232,17 +261,32 @@ class ConfirmGoalStep(Step):
         return Next()
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
+        """ "yes", an option's number in digits, a word of one option's label ("the teacher one"),
+        or the goal told again in other words."""
         choices = self._choices(ctx)
         if parsing.is_word(text, "yes") and len(choices) == 1:
             return self.on_choice(ctx, "0")
-        number = parsing.parse_number(text)
-        if number is not None and 1 <= number <= len(choices):
-            return self.on_choice(ctx, str(int(number) - 1))
+        stripped = text.strip().rstrip(".")
+        if stripped.isdigit() and 1 <= int(stripped) <= len(choices):
+            return self.on_choice(ctx, str(int(stripped) - 1))
+        named = self._named(ctx, choices, text)
+        if named is not None:
+            return self.on_choice(ctx, named)
         intent = ctx.goals.read(text)
         if (intent.confident or intent.shortlist) and offer_goals(ctx, intent):
             ctx.profile.goal_text = text.strip()[:500]
             return Stay()
-        return Retry(ctx.text("hint.pick_goal"))
+        return Retry(refusal(ctx, "hint.pick_goal", text))
+
+    def _named(self, ctx: Context, choices: list[GoalTarget], text: str) -> str | None:
+        """The one option whose label shares a word with ``text`` (filler words aside), if only one does."""
+        words = {word for word in normalize(text).split() if len(word) >= 3 and not word.isdigit()}
+        hits = [
+            str(index)
+            for index, label in enumerate(self._labels(ctx, choices))
+            if words & set(fold(label).split())
+        ]
+        return hits[0] if len(hits) == 1 else None
 
 
 class LevelStep(Step):
@@ -263,7 +307,7 @@ class LevelStep(Step):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         level = parsing.parse_level(text)
         if level is None:
-            return Retry(ctx.text("hint.level"))
+            return Retry(refusal(ctx, "hint.level", text))
         return self.on_choice(ctx, level.value)
 
 
@@ -313,7 +357,7 @@ class SkillsHeldStep(Step):
                     found.append(match.id)
                     break
         if not found:
-            return Retry(ctx.text("hint.skills_held"))
+            return Retry(refusal(ctx, "hint.skills_held", text))
         ctx.profile.skills_held = sorted({*ctx.profile.skills_held, *found})
         ctx.touch()
         return Next()
@@ -329,7 +373,7 @@ class HoursStep(Step):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         hours = parsing.parse_hours(text)
         if hours is None:
-            return Retry(ctx.text("hint.hours"))
+            return Retry(refusal(ctx, "hint.hours", text))
         ctx.profile.hours_per_week = hours
         ctx.touch()
         return Next()
@@ -355,12 +399,8 @@ class BudgetStep(Step):
         currency = currency_for(ctx.language)
         amount = parsing.parse_budget(text, currency)
         if amount is None:
-            return Retry(
-                ctx.text(
-                    "hint.budget",
-                    example=format_money(Decimal(BUDGET_CHOICES[currency][1]), currency, ctx.language),
-                )
-            )
+            example = format_money(Decimal(BUDGET_CHOICES[currency][1]), currency, ctx.language)
+            return Retry(refusal(ctx, "hint.budget", text, example=example))
         ctx.profile.monthly_budget = amount
         ctx.profile.budget_currency = currency
         ctx.touch()
@@ -393,7 +433,7 @@ class FormatsStep(Step):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         formats = parsing.parse_formats(text)
         if formats is None:
-            return Retry(ctx.text("hint.formats"))
+            return Retry(refusal(ctx, "hint.formats", text))
         ctx.profile.preferred_formats = (
             [] if formats == frozenset(CourseFormat) else sorted(f.value for f in formats)
         )
@@ -420,7 +460,7 @@ class CourseLanguagesStep(Step):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         languages = parsing.parse_course_languages(text)
         if languages is None:
-            return Retry(ctx.text("hint.course_languages"))
+            return Retry(refusal(ctx, "hint.course_languages", text))
         ctx.profile.course_languages = sorted(languages)
         ctx.touch()
         return Next()
@@ -442,12 +482,12 @@ class TimezoneStep(Step):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         zone = parse_timezone(text)
         if zone is None:
-            return Retry(ctx.text("hint.timezone"))
+            return Retry(refusal(ctx, "hint.timezone", text))
         return self._set(ctx, zone)
 
     def on_location(self, ctx: Context, latitude: float, longitude: float) -> Outcome:
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            return Retry(ctx.text("hint.timezone"))
+            return Retry(refusal(ctx, "hint.timezone", f"{latitude:g}, {longitude:g}"))
         return self._set(ctx, nearest_zone(latitude, longitude))
 
 
@@ -470,7 +510,7 @@ class CheckinDayStep(Step):
         else:
             day = parsing.parse_weekday(text)
         if day is None:
-            return Retry(ctx.text("hint.checkin_day"))
+            return Retry(refusal(ctx, "hint.checkin_day", text))
         return self.on_choice(ctx, str(day))
 
 
@@ -490,9 +530,9 @@ class CheckinEveryStep(Step):
         return Next()
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        number = parsing.parse_number(text)
+        number = parsing.parse_number(text, words=True)
         if number is None or int(number) not in CHECKIN_EVERY:
-            return Retry(ctx.text("hint.checkin_every"))
+            return Retry(refusal(ctx, "hint.checkin_every", text))
         return self.on_choice(ctx, str(int(number)))
 
 
@@ -516,7 +556,7 @@ class QuietHoursStep(Step):
         parts = re.split(r"\s*(?:-|–|to|sampai|hingga|s/d)\s*", text.strip(), maxsplit=1)
         times = [parsing.parse_time(part) for part in parts] if len(parts) == 2 else []
         if len(times) != 2 or None in times or times[0] == times[1]:
-            return Retry(ctx.text("hint.quiet_hours"))
+            return Retry(refusal(ctx, "hint.quiet_hours", text))
         return self.store(ctx, times[0], times[1])  # type: ignore[arg-type]
 
     def store(self, ctx: Context, start: dt.time, end: dt.time) -> Outcome:
@@ -527,17 +567,65 @@ class QuietHoursStep(Step):
 
 
 class CheckinTimeStep(Step):
+    """When the check-in comes.  A bare "5" or "7:30" that would fall in the learner's quiet hours
+    as written is asked about ("5 in the morning or 5 in the afternoon?"), not guessed."""
+
     name = "checkin_time"
+    PAIR = "time_pair"  # scratch: the two readings offered for an ambiguous time
 
     def ask(self, ctx: Context) -> Question:
+        pair = ctx.state.scratch.get(self.PAIR)
+        if pair:
+            early, late = (dt.time.fromisoformat(value) for value in pair)
+            part = "afternoon" if late.hour < 18 else "evening"
+            clock = f"{early.hour}:{early.minute:02d}" if early.minute else str(early.hour)
+            text = ctx.text(f"ask.checkin_time_which.{part}", clock=clock)
+            return Question(text, [Option(value, value) for value in pair], columns=2)
         return Question(
             ctx.text("ask.checkin_time"), [Option(value, value) for value in TIME_CHOICES], columns=3
         )
 
+    def on_choice(self, ctx: Context, value: str) -> Outcome:
+        return self.store(ctx, dt.time.fromisoformat(value))
+
     def on_text(self, ctx: Context, text: str) -> Outcome:
+        picked = self.picked(ctx, text)
+        if picked is not None:
+            return self.on_choice(ctx, picked)
         moment = parsing.parse_time(text)
         if moment is None:
-            return Retry(ctx.text("hint.checkin_time"))
+            return Retry(refusal(ctx, "hint.checkin_time", text))
+        if parsing.is_ambiguous_time(text) and self.in_quiet_hours(ctx, moment):
+            later = dt.time((moment.hour + 12) % 24, moment.minute)
+            ctx.state.scratch[self.PAIR] = [moment.strftime("%H:%M"), later.strftime("%H:%M")]
+            return Stay()
+        return self.store(ctx, moment)
+
+    def picked(self, ctx: Context, text: str) -> str | None:
+        """Which of the two readings offered a typed "1" or "2", "morning" or "sore" chooses."""
+        pair = ctx.state.scratch.get(self.PAIR)
+        if not pair:
+            return None
+        stripped = text.strip()
+        if stripped in ("1", "2"):
+            return str(pair[int(stripped) - 1])
+        day_part = parsing.part_of_day(text) if not any(ch.isdigit() for ch in text) else None
+        if day_part is None:
+            return None
+        return str(pair[0] if day_part == "morning" else pair[1])
+
+    def in_quiet_hours(self, ctx: Context, moment: dt.time) -> bool:
+        """Whether ``moment`` is in the learner's quiet hours (the default ones before they are set)."""
+        schedule = ctx.session.get(ReminderSchedule, ctx.learner.id)
+        start, end = (
+            (schedule.quiet_start, schedule.quiet_end)
+            if schedule is not None
+            else (DEFAULT_QUIET_START, DEFAULT_QUIET_END)
+        )
+        return in_quiet_hours(dt.datetime.combine(_ANY_DAY, moment, dt.UTC), _UTC, start, end)
+
+    def store(self, ctx: Context, moment: dt.time) -> Outcome:
+        ctx.state.scratch.pop(self.PAIR, None)
         ctx.profile.checkin_time = dt.time(moment.hour, moment.minute)
         ctx.touch()
         return Next()
@@ -562,7 +650,7 @@ class EmailStep(Step):
             return self.on_choice(ctx, NONE)
         address = text.strip()
         if len(address) > 320 or not self.SHAPE.match(address):
-            return Retry(ctx.text("hint.email"))
+            return Retry(refusal(ctx, "hint.email", text))
         ctx.profile.email = address
         ctx.touch()
         return Next()

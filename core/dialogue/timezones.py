@@ -2,7 +2,8 @@
 
 Accepted: an IANA name ("Asia/Jakarta"), an abbreviation Indonesians use daily (WIB, WITA,
 WIT), a UTC offset ("UTC+7", "GMT-5", "+05:30"), a city or country from ``data/timezones.yaml``
-(fuzzy, so "jogja" and "Surabya" work), or a shared location (the nearest listed city).
+(fuzzy, so "jogja" and "Surabya" work; "Berlin, Germany" part by part), or a shared location
+(the nearest listed city).
 A named zone is preferred to a bare offset because it follows daylight-saving changes.
 """
 
@@ -78,9 +79,21 @@ def _from_offset(text: str) -> str | None:
 
 
 def parse_timezone(text: str) -> str | None:
-    """An IANA zone name for the learner's answer, or None when nothing fits well."""
+    """An IANA zone name for the learner's answer, or None when nothing fits well.
+
+    "Berlin, Germany" or "Brooklyn, NY" is read part by part, the first place found winning:
+    people write where they are the way they address a letter."""
     stripped = text.strip()
     if not stripped or len(stripped) > 100:
+        return None
+    zone = _one_place(stripped)
+    if zone is None and "," in stripped:
+        zone = next(filter(None, (_one_place(part.strip()) for part in stripped.split(","))), None)
+    return zone
+
+
+def _one_place(stripped: str) -> str | None:
+    if not stripped:
         return None
     iana = _iana_names().get(stripped.casefold().replace(" ", "_"))
     if iana:

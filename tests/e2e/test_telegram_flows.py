@@ -28,8 +28,7 @@ async def test_onboarding_by_typing_in_english_ends_with_a_plan(bot: RunningBot)
 async def test_onboarding_by_buttons_in_indonesian(bot: RunningBot) -> None:
     replies = await bot.say(202, "/start", language="id")
     assert any("Pertanyaan 1 dari 11" in text for text in replies)
-    await bot.press(202, "Web developer", language="id")  # popular goal button
-    await bot.press(202, "Web developer", language="id")  # confirm
+    await bot.press(202, "Web developer", language="id")  # popular goal button: chosen, nothing to confirm
     await bot.press(202, "Pemula", language="id")
     await bot.press(202, "Selesai", language="id")  # skills held: none selected
     await bot.press(202, "5 jam", language="id")
