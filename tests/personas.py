@@ -333,7 +333,9 @@ async def dewi(chat: Chat, check: Check) -> None:
     stuck_on = first_item_title(checkin, language)
     said = await say(chat, check, DEWI_STUCK)
     if not check.that(
-        not said.reads(t("checkin.hint", language)), f"“{DEWI_STUCK}” was not understood as stuck", said
+        not said.reads(t("hint.checkin_answer", language, answer=DEWI_STUCK)),
+        f"“{DEWI_STUCK}” was not understood as stuck",
+        said,
     ):
         said = await tap(chat, check, said, t("checkin.answer.stuck", language))
     for _ in range(5):  # alternatives may wait until the other courses are answered
