@@ -30,6 +30,7 @@ from core.dialogue.messages import Attachment, Button, Identity, Inbound, Inboun
 
 WIDTH = 88
 SENDABLE_SUFFIXES = frozenset({".png", ".svg", ".json", ".jws", ".jwt", ".txt"})
+LIST_ITEM = re.compile(r"\s*(?:✓ \d+\.|\d+\.|[•✓-])\s+")
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit"})
 PROMPT = "> "
 _OPENERS, _CLOSERS = "{[", "}]"
@@ -90,8 +91,13 @@ def _next_line(read_more: Callable[[], str]) -> str:
 
 
 def fill(line: str, width: int = WIDTH) -> str:
-    """``line`` wrapped to ``width`` without ever breaking a link (a long one gets a line of its own)."""
-    indent = " " * (len(line) - len(line.lstrip()))  # wrapped lines keep their line's indent
+    """``line`` wrapped to ``width`` without ever breaking a link (a long one gets a line of its own).
+
+    Wrapped lines hang under the line's text: under the words of a numbered item ("  1. ...") or a
+    bullet ("• ..."), so the next number or bullet still stands out.
+    """
+    hanging = LIST_ITEM.match(line)
+    indent = " " * (hanging.end() if hanging else len(line) - len(line.lstrip()))
     return textwrap.fill(
         line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
     )

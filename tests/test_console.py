@@ -259,3 +259,12 @@ def test_help_in_the_terminal_lists_quit(database: Database, catalog: Catalog) -
     assert "/quit – leave the terminal chat" in open_chat(dialogue, ["/help"])
     telegram = dialogue.handle(Identity(telegram_id=5), Inbound.from_text("/help"))
     assert "/quit" not in telegram[0].text
+
+
+def test_a_wrapped_plan_line_hangs_under_its_item_text() -> None:
+    item = "  2. Excel Basics for Data Analysis (IBM) · part 1 of 2, 2.9 h · learn free · " + "more " * 4
+    first, second = fill(item).splitlines()
+    assert first.startswith("  2. Excel")
+    assert second.startswith("     ") and not second.startswith("      ")  # under "Excel", not under "2."
+    bullet = "• " + "word " * 30
+    assert all(line.startswith("  ") for line in fill(bullet).splitlines()[1:])
