@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from bot import cli_installed_catalog, cli_settings
-from bot.console import ConsoleChat, local_identity
+from bot.console import ConsoleChat, local_identity, tty_reader
 from bot.workers import build_dialogue
 from core.catalog import Catalog
 from core.db import Database
@@ -26,7 +27,10 @@ def _chat(settings: Settings) -> int:
     catalog, database = _migrated(settings)
     dialogue = build_dialogue(settings, database, catalog)
     identity = local_identity(settings.default_language)
-    ConsoleChat(dialogue, identity, save_dir=settings.data_dir / "exports").run()
+    chat = ConsoleChat(dialogue, identity, save_dir=settings.data_dir / "exports")
+    if sys.stdin.isatty():  # at a keyboard: a check-in that comes due shows while the prompt waits
+        chat.read = tty_reader(lambda: chat.show_due(interrupting=True))
+    chat.run()
     return 0
 
 

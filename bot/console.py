@@ -20,9 +20,12 @@ from __future__ import annotations
 import getpass
 import mimetypes
 import re
+import select
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from core.badges.evidence import MAX_FILE_BYTES
 from core.dialogue.engine import Dialogue
@@ -31,6 +34,7 @@ from core.dialogue.messages import Attachment, Button, Identity, Inbound, Inboun
 WIDTH = 88
 SENDABLE_SUFFIXES = frozenset({".png", ".svg", ".json", ".jws", ".jwt", ".txt"})
 LIST_ITEM = re.compile(r"\s*(?:✓ \d+\.|\d+\.|[•✓-])\s+")
+IDLE_CHECK_SECONDS = 30.0  # how often an idle terminal chat looks for a check-in come due
 QUIT_WORDS = frozenset({"/quit", "/exit", "quit", "exit"})
 PROMPT = "> "
 _OPENERS, _CLOSERS = "{[", "}]"
@@ -101,6 +105,37 @@ def fill(line: str, width: int = WIDTH) -> str:
     return textwrap.fill(
         line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
     )
+
+
+def tty_reader(
+    on_idle: Callable[[], bool],
+    *,
+    every: float = IDLE_CHECK_SECONDS,
+    stream: TextIO | None = None,
+    out: TextIO | None = None,
+) -> Callable[[str], str]:
+    """``input()`` for a terminal that keeps time: while the learner has typed nothing, ``on_idle``
+    runs every ``every`` seconds (a check-in that came due appears without a keypress), and when it
+    showed something the prompt is shown again.
+
+    A terminal in line mode reports input only once Enter is pressed, so waiting never cuts into a
+    line being typed.
+    """
+    source, sink = stream or sys.stdin, out or sys.stdout
+
+    def read(prompt: str) -> str:
+        sink.write(prompt)
+        sink.flush()
+        while not select.select([source], [], [], every)[0]:
+            if on_idle():
+                sink.write(prompt)
+                sink.flush()
+        line = source.readline()
+        if not line:
+            raise EOFError
+        return line.removesuffix("\n")
+
+    return read
 
 
 def local_identity(language: str) -> Identity:
@@ -176,15 +211,19 @@ class ConsoleChat:
         self.write("")
 
     def send(self, inbound: Inbound) -> None:
+        """Send one message and show the answer; only the answer's own buttons can be picked by
+        number next (a number typed after a plain answer is text, never an older, expired button)."""
         replies = self.dialogue.handle(self.identity, inbound)
-        if any(reply.buttons for reply in replies):
-            self.buttons = []
+        self.buttons = []
         for reply in replies:
             self.show(reply)
 
-    def show_due(self) -> bool:
-        """A reminder that has come due (a check-in), shown before the learner types again."""
+    def show_due(self, *, interrupting: bool = False) -> bool:
+        """A reminder that has come due (a check-in), shown before the learner types again, or
+        (``interrupting``) while the prompt waits: then on a line of its own, below the prompt."""
         replies = self.dialogue.checkins.due_for(self.identity)
+        if replies and interrupting:
+            self.write("")
         for reply in replies:
             self.buttons = []
             self.show(reply)

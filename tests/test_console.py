@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
-from bot.console import WIDTH, ConsoleChat, fill, read_paste
+from bot.console import WIDTH, ConsoleChat, fill, read_paste, tty_reader
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
@@ -268,3 +270,41 @@ def test_a_wrapped_plan_line_hangs_under_its_item_text() -> None:
     assert second.startswith("     ") and not second.startswith("      ")  # under "Excel", not under "2."
     bullet = "• " + "word " * 30
     assert all(line.startswith("  ") for line in fill(bullet).splitlines()[1:])
+
+
+def test_an_idle_terminal_prompt_shows_a_check_in_that_comes_due(
+    onboarded: Dialogue, database: Database, clock: Clock
+) -> None:
+    set_due(database, DECEMBER_MONDAY)
+    clock.now = DECEMBER_MONDAY - dt.timedelta(minutes=1)  # not due when the chat opens
+    reading, writing = os.pipe()
+    keyboard, screen = os.fdopen(reading), io.StringIO()
+    printed: list[str] = []
+    chat = ConsoleChat(onboarded, IDENTITY, write=printed.append)
+    idle_checks = 0
+
+    def on_idle() -> bool:
+        nonlocal idle_checks
+        idle_checks += 1
+        if idle_checks == 2:
+            clock.now = DECEMBER_MONDAY + dt.timedelta(minutes=1)  # the check-in comes due
+        if idle_checks == 3:
+            os.write(writing, b"50%\n")  # only after it showed does the learner type
+            os.close(writing)
+        return chat.show_due(interrupting=True)
+
+    chat.read = tty_reader(on_idle, every=0.01, stream=keyboard, out=screen)
+    chat.run()
+    transcript = "\n".join(printed)
+    assert "Welcome back" in transcript.split("How far along")[0]  # opened with nothing due
+    assert transcript.count("How far along") == 2  # the check-in came by itself; "50%" answered it
+    assert screen.getvalue().count("> ") == 3  # the first prompt, again below the check-in, after 50%
+
+
+def test_a_number_after_a_plain_answer_is_text_not_an_old_button(
+    onboarded: Dialogue, database: Database
+) -> None:
+    printed: list[str] = []
+    chat = ConsoleChat(onboarded, IDENTITY, read=reader(["/plan", "/language en", "1"]), write=printed.append)
+    chat.run()
+    assert "expired" not in "\n".join(printed)
