@@ -223,18 +223,25 @@ def credit(
     *,
     declared: Sequence[str] = (),
 ) -> None:
-    """A badge that is not invalid finishes its course in the plan and adds the course's skills, or,
-    with no course, the ``declared`` skills (taxonomy ids from the badge's tags and alignments)."""
+    """A badge that is not invalid finishes its course in the plan, or, with no course, adds the
+    ``declared`` skills (taxonomy ids from the badge's tags and alignments) to the held skills.
+
+    A finished course counts by its hours towards its main skills (the planner credits finished
+    courses, :mod:`core.planner.rules`), so its skills are *not* marked held: a 10-hour capstone
+    must not put three skills at the full depth a goal needs.  ``badge.skills`` names what it
+    counts towards.
+    """
     if badge.status is BadgeStatus.INVALID:
         badge.skills = []
         return
     course = catalog.courses.get(badge.course_id or "")
-    badge.skills = list(course.skills) if course is not None else list(declared)
-    held = list(profile.skills_held)
-    profile.skills_held = held + [skill for skill in badge.skills if skill not in held]
     profile.updated_at = now
     if course is None:
+        badge.skills = list(declared)
+        held = list(profile.skills_held)
+        profile.skills_held = held + [skill for skill in badge.skills if skill not in held]
         return
+    badge.skills = list(course.main_skills)
     plan = active_plan(session, profile.learner_id)
     if plan is not None:
         set_course_status(session, plan, course.id, PlanItemStatus.DONE, 100, now, skip_done=True)
