@@ -204,8 +204,10 @@ class ConsoleChat:
             if self._numbered():
                 choices = [f"  {number}. {button.label}" for number, button in enumerate(buttons, start=1)]
                 self.write("\n".join(choices))
-            else:
-                self.write("  " + "  ".join(f"[{button.label}]" for button in buttons))
+            else:  # on one line while it fits, else one choice a line (never wrapped inside a label)
+                labels = [f"[{button.label}]" for button in buttons]
+                line = "  " + "  ".join(labels)
+                self.write(line if len(line) <= WIDTH else "\n".join(f"  {label}" for label in labels))
         if reply.attachment is not None:
             self.write(f"📎 {self.save(reply.attachment)}")
         self.write("")

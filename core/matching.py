@@ -279,6 +279,21 @@ class Matcher:
             status = MatchStatus.NO_MATCH
         return MatchResult(text, normalized, status, goals, skills)
 
+    def find_pathways(self, text: str, *, limit: int = 2) -> list[str]:
+        """Certificates (pathways) ``text`` names: every word of it in the pathway's name, at least
+        two words ("google data analytics" is the Google Data Analytics Professional Certificate),
+        the closest first (fewest words left over).  A learner who says they finished one means all
+        of its courses, which a course search alone would never offer."""
+        wanted = set(normalize(text).split())
+        if len(wanted) < 2:
+            return []
+        found: list[tuple[int, str]] = []
+        for pathway in self.catalog.pathways.values():
+            words = set(normalize(pathway.name).split())
+            if wanted <= words:
+                found.append((len(words - wanted), pathway.id))
+        return [pathway_id for _, pathway_id in sorted(found)[:limit]]
+
     def find_courses(self, text: str, *, limit: int = 10) -> list[Match]:
         """Courses by title, pathway, provider or skill ("python", "google data", "coursera sql")."""
         normalized = normalize(text)

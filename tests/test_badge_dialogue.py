@@ -638,8 +638,14 @@ def test_declared_skills_come_from_tags_and_alignments_of_either_version() -> No
 @pytest.mark.parametrize(
     ("said", "first"),
     [
-        ("I finished Google Data Analytics", "Google Data Analytics Capstone: Complete a Case Study"),
-        ("i've completed google data analytics!", "Google Data Analytics Capstone: Complete a Case Study"),
+        (
+            "I finished Google Data Analytics Capstone",
+            "Google Data Analytics Capstone: Complete a Case Study",
+        ),
+        (
+            "i've completed the google data analytics capstone!",
+            "Google Data Analytics Capstone: Complete a Case Study",
+        ),
         ("saya sudah selesai Belajar Dasar Data Science", "Belajar Dasar Data Science"),
         ("aku udah selesai belajar dasar data science", "Belajar Dasar Data Science"),
         ("sudah lulus SQL for Data Science", "SQL for Data Science"),
@@ -656,6 +662,21 @@ def test_i_finished_x_outside_a_question_offers_the_obvious_course_first(
     learner.press(labels[0])
     [badge] = stored_badges(database)
     assert (badge.status, badge.name) == (BadgeStatus.SELF_REPORTED, first)
+
+
+@pytest.mark.parametrize("said", ["I finished Google Data Analytics", "aku udah lulus google data analytics"])
+def test_i_finished_a_certificate_offers_the_whole_certificate_first_and_counts_every_course(
+    learner: Learner_, database: Database, catalog: Catalog, said: str
+) -> None:
+    pathway = catalog.pathways["google-data-analytics-professional-certificate"]
+    learner.say(said)
+    labels = list(learner.buttons())
+    assert labels[0].startswith(f"{pathway.name}: ")  # the certificate named, before any one course
+    assert labels[1].startswith("Google Advanced Data Analytics")  # also named, with more left over
+    text = learner.press(labels[0])
+    assert f"all of “{pathway.name}” ({len(pathway.courses)} courses)" in text
+    assert sorted(b.course_id for b in stored_badges(database)) == sorted(pathway.courses)
+    assert f"Courses finished: {len(pathway.courses)}" in learner.say("/progress")
 
 
 def test_finished_twice_keeps_one_self_reported_record(learner: Learner_, database: Database) -> None:

@@ -17,7 +17,7 @@ from bot.console import WIDTH, ConsoleChat, fill, read_paste, tty_reader
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Identity, Inbound, InboundKind, Reply
+from core.dialogue.messages import Button, Identity, Inbound, InboundKind, Reply
 from core.logging_setup import configure_logging
 from core.models import OutboundMessage, ReminderSchedule
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
@@ -308,3 +308,14 @@ def test_a_number_after_a_plain_answer_is_text_not_an_old_button(
     chat = ConsoleChat(onboarded, IDENTITY, read=reader(["/plan", "/language en", "1"]), write=printed.append)
     chat.run()
     assert "expired" not in "\n".join(printed)
+
+
+def test_bracketed_choices_that_do_not_fit_one_line_get_a_line_each() -> None:
+    printed: list[str] = []
+    chat = ConsoleChat(None, IDENTITY, write=printed.append)  # type: ignore[arg-type]  (only shows)
+    short = (Button("5 h", "1.0"), Button("10 h", "1.1"))
+    chat.show(Reply("How many?", (short,)))
+    assert printed[1] == "  [5 h]  [10 h]"
+    long = tuple(Button(f"Certificate number {n} with a long name (Provider)", f"2.{n}") for n in range(3))
+    chat.show(Reply("Which?", (long,)))
+    assert printed[-2] == "\n".join(f"  [{b.label}]" for b in long)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from core.dialogue.engine import Dialogue
 
 MAX_COURSE_CHOICES = 5
+PATHWAY_PREFIX = "pathway:"  # a "which course?" option that stands for a whole certificate
 COURSE_CANDIDATES = 20  # matches re-ranked before the first MAX_COURSE_CHOICES are offered
 BADGE_ACTIONS = ("add", "recheck", "remove", "export")  # the /badges menu ("add" alone when empty)
 PICK_ACTIONS = ("recheck", "remove")  # actions that ask which badge
@@ -397,10 +398,19 @@ class BadgeDesk:
     def offer_courses(self, ctx: Context, name: str) -> list[Reply]:
         """The catalog courses ``name`` may be, as buttons (the course picked is recorded)."""
         found = self.ranked_courses(ctx, name)
-        if not found:
+        catalog = self.dialogue.catalog
+        pathways = [catalog.pathways[pid] for pid in self.dialogue.matcher.find_pathways(name)]
+        if not found and not pathways:
             return [Reply(ctx.text("badges.no_course_found")), self.ask_add(ctx)]
-        courses = self.dialogue.catalog.courses
-        options = [Option(cid, f"{courses[cid].title} ({courses[cid].provider})") for cid in found]
+        courses = catalog.courses
+        options = [  # a whole certificate named: all of its courses, offered first
+            Option(
+                f"{PATHWAY_PREFIX}{p.id}",
+                ctx.text("badges.whole_pathway", name=p.name, provider=p.provider),
+            )
+            for p in pathways
+        ]
+        options += [Option(cid, f"{courses[cid].title} ({courses[cid].provider})") for cid in found]
         options.append(Option("none", ctx.text("badges.none_of_these")))
         question = Question(ctx.text("badges.pick_course"), options, columns=1)
         return [self.dialogue.question_reply(ctx, question, flow="menu", step="badge_course")]
@@ -424,6 +434,8 @@ class BadgeDesk:
         return [found[position].id for position in sorted(range(len(found)), key=rank)][:MAX_COURSE_CHOICES]
 
     def on_course(self, ctx: Context, course_id: str) -> list[Reply]:
+        if course_id.startswith(PATHWAY_PREFIX):
+            return self.on_pathway(ctx, course_id.removeprefix(PATHWAY_PREFIX))
         if course_id == "none" or course_id not in self.dialogue.catalog.courses:
             return [self.ask_add(ctx)]
         ctx.state.reset()
@@ -431,6 +443,28 @@ class BadgeDesk:
             ctx.session, self.dialogue.catalog, ctx.profile, course_id, self.dialogue.clock()
         )
         return [Reply(self.self_reported_text(ctx, badge))]
+
+    def on_pathway(self, ctx: Context, pathway_id: str) -> list[Reply]:
+        """A whole certificate finished: each of its courses recorded as self-reported (so each
+        counts, in every re-plan, like a course finished one by one)."""
+        catalog = self.dialogue.catalog
+        pathway = catalog.pathways.get(pathway_id)
+        if pathway is None:
+            return [self.ask_add(ctx)]
+        ctx.state.reset()
+        now = self.dialogue.clock()
+        members = [*pathway.courses, *([pathway.exam] if pathway.exam else [])]  # its exam was passed too
+        for course_id in members:
+            badge_records.record_self_reported(ctx.session, catalog, ctx.profile, course_id, now)
+        skills = dict.fromkeys(s for cid in members for s in catalog.courses[cid].main_skills)
+        names = [catalog.skills[s].name.get(ctx.language) for s in skills if s in catalog.skills]
+        text = ctx.text(
+            "badges.pathway_recorded",
+            name=pathway.name,
+            count=len(pathway.courses),
+            skills=join_list(names, ctx.language) or "-",
+        )
+        return [Reply(text)]
 
     def self_reported_text(self, ctx: Context, badge: Badge) -> str:
         text = ctx.text("badges.result.self_reported", name=badge.name, issuer=badge.issuer_name)

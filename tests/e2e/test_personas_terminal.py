@@ -24,10 +24,16 @@ NUMBERED = re.compile(r"^  (\d+)\. (.+)$")
 
 
 def choices(printed: str) -> list[str]:
-    """The choices printed at the end of a reply: “  1. Label” lines, or “  [A]  [B]”."""
+    """The choices printed at the end of a reply: “  1. Label” lines, or “  [A]  [B]” (on one line,
+    or one a line when they do not fit)."""
     lines = printed.rstrip("\n").splitlines()
     if lines and lines[-1].startswith("  ["):
-        return re.findall(r"\[([^\]]+)\]", lines[-1])
+        bracketed = []
+        for line in reversed(lines):
+            if not line.startswith("  ["):
+                break
+            bracketed.insert(0, line)
+        return re.findall(r"\[([^\]]+)\]", "\n".join(bracketed))
     trailing: list[re.Match[str]] = []
     for line in reversed(lines):
         found = NUMBERED.match(line)
