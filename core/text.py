@@ -30,15 +30,18 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 STOPWORDS_FILE = SHIPPED_DATA_DIR / "taxonomy" / "stopwords.yaml"
 
 
-def _load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
-    """Filler words in every language, from data (curators extend them without code changes)."""
+def _load_stopwords(path: Path = STOPWORDS_FILE) -> dict[str, frozenset[str]]:
+    """Filler words per language, from data (curators extend them without code changes)."""
     with path.open(encoding="utf-8") as handle:
         by_language: dict[str, list[object]] = yaml.safe_load(handle)
     words = [word for language_words in by_language.values() for word in language_words]
     not_text = [word for word in words if not isinstance(word, str)]
     if not_text:  # YAML reads bare on/yes/no as booleans: such words must be quoted
         raise ValueError(f"{path}: quote these stopwords: {not_text}")
-    return frozenset(fold(word) for word in words if isinstance(word, str))
+    return {
+        language: frozenset(fold(word) for word in language_words if isinstance(word, str))
+        for language, language_words in by_language.items()
+    }
 
 
 def fold(text: str) -> str:
@@ -50,7 +53,8 @@ def fold(text: str) -> str:
     return _NOT_WORD.sub(" ", without_marks).strip()
 
 
-STOPWORDS = _load_stopwords()
+STOPWORDS_BY_LANGUAGE = _load_stopwords()
+STOPWORDS = frozenset().union(*STOPWORDS_BY_LANGUAGE.values())
 
 
 def normalize(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> str:

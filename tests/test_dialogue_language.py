@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core.dialogue.engine import Dialogue
 from tests.test_dialogue import Learner_, database, dialogue  # noqa: F401  (fixtures)
 
@@ -39,3 +41,31 @@ def test_language_outside_a_flow_only_changes_the_language(dialogue: Dialogue) -
     text = learner.say("/language id")
     assert "berbahasa Indonesia" in text
     assert "Pertanyaan" not in text
+
+
+def test_a_first_answer_written_in_indonesian_moves_the_questions_to_indonesian(
+    dialogue: Dialogue,  # noqa: F811
+) -> None:
+    learner = Learner_(dialogue)  # Telegram said English
+    learner.say("/start")
+    text = learner.say("aku mau jadi data analyst")
+    assert "lanjut dalam Bahasa Indonesia" in text and "/language en" in text
+    assert "Pertanyaan 2 dari 11" in text
+    assert "Pertanyaan 3 dari 11" in learner.say("1")
+    assert "Pertanyaan 4 dari 11" in learner.say("pemula")  # later answers never switch again
+
+
+@pytest.mark.parametrize("goal", ["data analyst", "I want to become a data analyst", "mau data analyst"])
+def test_english_or_unclear_first_answers_keep_the_language(dialogue: Dialogue, goal: str) -> None:  # noqa: F811
+    learner = Learner_(dialogue)
+    learner.say("/start")
+    text = learner.say(goal)
+    assert "Question 2 of 11" in text and "Bahasa" not in text
+
+
+def test_a_first_answer_in_english_moves_an_indonesian_phone_to_english(dialogue: Dialogue) -> None:  # noqa: F811
+    learner = Learner_(dialogue, language="id")
+    learner.say("/start")
+    text = learner.say("I want to become a web developer")
+    assert "go on in English" in text and "/language id" in text
+    assert "Question 2 of 11" in text

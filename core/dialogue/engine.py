@@ -299,7 +299,8 @@ class Dialogue:
                 labelled = self.label_choice(ctx, inbound.text)
                 if labelled is not None:  # typing a button's label is pressing it
                     return self.advance(ctx, step.on_choice(ctx, labelled))
-                return self.advance(ctx, step.on_text(ctx, inbound.text))
+                switched = self.follow_written_language(ctx, inbound.text)
+                return [*switched, *self.advance(ctx, step.on_text(ctx, inbound.text))]
             return [Reply(ctx.text("hint.text_please")), self.ask(ctx)]
         evidence = evidence_of(inbound)
         if inbound.kind is InboundKind.FILE and evidence is None:
@@ -322,6 +323,21 @@ class Dialogue:
         if finished is not None:
             return finished
         return self.outside_flow(ctx, inbound)
+
+    def follow_written_language(self, ctx: Context, text: str) -> list[Reply]:
+        """The first answer of the questions, written plainly in the other language we speak, moves
+        the conversation to that language (a phone set to English, a learner writing Indonesian),
+        and says so, with how to go back."""
+        state = ctx.state
+        if state.flow != "onboarding" or state.history:
+            return []
+        written = parsing.written_in(text)
+        if written is None or written == ctx.language or written not in LANGUAGES:
+            return []
+        previous = ctx.language
+        ctx.learner.language = written
+        ctx.learner.updated_at = utc_now()
+        return [Reply(ctx.text("language.followed", back=previous))]
 
     def label_choice(self, ctx: Context, text: str) -> str | None:
         """The value of the current question's button whose label is ``text`` (ticks ignored)."""

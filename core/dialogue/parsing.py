@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from core.catalog.schema import CourseFormat, Level
 from core.i18n import LOCALES_DIR
-from core.text import fold
+from core.text import STOPWORDS_BY_LANGUAGE, fold
 
 MAX_HOURS_PER_WEEK = 60.0
 MAX_BUDGET = Decimal(100_000_000)
@@ -166,6 +166,22 @@ def affirmed(text: str, meaning: str) -> bool:
             if not _negated(prepared, match.start()):
                 return True
     return False
+
+
+def written_in(text: str) -> str | None:
+    """The language ``text`` is plainly written in, by its everyday little words ("aku mau jadi data
+    analyst" is Indonesian): at least two of one language's, and more than of any other."""
+    tokens = fold(text).split()
+    counts = sorted(
+        (
+            (sum(token in words for token in tokens), language)
+            for language, words in STOPWORDS_BY_LANGUAGE.items()
+        ),
+        reverse=True,
+    )
+    if not counts or counts[0][0] < 2 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
+        return None
+    return counts[0][1]
 
 
 def foreign_language(text: str) -> bool:
