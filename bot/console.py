@@ -2,8 +2,8 @@
 
 Buttons become choices you pick by typing their number (or their label); anything else is sent
 as a typed answer, exactly as on Telegram.  When a question's choices themselves contain
-numbers (hours, prices, times), a bare number is an answer ("5" means five hours), so such
-choices are shown in brackets and picked by label.  State lives in the same database as the bot,
+numbers (hours, prices, "75%"), a bare number is an answer ("5" means five hours, "50" at a
+check-in 50%), so such choices are lettered instead.  State lives in the same database as the bot,
 under one local learner per operating-system user.
 
 Files work both ways: typing (or dragging in) the path of a badge image or badge file sends that
@@ -12,7 +12,8 @@ file, as attaching it would on Telegram; a file the bot sends (the /export) is s
 one message, as pasting it into Telegram would: see :func:`read_paste`.
 
 Reminders come here too: a check-in that fell due while the chat was closed (or comes due while it
-is open) is shown before the next prompt, and marked so it is shown once.
+is open) is shown before the next prompt, and marked so it is shown once; a question left open
+when the chat closed is asked again when it opens.
 """
 
 from __future__ import annotations
