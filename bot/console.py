@@ -206,7 +206,8 @@ class ConsoleChat:
     def _keys(self) -> str:
         """What picks the current choices: numbers, or letters when a label holds a number (hours,
         prices, "75%"), since a bare number typed there is an answer ("5" hours, "50" percent)."""
-        if any(any(ch.isdigit() for ch in button.label) for button in self.buttons):
+        holds_numbers = any(any(ch.isdigit() for ch in button.label) for button in self.buttons)
+        if holds_numbers and len(self.buttons) <= len(KEYS):  # (more than 26: numbered, labels still work)
             return "letters"
         return "numbers"
 
