@@ -35,15 +35,17 @@ def _chat(settings: Settings) -> int:
 
 
 def chat(_args: argparse.Namespace) -> int:
-    """The terminal chat (migrates first, so it works on a fresh machine)."""
-    return _chat(cli_settings.load())
+    """The terminal chat (migrates first, so it works on a fresh machine); settings are read with
+    no logging set up, so nothing is logged into the chat before its log file is."""
+    return _chat(cli_settings.read())
 
 
 def run(_args: argparse.Namespace) -> int:
     """Migrate, then start the bot: Telegram with a token, otherwise the terminal chat."""
-    settings = cli_settings.load()
+    settings = cli_settings.read()
     if settings.telegram_bot_token is None:
         return _chat(settings)
+    cli_settings.log_to_stderr(settings)
     from bot.telegram.app import run_polling  # the Telegram channel only when there is a token
 
     return run_polling(settings, *_migrated(settings))

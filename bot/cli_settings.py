@@ -10,15 +10,21 @@ from core.logging_setup import configure_logging
 from core.settings import Settings, SettingsError, load_settings
 
 
-def load() -> Settings:
-    """The process's settings; a malformed variable ends the command with one line per problem (exit 2)."""
+def read() -> Settings:
+    """The process's settings, with no logging set up yet (the caller chooses where logs go);
+    a malformed variable ends the command with one line per problem (exit 2)."""
     try:
-        settings = load_settings()
+        return load_settings()
     except SettingsError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
         raise CommandFailed(EXIT_USAGE) from None
-    configure_logging(settings.log_level, secrets=_secrets(settings))
+
+
+def load() -> Settings:
+    """The process's settings, logging to stderr at the configured level (every command but the chat)."""
+    settings = read()
+    log_to_stderr(settings)
     return settings
 
 
@@ -29,6 +35,11 @@ def _secrets(settings: Settings) -> list[str]:
 def log_file(settings: Settings) -> Path:
     """Where the terminal chat logs: a file in the data directory (see the README)."""
     return settings.data_dir / "logs" / "skillstack.log"
+
+
+def log_to_stderr(settings: Settings) -> None:
+    """Logging for commands whose output is not a conversation: stderr, at the configured level."""
+    configure_logging(settings.log_level, secrets=_secrets(settings))
 
 
 def log_to_file(settings: Settings) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import io
 import json
@@ -13,13 +14,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.console import WIDTH, ConsoleChat, fill, read_paste, tty_reader
+from bot import cli_chat
+from bot.console import PASTE_MAX_LINES, TTY_LINE_MAX, WIDTH, ConsoleChat, fill, read_paste, tty_reader
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.dialogue.messages import Button, Identity, Inbound, InboundKind, Reply
 from core.logging_setup import configure_logging
-from core.models import OutboundMessage, ReminderSchedule
+from core.models import CheckIn, OutboundMessage, PlanItem, ReminderSchedule
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_reminders import DECEMBER_MONDAY, FIRST_DUE, ONBOARDED, Clock
 
@@ -53,32 +55,60 @@ def reader(lines: list[str]) -> Callable[[str], str]:
 
 def test_a_pasted_badge_json_is_one_message_braces_in_strings_ignored() -> None:
     rest = iter([*BADGE_PASTE[1:], "next answer"])
-    message = read_paste(BADGE_PASTE[0], lambda: next(rest))
+    [message] = read_paste(BADGE_PASTE[0], lambda: next(rest))
     assert json.loads(message)["badge"]["name"] == "Intro to SQL {advanced}"
     assert next(rest) == "next answer"  # the line after the paste is a message of its own
 
 
-def test_a_paste_ends_at_a_blank_line_or_the_end_of_input() -> None:
-    rest = iter(['  "broken": [1, 2', "", "after"])
-    assert read_paste("{", lambda: next(rest)) == '{\n  "broken": [1, 2'
+def test_a_blank_line_inside_a_pasted_json_keeps_it_one_message() -> None:
+    rest = iter([*BADGE_PASTE[1:3], "", *BADGE_PASTE[3:], "after"])
+    [message] = read_paste(BADGE_PASTE[0], lambda: next(rest))
+    assert json.loads(message)["recipient"]["identity"] == "learner@example.com"
     assert next(rest) == "after"
-    assert read_paste("[1,", lambda: reader([])("")) == "[1,"
+
+
+def test_a_paste_ends_at_a_command_or_the_end_of_input() -> None:
+    rest = iter(['  "broken": [1, 2', "/help", "after"])
+    assert read_paste("{", lambda: next(rest)) == ['{\n  "broken": [1, 2', "/help"]
+    assert next(rest) == "after"
+    assert read_paste('[{"a": 1,', lambda: reader([])("")) == ['[{"a": 1,']
+
+
+def test_a_runaway_paste_stops_at_its_cap() -> None:
+    lines = iter(['"x",'] * 5000)
+    [message] = read_paste("[", lambda: next(lines))
+    assert message.count("\n") == PASTE_MAX_LINES - 1
+    assert next(lines) == '"x",'  # the rest is read as messages of their own
 
 
 def test_a_jws_broken_over_lines_is_joined_until_the_blank_line() -> None:
     rest = iter(["eyJzdWIiOiJsZWFybmVyIn0", ".c2lnbmF0dXJl", "", "after"])
-    assert read_paste("eyJhbGciOiJFUzI1NiJ9.", lambda: next(rest)) == (
+    assert read_paste("eyJhbGciOiJFUzI1NiJ9.", lambda: next(rest)) == [
         "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJsZWFybmVyIn0.c2lnbmF0dXJl"
-    )
+    ]
     assert next(rest) == "after"
 
 
-@pytest.mark.parametrize("line", ["5", "I want to become a data analyst", "[5 hours]", "{}", "eyJ.a.b"])
+@pytest.mark.parametrize(
+    "line",
+    ["5", "I want to become a data analyst", "[5 hours]", "{}", "eyJ.a.b", "[$10", "{my goal", "[5 hours"],
+)
 def test_one_line_answers_are_read_as_they_are(line: str) -> None:
     def more() -> str:
         raise AssertionError("a whole line must not wait for more")
 
-    assert read_paste(line, more) == line
+    assert read_paste(line, more) == [line]
+
+
+def test_a_bracket_typed_as_an_answer_never_swallows_the_next_lines() -> None:
+    dialogue = Recording()
+    chat = ConsoleChat(dialogue, IDENTITY, read=reader(["[$10", "/help"]), write=lambda _: None)  # type: ignore[arg-type]
+    chat.run()
+    assert [(m.kind, m.text) for m in dialogue.inbound[1:]] == [
+        (InboundKind.TEXT, "[$10"),
+        (InboundKind.COMMAND, ""),
+    ]
+    assert dialogue.inbound[2].command == "help"
 
 
 class Recording:
@@ -94,6 +124,9 @@ class Recording:
 
     def due_for(self, _identity: Identity) -> list[Reply]:
         return []
+
+    def resume(self, _identity: Identity) -> Reply | None:
+        return None
 
 
 def test_the_chat_sends_a_multi_line_paste_as_one_text() -> None:
@@ -211,7 +244,31 @@ def test_a_due_check_in_shows_when_the_chat_opens_once(
     assert "How far along" in shown and "Welcome back" not in shown
     assert "Tomorrow" in shown  # snoozing means something now: it comes back at the next open
     assert next_due(database) == DECEMBER_MONDAY + dt.timedelta(days=7)
-    assert "How far along" not in open_chat(onboarded, [])  # shown once
+    again = open_chat(onboarded, [])  # opened again before answering: the same question, not a new one
+    assert "How far along" in again and "Welcome back" not in again
+    assert next_due(database) == DECEMBER_MONDAY + dt.timedelta(days=7)
+    with database.unit_of_work() as session:
+        assert len(session.exec(select(CheckIn)).all()) == 1
+
+
+def test_an_answer_to_a_check_in_left_open_counts_after_reopening(
+    onboarded: Dialogue, database: Database, clock: Clock
+) -> None:
+    set_due(database, DECEMBER_MONDAY)
+    clock.now = DECEMBER_MONDAY + dt.timedelta(hours=1)
+    open_chat(onboarded, [])
+    reopened = open_chat(onboarded, ["50%"])
+    assert "not sure what to do" not in reopened
+    with database.unit_of_work() as session:
+        item = session.exec(select(PlanItem).where(PlanItem.progress_percent == 50)).first()
+    assert item is not None  # stored: the check-in question was still open
+
+
+def test_a_second_pause_or_resume_says_it_already_is(onboarded: Dialogue) -> None:
+    paused_twice = open_chat(onboarded, ["/pause", "/pause"])
+    assert "Reminders are paused" in paused_twice and "already paused" in paused_twice
+    resumed_twice = open_chat(onboarded, ["/resume", "/resume"])
+    assert "back on" in resumed_twice and "already on" in resumed_twice
 
 
 def test_a_check_in_due_while_the_chat_is_open_shows_before_the_next_prompt(
@@ -310,12 +367,97 @@ def test_a_number_after_a_plain_answer_is_text_not_an_old_button(
     assert "expired" not in "\n".join(printed)
 
 
-def test_bracketed_choices_that_do_not_fit_one_line_get_a_line_each() -> None:
+def test_choices_with_numbers_in_them_are_lettered_and_a_line_each_when_long() -> None:
     printed: list[str] = []
     chat = ConsoleChat(None, IDENTITY, write=printed.append)  # type: ignore[arg-type]  (only shows)
     short = (Button("5 h", "1.0"), Button("10 h", "1.1"))
     chat.show(Reply("How many?", (short,)))
-    assert printed[1] == "  [5 h]  [10 h]"
+    assert printed[1] == "  a. 5 h   b. 10 h"
+    assert chat.to_inbound("b").payload == "1.1" and chat.to_inbound("5").text == "5"  # "5" is 5 hours
     long = tuple(Button(f"Certificate number {n} with a long name (Provider)", f"2.{n}") for n in range(3))
     chat.show(Reply("Which?", (long,)))
-    assert printed[-2] == "\n".join(f"  [{b.label}]" for b in long)
+    assert printed[-2] == "\n".join(f"  {key}. {b.label}" for key, b in zip("abc", long, strict=True))
+
+
+# -- the chat never dies on one message ----------------------------------------------------
+
+
+class Failing(Recording):
+    """A dialogue whose database is away: every message and every look for a check-in fails."""
+
+    def handle(self, identity: Identity, inbound: Inbound) -> list[Reply]:
+        super().handle(identity, inbound)
+        raise RuntimeError("database away")
+
+    def due_for(self, _identity: Identity) -> list[Reply]:
+        raise RuntimeError("database away")
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_a_failing_message_is_answered_with_an_apology_and_the_chat_goes_on(tmp_path: Path) -> None:
+    configure_logging("INFO", log_file=tmp_path / "chat.log")
+    dialogue, printed = Failing(), []
+    indonesian = Identity(local_key="console:tester", language_code="id")
+    ConsoleChat(dialogue, indonesian, read=reader(["halo", "/help"]), write=printed.append).run()  # type: ignore[arg-type]
+    assert [m.text or m.command for m in dialogue.inbound] == ["start", "halo", "help"]  # all three sent
+    assert "\n".join(printed).count("Maaf, ada yang salah") == 3
+    assert "RuntimeError: database away" in (tmp_path / "chat.log").read_text()
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_an_idle_check_that_fails_is_logged_and_the_prompt_waits_on(tmp_path: Path) -> None:
+    configure_logging("INFO", log_file=tmp_path / "chat.log")
+    reading, writing = os.pipe()
+    checks = 0
+
+    def on_idle() -> bool:
+        nonlocal checks
+        checks += 1
+        if checks == 2:
+            os.write(writing, b"50%\n")
+        raise RuntimeError("due_for failed")
+
+    read = tty_reader(on_idle, every=0.01, stream=os.fdopen(reading), out=io.StringIO())
+    assert read("> ") == "50%"
+    assert "due_for failed" in (tmp_path / "chat.log").read_text()
+
+
+def test_a_paste_continuation_never_waits_for_a_check_in() -> None:
+    reading, writing = os.pipe()
+    os.write(writing, b"}\n")
+
+    def on_idle() -> bool:
+        raise AssertionError("nothing may print inside a paste")
+
+    assert tty_reader(on_idle, every=0.0, stream=os.fdopen(reading), out=io.StringIO())("") == "}"
+
+
+def test_a_line_the_terminal_cut_is_not_sent_and_the_learner_hears_why() -> None:
+    reading, writing = os.pipe()
+    os.write(writing, b"eyJ" + b"a" * (TTY_LINE_MAX - 3) + b"\n5\n")
+    os.close(writing)
+    dialogue, printed = Recording(), []
+    chat = ConsoleChat(dialogue, IDENTITY, write=printed.append)  # type: ignore[arg-type]
+    chat.read = tty_reader(lambda: False, stream=os.fdopen(reading), out=io.StringIO())
+    chat.run()
+    assert [m.text or m.command for m in dialogue.inbound] == ["start", "5"]
+    assert "too long for the terminal" in "\n".join(printed)
+
+
+def test_help_lists_quit_in_the_learners_language(database: Database, catalog: Catalog) -> None:
+    dialogue = Dialogue(database, catalog)
+    indonesian = Identity(local_key="console:budi", language_code="id")
+    printed: list[str] = []
+    ConsoleChat(dialogue, indonesian, read=reader(["/help"]), write=printed.append).run()
+    assert "/quit – keluar dari obrolan terminal" in "\n".join(printed)
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_nothing_logged_while_the_chat_starts_reaches_the_chat(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SKILLSTACK_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SKILLSTACK_LOG_LEVEL", "INFO")
+    monkeypatch.setattr(cli_chat, "_chat", lambda _settings: logging.getLogger("core").info("loaded") or 0)
+    assert cli_chat.chat(argparse.Namespace()) == 0
+    assert capsys.readouterr().err == ""

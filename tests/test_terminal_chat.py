@@ -20,3 +20,10 @@ def test_a_typed_onboarding_in_the_terminal_ends_with_the_plan_and_no_log_lines(
         assert log_mark not in driver.transcript, log_mark
     assert driver.stderr == ""
     assert (tmp_path / "logs" / "skillstack.log").is_file()
+
+
+def test_an_answer_typed_with_a_bracket_is_one_message_and_help_still_answers(tmp_path: Path) -> None:
+    driver = start(tmp_path)
+    assert "“[$10”" in driver.say("[$10")  # read as the answer it is, not the start of a paste
+    assert "/quit – leave the terminal chat" in driver.say("/help")
+    assert driver.close() == 0

@@ -95,6 +95,15 @@ class HandleAlone(Exception):
     """A message in a group needs a transaction of its own: the group is handled one by one."""
 
 
+# menus that show something with buttons to act on it (the plan, the badges), not a question
+# waiting for its answer: a learner coming back is not shown them again (see Dialogue.resume)
+VIEWS = frozenset({"plan_actions", "badges_menu"})
+
+
+def _rows(buttons: list[Button], columns: int) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(buttons[i : i + columns]) for i in range(0, len(buttons), columns))
+
+
 def merge_plain(replies: list[Reply]) -> list[Reply]:
     """Join a plain reply (no buttons, no file) with the one after it: one message, not two.
 
@@ -399,11 +408,27 @@ class Dialogue:
         buttons = [
             Button(option.label, _payload(state.version, i)) for i, option in enumerate(question.options)
         ]
-        rows = tuple(
-            tuple(buttons[i : i + question.columns]) for i in range(0, len(buttons), question.columns)
-        )
         location = ctx.text("ask.location_button") if question.ask_location else ""
-        return Reply(question.text, rows, location_button=location)
+        state.scratch["asked"] = {"text": question.text, "columns": question.columns, "location": location}
+        return Reply(question.text, _rows(buttons, question.columns), location_button=location)
+
+    def resume(self, identity: Identity) -> Reply | None:
+        """The question a learner left open (a check-in, a menu, the setup questions), asked again
+        with the same buttons, for a channel the learner comes back to (the terminal reopened):
+        greeting them instead would leave it open and their next answer unread.  None when no
+        question is open."""
+
+        def work(session: Session) -> Reply | None:
+            _, _, conversation = load_for_message(session, identity, self.default_timezone)
+            state = ConversationState.model_validate(conversation.state or {})
+            asked = state.scratch.get("asked")
+            if state.flow is None or asked is None or state.step in VIEWS:
+                return None
+            labels = state.scratch.get("labels", {})
+            buttons = [Button(labels.get(value, value), payload) for payload, value in state.offered.items()]
+            return Reply(asked["text"], _rows(buttons, asked["columns"]), location_button=asked["location"])
+
+        return self.database.transaction(work)
 
     def ask(self, ctx: Context) -> Reply:
         state = ctx.state
@@ -621,10 +646,7 @@ class Dialogue:
         return [Reply(ctx.text("start.welcome_back") + "\n\n" + ctx.text("help.commands"))]
 
     def cmd_help(self, ctx: Context, _args: str) -> list[Reply]:
-        text = ctx.text("help.about") + "\n\n" + ctx.text("help.commands")
-        if ctx.learner.local_key is not None:  # the terminal's learner: how to leave it
-            text += "\n" + ctx.text("help.terminal_quit")
-        replies = [Reply(text)]
+        replies = [Reply(ctx.text("help.about") + "\n\n" + ctx.text("help.commands"))]
         if ctx.state.flow in ("onboarding", "settings"):
             replies.append(self.ask(ctx))
         return replies
@@ -716,8 +738,10 @@ class Dialogue:
         blocked = self.needs_onboarding(ctx)
         if blocked:
             return blocked
-        schedule.set_paused(ctx.session, ctx.learner, ctx.profile, paused, self.clock())
-        return [Reply(ctx.text("reminder.paused_now" if paused else "reminder.resumed"))]
+        changed = schedule.set_paused(ctx.session, ctx.learner, ctx.profile, paused, self.clock())
+        if paused:
+            return [Reply(ctx.text("reminder.paused_now" if changed else "reminder.already_paused"))]
+        return [Reply(ctx.text("reminder.resumed" if changed else "reminder.already_running"))]
 
     def cmd_settings(self, ctx: Context, _args: str) -> list[Reply]:
         blocked = self.needs_onboarding(ctx)

@@ -418,15 +418,21 @@ def answered(session: Session, learner_id: int, now: dt.datetime) -> None:
 
 def set_paused(
     session: Session, learner: Learner, profile: LearnerProfile, paused: bool, now: dt.datetime
-) -> None:
-    """Pause or resume reminders (a learner onboarded before they had a schedule gets one now)."""
+) -> bool:
+    """Pause or resume reminders (a learner onboarded before they had a schedule gets one now);
+    False when they already were, so a second /pause or /resume can say so.  Resuming reminders
+    that were on still starts their rhythm afresh (a learner gone quiet asked for them)."""
     schedule = session.get(ReminderSchedule, learner.id) or refresh(session, learner, profile, now)
     if schedule is None:
-        return
+        return True
+    changed = schedule.paused != paused
+    if paused and not changed:
+        return False
     schedule.paused = paused
     if not paused:
         schedule.unanswered, schedule.gentle = 0, False
     refresh(session, learner, profile, now)
+    return changed
 
 
 def snooze(session: Session, learner: Learner, until: dt.datetime, now: dt.datetime) -> None:
