@@ -20,31 +20,26 @@ from tests.fakes.badge_server import BadgeServer
 from tests.personas import Check, Persona, Said
 from tests.terminal_driver import TerminalDriver, start
 
-NUMBERED = re.compile(r"^  (\d+)\. (.+)$")
+KEYED_LINE = re.compile(r"^  (?:[a-z]|\d+)\. ")
+KEYED = re.compile(r"([a-z]|\d+)\. (.+)")
 
 
-def choices(printed: str) -> list[str]:
-    """The choices printed at the end of a reply: “  1. Label” lines, or “  [A]  [B]” (on one line,
-    or one a line when they do not fit)."""
-    lines = printed.rstrip("\n").splitlines()
-    if lines and lines[-1].startswith("  ["):
-        bracketed = []
-        for line in reversed(lines):
-            if not line.startswith("  ["):
-                break
-            bracketed.insert(0, line)
-        return re.findall(r"\[([^\]]+)\]", "\n".join(bracketed))
-    trailing: list[re.Match[str]] = []
-    for line in reversed(lines):
-        found = NUMBERED.match(line)
-        if found is None:
+def choices(printed: str) -> list[tuple[str, str]]:
+    """The choices printed at the end of a reply, as (key, label): “  1. Label” lines, or lettered
+    ones (“  a. 5 h   b. 10 h” on one line while they fit, else a line each)."""
+    trailing: list[str] = []
+    for line in reversed(printed.rstrip("\n").splitlines()):
+        if not KEYED_LINE.match(line):
             break
-        trailing.insert(0, found)
-    numbers = [int(found.group(1)) for found in trailing]
-    if 1 not in numbers:
-        return []
-    run = trailing[len(numbers) - 1 - numbers[::-1].index(1) :]  # the last run counting from 1
-    return [found.group(2) for found in run]
+        trailing.insert(0, line)
+    items: list[tuple[str, str]] = []
+    for line in trailing:
+        for part in re.split(r" {3}(?=[a-z]\. )", line.strip()):
+            found = KEYED.fullmatch(part)
+            if found is not None:
+                items.append((found.group(1), found.group(2)))
+    starts = [index for index, (key, _) in enumerate(items) if key in ("1", "a")]
+    return items[starts[-1] :] if starts else []  # the last run (plan lines are numbered too)
 
 
 class TerminalLearner:
@@ -54,8 +49,7 @@ class TerminalLearner:
         self.driver = driver
         self.language = language
         self.greeted = False
-        self.shown: list[str] = []
-        self.numbered = True
+        self.keys: dict[str, str] = {}  # label -> the key that picks it
 
     async def say(self, text: str) -> Said:
         if text == "/start" and not self.greeted:  # opening the chat already started it
@@ -63,17 +57,14 @@ class TerminalLearner:
         return self._read(self.driver.say(text))
 
     async def press(self, label: str) -> Said:
-        if self.numbered and label in self.shown:
-            return await self.say(str(self.shown.index(label) + 1))
-        return await self.say(label)
+        return await self.say(self.keys.get(label, label))
 
     def _read(self, printed: str) -> Said:
         self.greeted = True
         shown = choices(printed)
         if shown:
-            self.shown = shown
-            self.numbered = not printed.rstrip("\n").splitlines()[-1].startswith("  [")
-        return Said(printed, shown)
+            self.keys = {label: key for key, label in shown}
+        return Said(printed, [label for _, label in shown])
 
 
 @pytest.fixture
