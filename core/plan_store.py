@@ -37,6 +37,8 @@ from core.planner.types import (
 )
 
 DEFAULT_HOURS = 5.0
+CREDITED_BY = "credited_by"  # plan item details: the badge that marked the part done...
+BEFORE_CREDIT = "before_credit"  # ...and [status, percent] it had before, to undo exactly that
 
 
 def profile_target(profile: LearnerProfile) -> GoalTarget:
@@ -235,6 +237,37 @@ def set_course_status(
     for row in plan_items(session, plan):
         if row.course_id == course_id and not (skip_done and row.status is PlanItemStatus.DONE):
             row.status, row.progress_percent, row.updated_at = status, percent, now
+
+
+def credit_course(session: Session, learner_id: int, course_id: str, badge_id: int, now: dt.datetime) -> None:
+    """Mark ``course_id`` done in the active plan for badge ``badge_id``, remembering on each part
+    what it was before, so removing the badge can undo exactly what it did (:func:`uncredit_badge`).
+    Parts already done stay as they are: the badge did not finish them."""
+    plan = active_plan(session, learner_id)
+    if plan is None:
+        return
+    for row in plan_items(session, plan):
+        if row.course_id == course_id and row.status is not PlanItemStatus.DONE:
+            before = [row.status.value, row.progress_percent]
+            row.details = {**row.details, CREDITED_BY: badge_id, BEFORE_CREDIT: before}
+            row.status, row.progress_percent, row.updated_at = PlanItemStatus.DONE, 100, now
+
+
+def uncredit_badge(session: Session, learner_id: int, badge_id: int, now: dt.datetime) -> None:
+    """Undo what badge ``badge_id`` alone marked done, in every plan of the learner: each part goes
+    back to how it was before the badge (a part the learner reported done another way stays)."""
+    rows = (
+        select(PlanItem)
+        .join(Plan, col(Plan.id) == col(PlanItem.plan_id))
+        .where(Plan.learner_id == learner_id, PlanItem.status == PlanItemStatus.DONE)
+    )
+    for row in session.exec(rows):
+        if row.details.get(CREDITED_BY) != badge_id:
+            continue
+        status, percent = row.details.get(BEFORE_CREDIT) or [PlanItemStatus.PLANNED.value, 0]
+        details = {k: v for k, v in row.details.items() if k not in (CREDITED_BY, BEFORE_CREDIT)}
+        row.details, row.status, row.progress_percent = details, PlanItemStatus(status), percent
+        row.updated_at = now
 
 
 def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
