@@ -20,7 +20,9 @@ from core.catalog.schema import CourseFormat, Level
 from core.db_types import utc_now
 from core.goals.target import EMPHASIS_WEIGHT, GoalTarget
 from core.models import Badge, BadgeStatus, LearnerProfile, Plan, PlanItem, PlanItemStatus, PlanStatus
+from core.planner.depth import contribution
 from core.planner.packing import add_months
+from core.planner.rules import Rules
 from core.planner.types import (
     PathwayProgress,
     Phase,
@@ -310,22 +312,41 @@ def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
         )
         for index, data in enumerate(summary["months"])
     )
+    depths = _depth_today(catalog, request, months)
+    covered = tuple(sorted(d.skill for d in depths if d.share >= 1 - 1e-6))
     return PlanResult(
         request=request,
         months=months,
-        covered_skills=tuple(summary["covered"]),
+        covered_skills=covered,
         uncovered=tuple(
             UncoveredSkill(g["skill"], UncoveredReason(g["reason"]), g["hours_needed"])
             for g in summary["uncovered"]
+            if g["skill"] not in covered
         ),
-        coverage=summary["coverage"],
+        coverage=round(Rules(catalog, request).coverage(depths), 4),
         total_hours=summary["total_hours"],
         total_cost=Decimal(summary["total_cost"]),
-        depth=tuple(SkillDepth(*entry) for entry in summary.get("depth", ())),
+        depth=depths,
         pathways=tuple(_pathway_from_json(p) for p in summary.get("pathways", ())),
         complete_on=_date(summary.get("complete_on")),
         next_goals=tuple(summary.get("next_goals", ())),
     )
+
+
+def _depth_today(
+    catalog: Catalog, request: PlanRequest, months: tuple[PlanMonth, ...]
+) -> tuple[SkillDepth, ...]:
+    """Depth per goal skill as it stands today, by the planner's own measure (what /progress says):
+    every course finished so far, in this plan or not, is credited; the plan's courses not yet
+    done add what they would.  Stored figures are the plan's day: courses finished since outside
+    it ("I finished X", a badge) would leave /plan behind /progress."""
+    planned: dict[str, float] = {}
+    for month in months:
+        for item in month.items:
+            if not item.done:
+                for skill, hours in contribution(item.course, item.hours).items():
+                    planned[skill] = planned.get(skill, 0.0) + hours
+    return Rules(catalog, request).depths(planned)
 
 
 def _date(text: str | None) -> dt.date | None:

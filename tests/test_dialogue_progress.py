@@ -189,3 +189,20 @@ def test_a_verified_badge_at_a_check_in_counts_through_re_plans(
         learner.say("/plan")
         assert f"Done: {title}." in learner.press(action)
         assert "Courses finished: 1" in learner.say("/progress")
+
+
+def progress_percent(text: str) -> int:
+    found = re.search(r"(\d+)%", text)
+    assert found is not None, text
+    return int(found.group(1))
+
+
+def test_plan_coverage_follows_courses_finished_outside_a_re_plan(learner: Learner_) -> None:
+    """The bug this fixes: /plan kept the coverage of the day it was made, behind /progress."""
+    before = coverage(learner.say("/plan"))
+    learner.say("I finished SQL for Data Science")
+    learner.press(next(label for label in learner.buttons() if label.startswith("SQL for Data Science (")))
+
+    after = coverage(learner.say("/plan"))
+    assert after > before
+    assert after >= progress_percent(learner.say("/progress"))

@@ -488,3 +488,31 @@ def test_alternatives_never_need_the_course_the_learner_is_stuck_on() -> None:
     offered = [c.id for c in alternatives(tiny, request({"sql": 1.0}), "basics", ["basics"])]
     assert offered == ["elsewhere"]  # the others need "basics" (directly or not) or take over twice as long
     assert requires(tiny, "after-that", "basics") and not requires(tiny, "elsewhere", "basics")
+
+
+def test_alternatives_count_the_earlier_courses_they_still_need() -> None:
+    """The bug this fixes: a 6-hour alternative pulled 25 hours of earlier courses in with it."""
+    tiny = catalog_of(
+        skills=[skill("sql")],
+        courses=[
+            course("stuck", ["sql"], hours=10),
+            course("long-start", ["sql"], hours=25),
+            course("short-after", ["sql"], hours=6),
+            course("elsewhere", ["sql"], hours=15),
+        ],
+        pathways=[pathway("cert", ["long-start", "short-after"])],
+    )
+    offered = [c.id for c in alternatives(tiny, request({"sql": 1.0}), "stuck", ["stuck"])]
+    assert offered == ["elsewhere"]
+    planned = [c.id for c in alternatives(tiny, request({"sql": 1.0}), "stuck", ["stuck", "long-start"])]
+    assert "short-after" in planned  # what it needs is in the plan already: 6 hours
+
+
+def test_an_in_progress_course_swapped_away_is_not_pinned() -> None:
+    catalog, _ = _three_course_plan()
+    progress = {"two": Progress(ProgressState.IN_PROGRESS, 40)}
+    result = plan_months(
+        catalog,
+        request({"a": 1.0, "b": 0.9, "c": 0.8}, progress=progress, exclude_courses=frozenset({"two"})),
+    )
+    assert "two" not in result.course_ids

@@ -46,10 +46,12 @@ class Rules:
         self.total_hours = sum(self.fill)
         self.done = set(request.finished)
         self.skipped = {cid for cid, p in request.progress.items() if p.state is ProgressState.SKIPPED}
-        self.pinned = [
+        self.pinned = [  # a course swapped away stays away, however far the learner got in it
             cid
             for cid, p in request.progress.items()
-            if p.state is ProgressState.IN_PROGRESS and cid in catalog.courses
+            if p.state is ProgressState.IN_PROGRESS
+            and cid in catalog.courses
+            and cid not in request.exclude_courses
         ]
         self.held = set(request.held_skills | request.transferable)
         self.weights: dict[str, float] = {}
