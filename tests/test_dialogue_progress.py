@@ -206,3 +206,30 @@ def test_plan_coverage_follows_courses_finished_outside_a_re_plan(learner: Learn
     after = coverage(learner.say("/plan"))
     assert after > before
     assert after >= progress_percent(learner.say("/progress"))
+
+
+def test_skip_and_stuck_in_one_check_in_re_plan_for_the_skip_then_offer_alternatives(
+    learner: Learner_,
+) -> None:
+    """The bug this fixes: "stuck" returned before the re-plan for "skip"."""
+    learner.say("/checkin")
+    learner.say("skip")  # Introduction to Public Speaking
+    text = learner.say("stuck")  # Introduction to Data Analytics: the check-in closes
+
+    assert "You skipped a course, so I took it out of your plan" in text
+    assert f"What would you like instead of “{ANALYTICS}”?" in text
+    assert f"“{ANALYTICS}” stays in your plan" in learner.press("Keep")
+    assert f". {SPEAKING} (" not in learner.say("/plan")
+
+
+def test_each_course_the_learner_is_stuck_on_gets_alternatives_in_turn(learner: Learner_) -> None:
+    """The bug this fixes: only the last course stuck on got alternatives."""
+    learner.say("/checkin")
+    learner.say("stuck")
+    text = learner.say("stuck")
+
+    assert f"I couldn't find another course that teaches the same skills as “{SPEAKING}”" in text
+    assert f"What would you like instead of “{ANALYTICS}”?" in text  # the next one, asked at once
+    chosen = next(label for label in learner.buttons() if not label.startswith("Keep"))
+    text = learner.press(chosen)
+    assert f"replaces “{ANALYTICS}”" in text and "Your plan:" in text

@@ -564,7 +564,24 @@ class Dialogue:
         ctx.state.reset()
         return self.show_plan(ctx, self.make_plan(ctx, fresh=True))
 
+    def offer_swaps(self, ctx: Context, stuck: list[str]) -> list[Reply]:
+        """Alternatives for each course a check-in said the learner is stuck on, one after the
+        other: the first that has some is asked now, the rest after its answer
+        (:meth:`on_swap_with`); one with none says so and the next is tried."""
+        replies: list[Reply] = []
+        for position, course_id in enumerate(stuck):
+            offered = self.on_swap_pick(ctx, course_id)
+            if ctx.state.step == "swap_with":
+                ctx.state.scratch["stuck_next"] = stuck[position + 1 :]
+                return replies + offered
+            if position < len(stuck) - 1:
+                offered = offered[:1]  # "nothing like it": the plan is shown once, at the end
+            replies.extend(offered)
+        return replies
+
     def on_swap_pick(self, ctx: Context, course_id: str) -> list[Reply]:
+        """The courses that could replace ``course_id`` (picked from the plan's Swap menu, or a
+        course the learner is stuck on), with "keep it"; none: says so and shows the plan."""
         result = self.current_plan(ctx)
         if result is None:
             return [Reply(ctx.text("plan.none_yet"))]
@@ -572,9 +589,9 @@ class Dialogue:
             Option(c.id, alternative_label(c, ctx.language))
             for c in alternatives(self.catalog, self.plan_request(ctx), course_id, result.course_ids)
         ]
-        if not options:
-            return [Reply(ctx.text("plan.no_alternatives")), *self.show_plan(ctx, result)]
         title = self.catalog.courses[course_id].display_title(ctx.language)
+        if not options:
+            return [Reply(ctx.text("plan.no_alternatives", title=title)), *self.show_plan(ctx, result)]
         options.append(Option(KEEP, ctx.text("plan.keep_it", title=title)))
         ctx.state.scratch["swap_out"] = course_id
         return [
@@ -587,19 +604,26 @@ class Dialogue:
         ]
 
     def on_swap_with(self, ctx: Context, course_id: str) -> list[Reply]:
+        """The learner's pick for :meth:`on_swap_pick`: keep the course, or swap it (a lasting
+        choice, re-planned at once); then the next course they are stuck on, if any."""
         result = self.current_plan(ctx)
         swap_out = ctx.state.scratch.get("swap_out")
         if result is None or swap_out is None:
             return self.expired(ctx)
+        waiting = list(ctx.state.scratch.get("stuck_next", []))
         ctx.state.reset()
         old = self.catalog.courses[swap_out].display_title(ctx.language)
         if course_id == KEEP:
-            return [Reply(ctx.text("plan.kept", title=old))]
-        self.remember_swap(ctx.profile, swap_out, course_id)
-        keep = tuple(course_id if cid == swap_out else cid for cid in result.course_ids)
-        new = self.make_plan(ctx, keep=keep)
-        title = self.catalog.courses[course_id].display_title(ctx.language)
-        return [Reply(ctx.text("plan.swapped", old=old, new=title)), *self.show_plan(ctx, new)]
+            replies = [Reply(ctx.text("plan.kept", title=old))]
+        else:
+            self.remember_swap(ctx.profile, swap_out, course_id)
+            keep = tuple(course_id if cid == swap_out else cid for cid in result.course_ids)
+            new = self.make_plan(ctx, keep=keep)
+            title = self.catalog.courses[course_id].display_title(ctx.language)
+            replies = [Reply(ctx.text("plan.swapped", old=old, new=title))]
+            if not waiting:
+                replies.extend(self.show_plan(ctx, new))
+        return replies + (self.offer_swaps(ctx, waiting) if waiting else [])
 
     @staticmethod
     def remember_swap(profile: LearnerProfile, swapped_out: str, chosen: str) -> None:
