@@ -133,6 +133,12 @@ def same_settings(made: PlanRequest, now: PlanRequest) -> bool:
     return _request_summary(made) | {"start": None} == _request_summary(now) | {"start": None}
 
 
+def same_goal(plan: Plan, request: PlanRequest) -> bool:
+    """Whether ``plan`` was made for the goal ``request`` asks for (its goal and its skills)."""
+    made = plan.summary["request"]
+    return made.get("goal") == request.goal and made["goal_skills"] == dict(request.goal_skills)
+
+
 def save_plan(
     session: Session, learner_id: int, goal_id: str | None, result: PlanResult, previous: Plan | None
 ) -> Plan:

@@ -233,3 +233,23 @@ def test_each_course_the_learner_is_stuck_on_gets_alternatives_in_turn(learner: 
     chosen = next(label for label in learner.buttons() if not label.startswith("Keep"))
     text = learner.press(chosen)
     assert f"replaces “{ANALYTICS}”" in text and "Your plan:" in text
+
+
+def test_a_new_goal_plans_afresh_without_the_old_goals_courses(learner: Learner_, database: Database) -> None:
+    """The bug this fixes: a web developer's plan kept the data analyst's courses and swaps."""
+    learner.say("/plan")
+    learner.press("Swap a course")
+    learner.press(ANALYTICS)
+    chosen = next(label for label in learner.buttons() if not label.startswith("Keep"))
+    learner.press(chosen)
+    assert profile(database).chosen_courses
+
+    learner.say("/settings")
+    learner.press("Goal")
+    learner.press("Web developer")
+    text = learner.press("Done")  # none of the skills held
+
+    assert "Your plan: Web developer" in text
+    for old in (ANALYTICS, chosen.split(" (")[0], "SQL for Data Science"):
+        assert f". {old} (" not in text
+    assert profile(database).chosen_courses == []  # the swap served the old goal

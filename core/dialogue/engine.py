@@ -65,6 +65,7 @@ from core.plan_store import (
     load_plan,
     profile_target,
     request_from_profile,
+    same_goal,
     same_settings,
     save_plan,
     starting_months,
@@ -482,6 +483,9 @@ class Dialogue:
     ) -> PlanResult:
         """Plan (or re-plan) from the profile, store it, and return it.
 
+        A new goal plans afresh: the old goal's courses are not kept, and swaps whose chosen course
+        teaches none of the new goal's skills are dropped (finished courses count as always).
+
         Reading the old plan and planning happen before this message's first write (the answer just
         given is not flushed for them: they read plans, not the profile).  On SQLite the first write
         takes the database's one write lock until commit, and planning under it kept the other
@@ -491,6 +495,9 @@ class Dialogue:
         with ctx.session.no_autoflush:
             previous = active_plan(ctx.session, ctx.learner.id)
             request = self.plan_request(ctx)
+            if previous is not None and not same_goal(previous, request):
+                fresh = True
+                self.drop_swaps_off_goal(ctx.profile, request)
             chosen = tuple(ctx.profile.chosen_courses)  # the learner's swaps stay, a fresh plan too
             if previous is None or fresh:
                 request = replace(request, keep=keep or chosen)
@@ -624,6 +631,19 @@ class Dialogue:
             if not waiting:
                 replies.extend(self.show_plan(ctx, new))
         return replies + (self.offer_swaps(ctx, waiting) if waiting else [])
+
+    def drop_swaps_off_goal(self, profile: LearnerProfile, request: PlanRequest) -> None:
+        """Forget the swaps whose chosen course teaches none of ``request``'s goal skills (the
+        goal changed: they served the old one)."""
+        kept = [
+            cid
+            for cid in profile.chosen_courses
+            if cid in self.catalog.courses
+            and not set(self.catalog.courses[cid].main_skills).isdisjoint(request.goal_skills)
+        ]
+        if kept != profile.chosen_courses:
+            profile.chosen_courses = kept
+            profile.updated_at = utc_now()
 
     @staticmethod
     def remember_swap(profile: LearnerProfile, swapped_out: str, chosen: str) -> None:
