@@ -516,3 +516,24 @@ def test_an_in_progress_course_swapped_away_is_not_pinned() -> None:
         request({"a": 1.0, "b": 0.9, "c": 0.8}, progress=progress, exclude_courses=frozenset({"two"})),
     )
     assert "two" not in result.course_ids
+
+
+@pytest.mark.parametrize("passed_over", ["skipped", "swapped"])
+def test_a_certificate_goes_on_when_its_first_course_is_skipped_or_swapped(passed_over: str) -> None:
+    """The bug this fixes: skipping or swapping a certificate's first course dropped the whole
+    certificate ("no longer fits")."""
+    catalog = catalog_of(
+        [course("first", ["a"], 10), course("second", ["b"], 10), course("third", ["c"], 10)],
+        pathways=[pathway("cert", ["first", "second", "third"])],
+    )
+    goal = {"a": 1.0, "b": 1.0, "c": 1.0}
+    options: dict[str, object] = (
+        {"progress": {"first": Progress(ProgressState.SKIPPED)}}
+        if passed_over == "skipped"
+        else {"exclude_courses": frozenset({"first"})}
+    )
+    result = plan_months(catalog, request(goal, hours_per_week=5, **options))
+    assert result.course_ids == ["second", "third"]
+    [cert] = result.pathways
+    assert (cert.passed, cert.left, cert.planned) == (1, 0, 2)
+    assert "first" not in result.course_ids

@@ -175,10 +175,11 @@ class PathwayProgress:
     exam: str | None = None  # the exam's course id, when the pathway has one
     exam_on: dt.date | None = None  # the month the exam is booked (None: not in the plan)
     skipped: int = 0  # foundations courses the learner's level makes unnecessary
+    passed: int = 0  # courses the learner skipped or swapped away (the certificate still needs them)
 
     @property
     def left(self) -> int:
-        return self.total - self.done_before - self.skipped - self.planned
+        return self.total - self.done_before - self.skipped - self.passed - self.planned
 
 
 @dataclass(frozen=True)
