@@ -8,6 +8,7 @@ depend on re-running the planner against a catalog that may have changed since.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import asdict, fields, replace
 from decimal import Decimal
 from typing import Any
@@ -39,6 +40,7 @@ from core.planner.types import (
 )
 
 DEFAULT_HOURS = 5.0
+HOURS_TOLERANCE = 0.05  # hours a week shown to one decimal: closer than this is the same setting
 CREDITED_BY = "credited_by"  # plan item details: the badge that marked the part done...
 BEFORE_CREDIT = "before_credit"  # ...and [status, percent] it had before, to undo exactly that
 
@@ -129,8 +131,13 @@ def _request_from_summary(data: dict[str, Any]) -> PlanRequest:
 
 def same_settings(made: PlanRequest, now: PlanRequest) -> bool:
     """Whether a plan made for ``made`` answers ``now`` as well: the same goal and settings, whatever
-    the start month (re-saving a setting with the value it had changes nothing to re-plan)."""
-    return _request_summary(made) | {"start": None} == _request_summary(now) | {"start": None}
+    the start month (re-saving a setting with the value it had changes nothing to re-plan).  Hours
+    are the same within :data:`HOURS_TOLERANCE`: "Too much" and "Too little" multiply them, and after
+    a few round trips 5 h a week is stored as 4.999."""
+    ignored = {"start": None, "hours_per_week": None}
+    return _request_summary(made) | ignored == _request_summary(now) | ignored and math.isclose(
+        made.hours_per_week, now.hours_per_week, abs_tol=HOURS_TOLERANCE
+    )
 
 
 def same_goal(plan: Plan, request: PlanRequest) -> bool:
@@ -176,15 +183,7 @@ def save_plan(
             "depth": [[d.skill, d.target_hours, d.credited_hours, d.planned_hours] for d in result.depth],
             "pathways": [_pathway_to_json(p) for p in result.pathways],
             "complete_on": result.complete_on and result.complete_on.isoformat(),
-            "next_goals": list(result.next_goals),
-            "moves": [
-                {
-                    "course": m.course_id,
-                    "from": m.from_month and m.from_month.isoformat(),
-                    "to": m.to_month and m.to_month.isoformat(),
-                }
-                for m in result.moves
-            ],
+            "next_goals": list(result.next_goals),  # moves are news told once, not stored
         },
     )
     session.add(plan)
@@ -402,9 +401,9 @@ def learner_progress(session: Session, learner_id: int) -> dict[str, Progress]:
 
     A re-plan leaves finished and skipped courses out of the new plan, so the active plan alone
     forgets them: the second re-plan would plan a finished course again and /progress would count
-    nothing.  Done and skipped last (skipping is undone only by the learner asking for the course);
-    an in-progress course takes its newest percentage; a badge that is not invalid finishes its
-    course, in the plan or not.
+    nothing.  Done and skipped last (the first plan that says so decides); an in-progress course
+    takes its newest percentage; a badge that is not invalid finishes its course, in the plan or
+    not (removing it undoes what only it marked done, :func:`uncredit_badge`).
     """
     rows = (
         select(PlanItem)
@@ -427,7 +426,8 @@ def learner_progress(session: Session, learner_id: int) -> dict[str, Progress]:
         Badge.learner_id == learner_id, Badge.status != BadgeStatus.INVALID, col(Badge.course_id).is_not(None)
     )
     for course_id in session.exec(credited):
-        progress[course_id or ""] = Progress(ProgressState.DONE)
+        if course_id is not None:  # the query's filter, said again for the type checker
+            progress[course_id] = Progress(ProgressState.DONE)
     return progress
 
 

@@ -12,7 +12,7 @@ from sqlmodel import func, select
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
-from core.models import Plan
+from core.models import LearnerProfile, Plan
 from tests.fakes.badge_server import BadgeServer
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_badge_dialogue import conversation, first_plan_course, host_badge, recognise_server_as
@@ -253,3 +253,26 @@ def test_a_new_goal_plans_afresh_without_the_old_goals_courses(learner: Learner_
     for old in (ANALYTICS, chosen.split(" (")[0], "SQL for Data Science"):
         assert f". {old} (" not in text
     assert profile(database).chosen_courses == []  # the swap served the old goal
+
+
+def test_the_swap_menu_leaves_out_finished_courses(learner: Learner_) -> None:
+    finish_first_course(learner)
+    learner.say("/plan")
+    learner.press("Swap a course")
+    labels = list(learner.buttons())
+    assert ANALYTICS in labels and SPEAKING not in labels and not any("✓" in label for label in labels)
+
+
+def test_hours_that_drift_in_round_trips_are_still_the_same_setting(
+    learner: Learner_, database: Database
+) -> None:
+    with database.unit_of_work() as session:  # where "Too much" / "Too little" round trips ended
+        session.exec(select(LearnerProfile)).one().hours_per_week = 4.999
+    learner.say("/plan")
+    learner.press("Start over")
+    learner.press("New plan from my answers")
+    plans = plan_count(database)
+    learner.say("/settings")
+    learner.press("Hours per week")
+    assert "That's what you had already" in learner.say("5")
+    assert plan_count(database) == plans

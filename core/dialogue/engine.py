@@ -537,11 +537,14 @@ class Dialogue:
         return load_plan(ctx.session, plan, self.catalog) if plan is not None else None
 
     def on_plan_action(self, ctx: Context, action: str) -> list[Reply]:
+        """The plan's buttons: swap a course (one not finished yet), fewer or more hours a week
+        (re-planned at once), or start over (asked first)."""
         if action == "swap":
             result = self.current_plan(ctx)
-            if result is None or not result.course_ids:
+            open_ids = result.open_course_ids if result is not None else []
+            if not open_ids:  # a finished course is not offered: there is nothing left to swap
                 return [Reply(ctx.text("plan.nothing_to_swap"))]
-            options = [Option(cid, self.catalog.courses[cid].title) for cid in result.course_ids]
+            options = [Option(cid, self.catalog.courses[cid].display_title(ctx.language)) for cid in open_ids]
             return [
                 self.question_reply(
                     ctx,

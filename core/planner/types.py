@@ -205,3 +205,9 @@ class PlanResult:
             for item in month.items:
                 seen.setdefault(item.course.id, None)
         return list(seen)
+
+    @property
+    def open_course_ids(self) -> list[str]:
+        """:attr:`course_ids` without the courses reported finished since the plan was made."""
+        done = {item.course.id for month in self.months for item in month.items if item.done}
+        return [cid for cid in self.course_ids if cid not in done]
