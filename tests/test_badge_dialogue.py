@@ -797,3 +797,22 @@ def test_a_course_outside_the_plan_is_not_said_to_be_marked_done_in_it(learner: 
     learner.say("I finished Belajar Dasar Data Science")
     text = learner.press("Belajar Dasar Data Science (")
     assert "it isn't in your current plan" in text and "marked done in your plan" not in text
+
+
+def test_finished_for_today_is_not_a_finished_course(learner: Learner_, database: Database) -> None:
+    assert "I'm not sure what to do with that" in learner.say("finished for today, thanks")
+    assert "Which course did you finish?" not in learner.last[-1].text
+
+
+@pytest.mark.parametrize("said", ["I finished it!", "aku udah selesai itu"])
+def test_i_finished_it_offers_the_courses_of_the_plan(
+    learner: Learner_, database: Database, catalog: Catalog, said: str
+) -> None:
+    _, title, _ = first_plan_course(database, catalog)
+    text = learner.say(said)
+    assert "Which course did you finish?" in text
+    labels = list(learner.buttons())
+    assert labels[0] == title and labels[-1] == "None of these"
+    learner.press(title)
+    [badge] = stored_badges(database)
+    assert (badge.status, badge.name) == (BadgeStatus.SELF_REPORTED, title)

@@ -413,9 +413,30 @@ class BadgeDesk:
 
     def on_finished(self, ctx: Context, text: str) -> list[Reply] | None:
         """ "I finished X" (or "aku udah selesai X") typed outside a question: the courses X may be,
-        to record as self-reported; None when the text says nothing of the kind."""
+        to record as self-reported.  X that names no course ("it!") offers the courses of the plan;
+        X that matches no course or certificate confidently ("finished for today, thanks") is not
+        about a course: None, as for any text that says nothing of the kind."""
         name = finished_course_name(text)
-        return self.offer_courses(ctx, name) if name is not None else None
+        if name is None:
+            return None
+        if parsing.is_word(name, "finished_it"):
+            return self.offer_plan_courses(ctx)
+        matcher = self.dialogue.matcher
+        if not badge_records.titles_matching(matcher, name) and not matcher.find_pathways(name):
+            return None
+        return self.offer_courses(ctx, name)
+
+    def offer_plan_courses(self, ctx: Context) -> list[Reply] | None:
+        """The plan's courses not finished yet, to pick the one just finished (None: nothing open)."""
+        result = self.dialogue.current_plan(ctx)
+        open_ids = result.open_course_ids[:MAX_COURSE_CHOICES] if result is not None else []
+        if not open_ids:
+            return None
+        courses = self.dialogue.catalog.courses
+        options = [Option(cid, courses[cid].display_title(ctx.language)) for cid in open_ids]
+        options.append(Option("none", ctx.text("badges.none_of_these")))
+        question = Question(ctx.text("badges.pick_course"), options, columns=1)
+        return [self.dialogue.question_reply(ctx, question, flow="menu", step="badge_course")]
 
     def offer_courses(self, ctx: Context, name: str) -> list[Reply]:
         """The catalog courses ``name`` may be, as buttons (the course picked is recorded)."""
