@@ -165,7 +165,11 @@ def test_start_over_offers_the_questions_or_a_new_plan(learner: Learner_, databa
 
     assert "Question 1 of 11" in learner.say("yes")
     assert profile(database).goal_id == "data-analyst"  # kept until the learner answers
-    learner.say("/cancel")
+    learner.press("Web developer")
+    assert profile(database).goal_id == "web-developer"
+    assert "Your earlier answers and your plan are as they were" in learner.say("/cancel")
+    assert profile(database).goal_id == "data-analyst"  # the profile the plan was made for
+    assert "Your plan: Data analyst" in learner.say("/plan")
 
     learner.say("/plan")
     learner.press("Start over")

@@ -80,6 +80,24 @@ from core.settings import SHIPPED_DATA_DIR
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 _SHARED_TRANSACTION: ContextVar[bool] = ContextVar("shared_transaction", default=False)
+EARLIER_ANSWERS = "earlier_answers"  # scratch: the profile's answers before a restart of the questions
+ANSWER_FIELDS = (  # what the questions set: restored when a restart is cancelled
+    "goal_id",
+    "goal_text",
+    "goal_skills",
+    "origin_id",
+    "transferable_skills",
+    "level",
+    "skills_held",
+    "hours_per_week",
+    "monthly_budget",
+    "budget_currency",
+    "preferred_formats",
+    "course_languages",
+    "avoid_providers",
+    "checkin_weekday",
+    "checkin_time",
+)
 LESS_HOURS = 0.8  # "too much" then "too little" comes back to the same hours: 0.8 x 1.25 = 1
 MORE_HOURS = 1.25
 MIN_HOURS, MAX_HOURS = 1.0, 60.0
@@ -569,7 +587,9 @@ class Dialogue:
         """ "Yes": the questions again from the first (the answers and plan stay until the last
         one is answered); "no": a fresh plan from the current answers."""
         if answer == "yes":
+            answers = ctx.profile.model_dump(mode="json", include=set(ANSWER_FIELDS))
             first = self.start_flow(ctx, "onboarding", ONBOARDING)
+            ctx.state.scratch[EARLIER_ANSWERS] = answers  # /cancel puts them back: the plan was made for them
             return [Reply(ctx.text("plan.start_over.restarting")), first]
         ctx.state.reset()
         return self.show_plan(ctx, self.make_plan(ctx, fresh=True))
@@ -821,8 +841,23 @@ class Dialogue:
         if ctx.state.flow is None:
             return [Reply(ctx.text("cancel.nothing"))]
         was_onboarding = ctx.state.flow == "onboarding"
+        if was_onboarding and self.restore_answers(ctx):
+            ctx.state.reset()
+            return [Reply(ctx.text("plan.start_over.cancelled"))]
         ctx.state.reset()
         return [Reply(ctx.text("cancel.onboarding" if was_onboarding else "cancel.done"))]
+
+    def restore_answers(self, ctx: Context) -> bool:
+        """Put back the answers a "Start over -> Answer the questions again" began from, so the
+        profile and the plan made for it stay in step (False: not a restart)."""
+        earlier = ctx.state.scratch.get(EARLIER_ANSWERS)
+        if earlier is None:
+            return False
+        restored = LearnerProfile.model_validate({**earlier, "learner_id": ctx.profile.learner_id})
+        for name in ANSWER_FIELDS:
+            setattr(ctx.profile, name, getattr(restored, name))
+        ctx.profile.updated_at = utc_now()
+        return True
 
     def cmd_back(self, ctx: Context, _args: str) -> list[Reply]:
         state = ctx.state
