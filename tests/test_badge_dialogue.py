@@ -749,6 +749,12 @@ def test_a_badge_clearly_for_another_course_counts_for_that_one_without_asking(
     assert badge.course_id == python.id != asked
 
 
+def remove_badge(learner: Learner_, name: str) -> str:
+    learner.say("/badges")
+    learner.press("Remove")
+    return learner.press(name)
+
+
 def test_removing_a_wrong_badge_undoes_the_course_it_finished(
     learner: Learner_, database: Database, catalog: Catalog
 ) -> None:
@@ -757,9 +763,7 @@ def test_removing_a_wrong_badge_undoes_the_course_it_finished(
     learner.press(f"{title} ({provider})")
     assert f"✓ 1. {title}" in learner.say("/plan")
 
-    learner.say("/badges")
-    learner.press("Remove")
-    learner.press(title)
+    remove_badge(learner, title)
 
     assert f"✓ 1. {title}" not in learner.say("/plan") and f"1. {title}" in learner.say("/plan")
     assert "Courses finished: 0" in learner.say("/progress")
@@ -779,9 +783,7 @@ def test_removing_a_badge_keeps_a_course_the_learner_reported_done_at_a_check_in
     learner.say("/cancel")
     learner.say(f"I finished {title}")
     learner.press(f"{title} ({provider})")
-    learner.say("/badges")
-    learner.press("Remove")
-    learner.press(title)
+    remove_badge(learner, title)
     assert f"✓ 1. {title}" in learner.say("/plan")  # done by the learner's own answer
 
 
