@@ -286,6 +286,9 @@ class Dialogue:
                 return total
 
     def route(self, ctx: Context, inbound: Inbound) -> list[Reply]:
+        """Send one message where it belongs: a command to its handler, a button to the question
+        that issued it, text to the open flow (questions, check-in, badge), a badge anywhere to the
+        badge desk, "I finished X" to recording it; anything else gets the help."""
         state = ctx.state
         ctx.said = inbound.text if inbound.kind is InboundKind.TEXT else None
         if inbound.kind is InboundKind.COMMAND:
@@ -709,6 +712,8 @@ class Dialogue:
         return self.show_plan(ctx, result)
 
     def cmd_progress(self, ctx: Context, _args: str) -> list[Reply]:
+        """Where the learner stands today, by the planner's own measure (so it agrees with /plan's
+        "where this plan takes you"): depth per goal skill, certificates started, courses finished."""
         blocked = self.needs_onboarding(ctx)
         if blocked:
             return blocked
