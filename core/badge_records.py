@@ -1,8 +1,8 @@
 """A learner's badges in the database: record what the verifier found, credit the plan, list, remove.
 
-A badge is always stored as its own record (unless it is *invalid*, it adds the skills it declares).
-It *finishes a course* (the course is marked done in the active plan and the course's skills join the
-profile's held skills, so the next re-plan builds on them) only when both of these hold:
+A badge is always stored as its own record.  It *finishes a course* (the course is marked done in
+the active plan, and its hours count towards the course's main skills in every re-plan and in
+/progress) only when both of these hold:
 
 - its **issuer** is the course's provider: the verification tied it to an identity the issuer
   registry lists for that provider (``report.recognition``, see :mod:`core.badges.issuers`); a badge
@@ -10,11 +10,20 @@ profile's held skills, so the next re-plan builds on them) only when both of the
 - its **name** is that course: a confident match of the matcher (:mod:`core.matching`) among the
   provider's courses, or the learner's "yes, it's for that course" when asked at a check-in.
 
-At a check-in "done", a badge that does not match the course asked about is therefore not credited
-to it: the dialogue asks.  "Yes" credits it when the issuer is recognised for that course; for any
-other issuer the course counts as done on the learner's word (a self-reported record, like "I
-finished X") and the badge stays its own.  Self-reported records finish their course too: they are
-the learner's word, labelled as such.
+A badge that finishes no course only *lists* the skills it declares (its tags and alignments): they
+never count as held skills.  Held skills count at the full depth a goal needs, and any issuer can tag
+a badge "SQL, Python, Data analysis"; what a badge proves is measured by the course it finishes.
+
+One badge finishes at most one course.  At a check-in "done", a badge whose name is clearly another
+course of its recognised provider finishes that course (the reply says so) and nothing is asked; a
+badge that matches no course is not credited to the course asked about: the dialogue asks.  "Yes"
+credits it when the issuer is recognised for that course; for any other issuer the course counts as
+done on the learner's word (a self-reported record, like "I finished X") and the badge stays its own.
+Self-reported records finish their course too: they are the learner's word, labelled as such.
+
+What a badge marks done in a plan is stamped with the badge's id (:func:`core.plan_store.credit_course`),
+so moving it to another course, a re-check that no longer recognises it, or removing it undoes exactly
+that and nothing the learner reported another way.
 
 Every query filters on the learner's id: one learner never reads or removes another's badge.
 """
@@ -31,8 +40,8 @@ from sqlmodel import Session, col, select
 from core.badges.report import Recognition, Report, Status
 from core.catalog import Catalog
 from core.matching import CONFIDENT_SCORE, Matcher, TargetKind
-from core.models import Badge, BadgeSource, BadgeStatus, LearnerProfile, PlanItemStatus
-from core.plan_store import active_plan, set_course_status
+from core.models import Badge, BadgeSource, BadgeStatus, LearnerProfile
+from core.plan_store import credit_course, uncredit_badge
 from core.text import normalize
 
 MAX_STORED_EVIDENCE = 256 * 1024  # the text re-checked later (a URL, JSON or token), not images
@@ -146,6 +155,22 @@ def update_from_report(
     credit(session, catalog, profile, badge, now, declared=skills_named(matcher, report.skills))
 
 
+def record_unreadable(
+    session: Session, profile: LearnerProfile, link: str, report: dict[str, Any], now: dt.datetime
+) -> Badge:
+    """A badge link nothing could be read from, kept on the learner's "yes": stored as could not be
+    verified, with its link and what the verifier said (``report``, its JSON), so /badges -> "Check
+    again" can verify it once the site answers.  It finishes no course: nothing of it was read."""
+    badge = _same_badge(session, profile.learner_id, link) or Badge(
+        learner_id=profile.learner_id, source=BadgeSource.LINK
+    )
+    badge.status, badge.format = BadgeStatus.UNVERIFIABLE, str(report.get("format") or "")[:40]
+    badge.source_url, badge.raw_evidence, badge.verification_report = link, link, report
+    badge.checked_at = now
+    session.add(badge)
+    return badge
+
+
 def skills_named(matcher: Matcher, names: Sequence[str]) -> list[str]:
     """Taxonomy skills for the tags and alignments a badge declares (confident matches only)."""
     found: list[str] = []
@@ -162,12 +187,7 @@ def record_self_reported(
     """ "I finished X": no evidence, labelled self-reported, credited like any other badge.  Saying
     it twice keeps one record (the earlier one)."""
     course = catalog.courses[course_id]
-    query = select(Badge).where(
-        Badge.learner_id == profile.learner_id,
-        Badge.status == BadgeStatus.SELF_REPORTED,
-        Badge.course_id == course_id,
-    )
-    earlier = session.exec(query).first()
+    earlier = self_reported_of(session, profile.learner_id, course_id)
     if earlier is not None:
         return earlier
     badge = Badge(
@@ -183,6 +203,16 @@ def record_self_reported(
     session.add(badge)
     credit(session, catalog, profile, badge, now)
     return badge
+
+
+def self_reported_of(session: Session, learner_id: int, course_id: str) -> Badge | None:
+    """The learner's self-reported record of ``course_id``, if they gave one."""
+    query = select(Badge).where(
+        Badge.learner_id == learner_id,
+        Badge.status == BadgeStatus.SELF_REPORTED,
+        Badge.course_id == course_id,
+    )
+    return session.exec(query).first()
 
 
 def _apply_report(badge: Badge, report: Report, *, evidence_text: str, now: dt.datetime) -> None:
@@ -209,7 +239,9 @@ def confirm_course(
     now: dt.datetime,
 ) -> None:
     """The learner says ``badge`` is for ``course_id`` (asked because the name did not match): the
-    caller checked the issuer is recognised for that course, so the badge now finishes it."""
+    caller checked the issuer is recognised for that course, so the badge now finishes it, and only
+    it (a course it finished before is undone)."""
+    uncredit(session, badge, now)
     badge.course_id = course_id
     credit(session, catalog, profile, badge, now)
 
@@ -223,28 +255,39 @@ def credit(
     *,
     declared: Sequence[str] = (),
 ) -> None:
-    """A badge that is not invalid finishes its course in the plan, or, with no course, adds the
-    ``declared`` skills (taxonomy ids from the badge's tags and alignments) to the held skills.
+    """A badge that is not invalid finishes its course in the plan; with no course, it lists the
+    ``declared`` skills (taxonomy ids from the badge's tags and alignments) and nothing more.
 
     A finished course counts by its hours towards its main skills (the planner credits finished
     courses, :mod:`core.planner.rules`), so its skills are *not* marked held: a 10-hour capstone
-    must not put three skills at the full depth a goal needs.  ``badge.skills`` names what it
-    counts towards.
+    must not put three skills at the full depth a goal needs.  Declared skills are not held either:
+    a tag is the issuer's word, and held skills count at full depth.  ``badge.skills`` names what
+    the badge counts towards (a course) or declares (no course).
     """
+    session.flush()  # the badge's id, stamped on what it marks done
+    uncredit(session, badge, now)
+    course = catalog.courses.get(badge.course_id or "")
     if badge.status is BadgeStatus.INVALID:
         badge.skills = []
         return
-    course = catalog.courses.get(badge.course_id or "")
-    profile.updated_at = now
     if course is None:
         badge.skills = list(declared)
-        held = list(profile.skills_held)
-        profile.skills_held = held + [skill for skill in badge.skills if skill not in held]
         return
     badge.skills = list(course.main_skills)
-    plan = active_plan(session, profile.learner_id)
-    if plan is not None:
-        set_course_status(session, plan, course.id, PlanItemStatus.DONE, 100, now, skip_done=True)
+    profile.updated_at = now
+    credit_course(session, profile.learner_id, course.id, badge.id or 0, now)
+
+
+def uncredit(session: Session, badge: Badge, now: dt.datetime) -> None:
+    """Undo what ``badge`` marked done (before it is moved, found invalid, or removed)."""
+    if badge.id is not None:
+        uncredit_badge(session, badge.learner_id, badge.id, now)
+
+
+def remove(session: Session, badge: Badge, now: dt.datetime) -> None:
+    """Remove ``badge`` and what only it marked done: a wrong badge leaves no course finished."""
+    uncredit(session, badge, now)
+    session.delete(badge)
 
 
 def learner_badges(session: Session, learner_id: int) -> list[Badge]:

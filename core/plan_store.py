@@ -8,6 +8,7 @@ depend on re-running the planner against a catalog that may have changed since.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import asdict, fields, replace
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,9 @@ from core.catalog.schema import CourseFormat, Level
 from core.db_types import utc_now
 from core.goals.target import EMPHASIS_WEIGHT, GoalTarget
 from core.models import Badge, BadgeStatus, LearnerProfile, Plan, PlanItem, PlanItemStatus, PlanStatus
+from core.planner.depth import contribution
 from core.planner.packing import add_months
+from core.planner.rules import Rules
 from core.planner.types import (
     PathwayProgress,
     Phase,
@@ -37,6 +40,9 @@ from core.planner.types import (
 )
 
 DEFAULT_HOURS = 5.0
+HOURS_TOLERANCE = 0.05  # hours a week shown to one decimal: closer than this is the same setting
+CREDITED_BY = "credited_by"  # plan item details: the badge that marked the part done...
+BEFORE_CREDIT = "before_credit"  # ...and [status, percent] it had before, to undo exactly that
 
 
 def profile_target(profile: LearnerProfile) -> GoalTarget:
@@ -125,8 +131,19 @@ def _request_from_summary(data: dict[str, Any]) -> PlanRequest:
 
 def same_settings(made: PlanRequest, now: PlanRequest) -> bool:
     """Whether a plan made for ``made`` answers ``now`` as well: the same goal and settings, whatever
-    the start month (re-saving a setting with the value it had changes nothing to re-plan)."""
-    return _request_summary(made) | {"start": None} == _request_summary(now) | {"start": None}
+    the start month (re-saving a setting with the value it had changes nothing to re-plan).  Hours
+    are the same within :data:`HOURS_TOLERANCE`: "Too much" and "Too little" multiply them, and after
+    a few round trips 5 h a week is stored as 4.999."""
+    ignored = {"start": None, "hours_per_week": None}
+    return _request_summary(made) | ignored == _request_summary(now) | ignored and math.isclose(
+        made.hours_per_week, now.hours_per_week, abs_tol=HOURS_TOLERANCE
+    )
+
+
+def same_goal(plan: Plan, request: PlanRequest) -> bool:
+    """Whether ``plan`` was made for the goal ``request`` asks for (its goal and its skills)."""
+    made = plan.summary["request"]
+    return made.get("goal") == request.goal and made["goal_skills"] == dict(request.goal_skills)
 
 
 def save_plan(
@@ -166,15 +183,7 @@ def save_plan(
             "depth": [[d.skill, d.target_hours, d.credited_hours, d.planned_hours] for d in result.depth],
             "pathways": [_pathway_to_json(p) for p in result.pathways],
             "complete_on": result.complete_on and result.complete_on.isoformat(),
-            "next_goals": list(result.next_goals),
-            "moves": [
-                {
-                    "course": m.course_id,
-                    "from": m.from_month and m.from_month.isoformat(),
-                    "to": m.to_month and m.to_month.isoformat(),
-                }
-                for m in result.moves
-            ],
+            "next_goals": list(result.next_goals),  # moves are news told once, not stored
         },
     )
     session.add(plan)
@@ -237,6 +246,37 @@ def set_course_status(
             row.status, row.progress_percent, row.updated_at = status, percent, now
 
 
+def credit_course(session: Session, learner_id: int, course_id: str, badge_id: int, now: dt.datetime) -> None:
+    """Mark ``course_id`` done in the active plan for badge ``badge_id``, remembering on each part
+    what it was before, so removing the badge can undo exactly what it did (:func:`uncredit_badge`).
+    Parts already done stay as they are: the badge did not finish them."""
+    plan = active_plan(session, learner_id)
+    if plan is None:
+        return
+    for row in plan_items(session, plan):
+        if row.course_id == course_id and row.status is not PlanItemStatus.DONE:
+            before = [row.status.value, row.progress_percent]
+            row.details = {**row.details, CREDITED_BY: badge_id, BEFORE_CREDIT: before}
+            row.status, row.progress_percent, row.updated_at = PlanItemStatus.DONE, 100, now
+
+
+def uncredit_badge(session: Session, learner_id: int, badge_id: int, now: dt.datetime) -> None:
+    """Undo what badge ``badge_id`` alone marked done, in every plan of the learner: each part goes
+    back to how it was before the badge (a part the learner reported done another way stays)."""
+    rows = (
+        select(PlanItem)
+        .join(Plan, col(Plan.id) == col(PlanItem.plan_id))
+        .where(Plan.learner_id == learner_id, PlanItem.status == PlanItemStatus.DONE)
+    )
+    for row in session.exec(rows):
+        if row.details.get(CREDITED_BY) != badge_id:
+            continue
+        status, percent = row.details.get(BEFORE_CREDIT) or [PlanItemStatus.PLANNED.value, 0]
+        details = {k: v for k, v in row.details.items() if k not in (CREDITED_BY, BEFORE_CREDIT)}
+        row.details, row.status, row.progress_percent = details, PlanItemStatus(status), percent
+        row.updated_at = now
+
+
 def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
     """The stored plan as a :class:`PlanResult`, as it stands today: finished courses marked done
     (its request carries the learner's progress over all plans, for the "Done" line), skipped ones
@@ -277,22 +317,41 @@ def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
         )
         for index, data in enumerate(summary["months"])
     )
+    depths = _depth_today(catalog, request, months)
+    covered = tuple(sorted(d.skill for d in depths if d.share >= 1 - 1e-6))
     return PlanResult(
         request=request,
         months=months,
-        covered_skills=tuple(summary["covered"]),
+        covered_skills=covered,
         uncovered=tuple(
             UncoveredSkill(g["skill"], UncoveredReason(g["reason"]), g["hours_needed"])
             for g in summary["uncovered"]
+            if g["skill"] not in covered
         ),
-        coverage=summary["coverage"],
+        coverage=round(Rules(catalog, request).coverage(depths), 4),
         total_hours=summary["total_hours"],
         total_cost=Decimal(summary["total_cost"]),
-        depth=tuple(SkillDepth(*entry) for entry in summary.get("depth", ())),
+        depth=depths,
         pathways=tuple(_pathway_from_json(p) for p in summary.get("pathways", ())),
         complete_on=_date(summary.get("complete_on")),
         next_goals=tuple(summary.get("next_goals", ())),
     )
+
+
+def _depth_today(
+    catalog: Catalog, request: PlanRequest, months: tuple[PlanMonth, ...]
+) -> tuple[SkillDepth, ...]:
+    """Depth per goal skill as it stands today, by the planner's own measure (what /progress says):
+    every course finished so far, in this plan or not, is credited; the plan's courses not yet
+    done add what they would.  Stored figures are the plan's day: courses finished since outside
+    it ("I finished X", a badge) would leave /plan behind /progress."""
+    planned: dict[str, float] = {}
+    for month in months:
+        for item in month.items:
+            if not item.done:
+                for skill, hours in contribution(item.course, item.hours).items():
+                    planned[skill] = planned.get(skill, 0.0) + hours
+    return Rules(catalog, request).depths(planned)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -342,9 +401,9 @@ def learner_progress(session: Session, learner_id: int) -> dict[str, Progress]:
 
     A re-plan leaves finished and skipped courses out of the new plan, so the active plan alone
     forgets them: the second re-plan would plan a finished course again and /progress would count
-    nothing.  Done and skipped last (skipping is undone only by the learner asking for the course);
-    an in-progress course takes its newest percentage; a badge that is not invalid finishes its
-    course, in the plan or not.
+    nothing.  Done and skipped last (the first plan that says so decides); an in-progress course
+    takes its newest percentage; a badge that is not invalid finishes its course, in the plan or
+    not (removing it undoes what only it marked done, :func:`uncredit_badge`).
     """
     rows = (
         select(PlanItem)
@@ -367,7 +426,8 @@ def learner_progress(session: Session, learner_id: int) -> dict[str, Progress]:
         Badge.learner_id == learner_id, Badge.status != BadgeStatus.INVALID, col(Badge.course_id).is_not(None)
     )
     for course_id in session.exec(credited):
-        progress[course_id or ""] = Progress(ProgressState.DONE)
+        if course_id is not None:  # the query's filter, said again for the type checker
+            progress[course_id] = Progress(ProgressState.DONE)
     return progress
 
 

@@ -240,7 +240,7 @@ def render_pathways(result: PlanResult, language: str) -> list[str]:
                 "plan.pathway_left",
                 language,
                 name=pathway.name,
-                reached=pathway.done_before + pathway.skipped + pathway.planned,
+                reached=pathway.done_before + pathway.skipped + pathway.passed + pathway.planned,
                 total=pathway.total,
                 left=pathway.left,
                 hours=format_hours(pathway.left_hours, language),
@@ -262,6 +262,8 @@ def render_pathways(result: PlanResult, language: str) -> list[str]:
                 line = t("plan.pathway_done", language, **done)
         if pathway.skipped:
             line += " " + t("plan.pathway_skipped", language, count=pathway.skipped)
+        if pathway.passed:
+            line += " " + t("plan.pathway_passed", language, count=pathway.passed)
         lines.append("  " + line)
     return lines
 

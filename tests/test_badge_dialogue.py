@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 
 import pytest
 from sqlmodel import select
@@ -516,12 +517,18 @@ def test_an_unreachable_link_is_explained_and_nothing_is_stored_until_the_learne
     assert "I couldn't reach Credly. Check the link and try again" in text
     assert "resolved" not in text and "(unnamed badge)" not in text
     assert "Nothing is saved" in text and stored_badges(database) == []
-    assert "Which course is it for?" in learner.press("Yes, keep it as self-reported")
+    text = learner.press("Yes, keep it as self-reported")
+    assert "Which course is it for?" in text and "I kept the link too" in text
     learner.say(title)
     text = learner.press(f"{title} ({provider})")
     assert "as self-reported" in text
-    [badge] = stored_badges(database)
+    link, badge = stored_badges(database)
     assert (badge.status, badge.course_id) == (BadgeStatus.SELF_REPORTED, course_id)
+    assert (link.status, link.source_url, link.course_id) == (  # kept to check again later
+        BadgeStatus.UNVERIFIABLE,
+        "https://www.credly.com/badges/0b0b0b0b-1111-2222-3333-444455556666",
+        None,
+    )
 
 
 def test_an_unreadable_badge_can_be_dropped(
@@ -548,8 +555,12 @@ def test_an_unreachable_link_at_a_check_in_can_still_count_the_course_as_self_re
     assert f"Keep “{title}” as done anyway, as self-reported?" in text and stored_badges(database) == []
     text = learner.press("Yes, keep it as self-reported")
     assert "as self-reported" in text and "How far along" in learner.last[-1].text
-    [badge] = stored_badges(database)
+    badge, link = stored_badges(database)
     assert (badge.status, badge.course_id) == (BadgeStatus.SELF_REPORTED, course_id)
+    assert (link.status, link.raw_evidence) == (
+        BadgeStatus.UNVERIFIABLE,
+        "https://badges.nowhere.example/assertions/1",
+    )
 
 
 def test_a_badge_is_matched_to_a_course_of_the_recognised_provider_only(catalog: Catalog) -> None:
@@ -603,7 +614,7 @@ def test_a_verifier_bug_fails_closed_and_the_learner_still_gets_an_answer(
     assert any("badge verification failed" in record.getMessage() for record in caplog.records)
 
 
-def test_a_badge_with_no_catalog_course_still_adds_the_skills_it_declares(
+def test_a_badge_with_no_catalog_course_lists_the_skills_it_declares_without_holding_them(
     learner: Learner_, database: Database, badge_server: BadgeServer
 ) -> None:
     alignments = [{"targetName": "Data visualization", "targetUrl": "https://example.org/dataviz"}]
@@ -615,14 +626,12 @@ def test_a_badge_with_no_catalog_course_still_adds_the_skills_it_declares(
     )
     text = learner.say(url)
     assert "“Some Academy”, as the badge says: not a recognised provider" in text
-    assert "Its skills (SQL and Data visualization) are on your profile now" in text
+    assert "The skills it declares (SQL and Data visualization) are listed on the badge" in text
     assert "linkedin.com/profile/add" in text
     assert "organizationName=" not in text  # a name only the badge gives is not put on LinkedIn
     [badge] = stored_badges(database)
     assert (badge.course_id, badge.skills) == (None, ["sql", "data-visualization"])
-    with database.unit_of_work() as session:
-        held = session.exec(select(LearnerProfile)).one().skills_held
-    assert {"sql", "data-visualization"} <= set(held)
+    assert not {"sql", "data-visualization"} & set(held_skills(database))  # a tag is not depth
 
 
 def test_declared_skills_come_from_tags_and_alignments_of_either_version() -> None:
@@ -690,3 +699,122 @@ def test_other_text_outside_a_question_still_gets_the_help(learner: Learner_, da
     assert "I'm not sure what to do with that" in learner.say("finished")
     assert "I'm not sure what to do with that" in learner.say("the weather is nice")
     assert stored_badges(database) == []
+
+
+def progress_percent(learner: Learner_) -> int:
+    found = re.search(r"(\d+)%", learner.say("/progress"))
+    assert found is not None
+    return int(found.group(1))
+
+
+def test_an_unknown_issuers_tags_do_not_count_as_held_skills(
+    learner: Learner_, database: Database, badge_server: BadgeServer
+) -> None:
+    """The bug this fixes: a "Teamwork" badge tagged SQL, Data analysis and Python took /progress
+    from 12% to 42% (its tags became held skills, at full depth)."""
+    before, held = progress_percent(learner), held_skills(database)
+    learner.say("/checkin")
+    learner.press("Done")
+    tags = {"tags": ["SQL", "Data analysis", "Python"]}
+    learner.say(host_badge(badge_server, "Teamwork", "Example Corp", badge_class=tags))
+    learner.press("No, it's a different one")
+    learner.say("/cancel")
+
+    [badge] = stored_badges(database)
+    assert badge.skills and badge.course_id is None  # listed on the badge
+    assert held_skills(database) == held  # from the learner's answers only
+    after = progress_percent(learner)
+    assert before <= after <= before + 10  # the course reported done, by its hours; not the tags
+
+
+def test_a_badge_clearly_for_another_course_counts_for_that_one_without_asking(
+    learner: Learner_, dialogue: Dialogue, database: Database, catalog: Catalog, badge_server: BadgeServer
+) -> None:
+    """The bug this fixes: the badge finished the course its name matches, then "is it for the
+    course asked about?" "yes" moved it there and left both done."""
+    python = next(
+        c for c in catalog.courses.values() if c.title == "Python for Data Science, AI & Development"
+    )
+    asked, asked_title, _ = first_plan_course(database, catalog)
+    recognise_server_as(dialogue, badge_server, python.provider)
+    learner.say("/checkin")
+    learner.press("Done")
+
+    text = learner.say(host_badge(badge_server, python.title, python.provider))
+
+    assert f"This badge is for another course, not “{asked_title}”" in text
+    assert f"It counts for “{python.title}”" in text and "is it for" not in text
+    assert "How far along" in learner.last[-1].text  # on to the next course: nothing asked
+    [badge] = stored_badges(database)
+    assert badge.course_id == python.id != asked
+
+
+def remove_badge(learner: Learner_, name: str) -> str:
+    learner.say("/badges")
+    learner.press("Remove")
+    return learner.press(name)
+
+
+def test_removing_a_wrong_badge_undoes_the_course_it_finished(
+    learner: Learner_, database: Database, catalog: Catalog
+) -> None:
+    course_id, title, provider = first_plan_course(database, catalog)
+    learner.say(f"I finished {title}")
+    learner.press(f"{title} ({provider})")
+    assert f"✓ 1. {title}" in learner.say("/plan")
+
+    remove_badge(learner, title)
+
+    assert f"✓ 1. {title}" not in learner.say("/plan") and f"1. {title}" in learner.say("/plan")
+    assert "Courses finished: 0" in learner.say("/progress")
+    with database.unit_of_work() as session:
+        rows = session.exec(select(PlanItem).where(PlanItem.course_id == course_id)).all()
+        assert {row.status for row in rows} == {PlanItemStatus.PLANNED}
+        assert all("credited_by" not in row.details for row in rows)
+
+
+def test_removing_a_badge_keeps_a_course_the_learner_reported_done_at_a_check_in(
+    learner: Learner_, database: Database, catalog: Catalog
+) -> None:
+    _, title, provider = first_plan_course(database, catalog)
+    learner.say("/checkin")
+    learner.press("Done")
+    learner.press("Skip")
+    learner.say("/cancel")
+    learner.say(f"I finished {title}")
+    learner.press(f"{title} ({provider})")
+    remove_badge(learner, title)
+    assert f"✓ 1. {title}" in learner.say("/plan")  # done by the learner's own answer
+
+
+def test_finishing_a_course_again_says_it_is_recorded(learner: Learner_, catalog: Catalog) -> None:
+    learner.say("I finished Belajar Dasar Data Science")
+    learner.press("Belajar Dasar Data Science (")
+    learner.say("I finished Belajar Dasar Data Science")
+    text = learner.press("Belajar Dasar Data Science (")
+    assert "You told me that already: “Belajar Dasar Data Science” is recorded as finished." in text
+
+
+def test_a_course_outside_the_plan_is_not_said_to_be_marked_done_in_it(learner: Learner_) -> None:
+    learner.say("I finished Belajar Dasar Data Science")
+    text = learner.press("Belajar Dasar Data Science (")
+    assert "it isn't in your current plan" in text and "marked done in your plan" not in text
+
+
+def test_finished_for_today_is_not_a_finished_course(learner: Learner_, database: Database) -> None:
+    assert "I'm not sure what to do with that" in learner.say("finished for today, thanks")
+    assert "Which course did you finish?" not in learner.last[-1].text
+
+
+@pytest.mark.parametrize("said", ["I finished it!", "aku udah selesai itu"])
+def test_i_finished_it_offers_the_courses_of_the_plan(
+    learner: Learner_, database: Database, catalog: Catalog, said: str
+) -> None:
+    _, title, _ = first_plan_course(database, catalog)
+    text = learner.say(said)
+    assert "Which course did you finish?" in text
+    labels = list(learner.buttons())
+    assert labels[0] == title and labels[-1] == "None of these"
+    learner.press(title)
+    [badge] = stored_badges(database)
+    assert (badge.status, badge.name) == (BadgeStatus.SELF_REPORTED, title)

@@ -12,7 +12,7 @@ from sqlmodel import func, select
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
-from core.models import Plan
+from core.models import LearnerProfile, Plan
 from tests.fakes.badge_server import BadgeServer
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_badge_dialogue import conversation, first_plan_course, host_badge, recognise_server_as
@@ -165,7 +165,11 @@ def test_start_over_offers_the_questions_or_a_new_plan(learner: Learner_, databa
 
     assert "Question 1 of 11" in learner.say("yes")
     assert profile(database).goal_id == "data-analyst"  # kept until the learner answers
-    learner.say("/cancel")
+    learner.press("Web developer")
+    assert profile(database).goal_id == "web-developer"
+    assert "Your earlier answers and your plan are as they were" in learner.say("/cancel")
+    assert profile(database).goal_id == "data-analyst"  # the profile the plan was made for
+    assert "Your plan: Data analyst" in learner.say("/plan")
 
     learner.say("/plan")
     learner.press("Start over")
@@ -189,3 +193,90 @@ def test_a_verified_badge_at_a_check_in_counts_through_re_plans(
         learner.say("/plan")
         assert f"Done: {title}." in learner.press(action)
         assert "Courses finished: 1" in learner.say("/progress")
+
+
+def progress_percent(text: str) -> int:
+    found = re.search(r"(\d+)%", text)
+    assert found is not None, text
+    return int(found.group(1))
+
+
+def test_plan_coverage_follows_courses_finished_outside_a_re_plan(learner: Learner_) -> None:
+    """The bug this fixes: /plan kept the coverage of the day it was made, behind /progress."""
+    before = coverage(learner.say("/plan"))
+    learner.say("I finished SQL for Data Science")
+    learner.press(next(label for label in learner.buttons() if label.startswith("SQL for Data Science (")))
+
+    after = coverage(learner.say("/plan"))
+    assert after > before
+    assert after >= progress_percent(learner.say("/progress"))
+
+
+def test_skip_and_stuck_in_one_check_in_re_plan_for_the_skip_then_offer_alternatives(
+    learner: Learner_,
+) -> None:
+    """The bug this fixes: "stuck" returned before the re-plan for "skip"."""
+    learner.say("/checkin")
+    learner.say("skip")  # Introduction to Public Speaking
+    text = learner.say("stuck")  # Introduction to Data Analytics: the check-in closes
+
+    assert "You skipped a course, so I took it out of your plan" in text
+    assert f"What would you like instead of “{ANALYTICS}”?" in text
+    assert f"“{ANALYTICS}” stays in your plan" in learner.press("Keep")
+    assert f". {SPEAKING} (" not in learner.say("/plan")
+
+
+def test_each_course_the_learner_is_stuck_on_gets_alternatives_in_turn(learner: Learner_) -> None:
+    """The bug this fixes: only the last course stuck on got alternatives."""
+    learner.say("/checkin")
+    learner.say("stuck")
+    text = learner.say("stuck")
+
+    assert f"I couldn't find another course that teaches the same skills as “{SPEAKING}”" in text
+    assert f"What would you like instead of “{ANALYTICS}”?" in text  # the next one, asked at once
+    chosen = next(label for label in learner.buttons() if not label.startswith("Keep"))
+    text = learner.press(chosen)
+    assert f"replaces “{ANALYTICS}”" in text and "Your plan:" in text
+
+
+def test_a_new_goal_plans_afresh_without_the_old_goals_courses(learner: Learner_, database: Database) -> None:
+    """The bug this fixes: a web developer's plan kept the data analyst's courses and swaps."""
+    learner.say("/plan")
+    learner.press("Swap a course")
+    learner.press(ANALYTICS)
+    chosen = next(label for label in learner.buttons() if not label.startswith("Keep"))
+    learner.press(chosen)
+    assert profile(database).chosen_courses
+
+    learner.say("/settings")
+    learner.press("Goal")
+    learner.press("Web developer")
+    text = learner.press("Done")  # none of the skills held
+
+    assert "Your plan: Web developer" in text
+    for old in (ANALYTICS, chosen.split(" (")[0], "SQL for Data Science"):
+        assert f". {old} (" not in text
+    assert profile(database).chosen_courses == []  # the swap served the old goal
+
+
+def test_the_swap_menu_leaves_out_finished_courses(learner: Learner_) -> None:
+    finish_first_course(learner)
+    learner.say("/plan")
+    learner.press("Swap a course")
+    labels = list(learner.buttons())
+    assert ANALYTICS in labels and SPEAKING not in labels and not any("✓" in label for label in labels)
+
+
+def test_hours_that_drift_in_round_trips_are_still_the_same_setting(
+    learner: Learner_, database: Database
+) -> None:
+    with database.unit_of_work() as session:  # where "Too much" / "Too little" round trips ended
+        session.exec(select(LearnerProfile)).one().hours_per_week = 4.999
+    learner.say("/plan")
+    learner.press("Start over")
+    learner.press("New plan from my answers")
+    plans = plan_count(database)
+    learner.say("/settings")
+    learner.press("Hours per week")
+    assert "That's what you had already" in learner.say("5")
+    assert plan_count(database) == plans

@@ -488,3 +488,52 @@ def test_alternatives_never_need_the_course_the_learner_is_stuck_on() -> None:
     offered = [c.id for c in alternatives(tiny, request({"sql": 1.0}), "basics", ["basics"])]
     assert offered == ["elsewhere"]  # the others need "basics" (directly or not) or take over twice as long
     assert requires(tiny, "after-that", "basics") and not requires(tiny, "elsewhere", "basics")
+
+
+def test_alternatives_count_the_earlier_courses_they_still_need() -> None:
+    """The bug this fixes: a 6-hour alternative pulled 25 hours of earlier courses in with it."""
+    tiny = catalog_of(
+        skills=[skill("sql")],
+        courses=[
+            course("stuck", ["sql"], hours=10),
+            course("long-start", ["sql"], hours=25),
+            course("short-after", ["sql"], hours=6),
+            course("elsewhere", ["sql"], hours=15),
+        ],
+        pathways=[pathway("cert", ["long-start", "short-after"])],
+    )
+    offered = [c.id for c in alternatives(tiny, request({"sql": 1.0}), "stuck", ["stuck"])]
+    assert offered == ["elsewhere"]
+    planned = [c.id for c in alternatives(tiny, request({"sql": 1.0}), "stuck", ["stuck", "long-start"])]
+    assert "short-after" in planned  # what it needs is in the plan already: 6 hours
+
+
+def test_an_in_progress_course_swapped_away_is_not_pinned() -> None:
+    catalog, _ = _three_course_plan()
+    progress = {"two": Progress(ProgressState.IN_PROGRESS, 40)}
+    result = plan_months(
+        catalog,
+        request({"a": 1.0, "b": 0.9, "c": 0.8}, progress=progress, exclude_courses=frozenset({"two"})),
+    )
+    assert "two" not in result.course_ids
+
+
+@pytest.mark.parametrize("passed_over", ["skipped", "swapped"])
+def test_a_certificate_goes_on_when_its_first_course_is_skipped_or_swapped(passed_over: str) -> None:
+    """The bug this fixes: skipping or swapping a certificate's first course dropped the whole
+    certificate ("no longer fits")."""
+    catalog = catalog_of(
+        [course("first", ["a"], 10), course("second", ["b"], 10), course("third", ["c"], 10)],
+        pathways=[pathway("cert", ["first", "second", "third"])],
+    )
+    goal = {"a": 1.0, "b": 1.0, "c": 1.0}
+    options: dict[str, object] = (
+        {"progress": {"first": Progress(ProgressState.SKIPPED)}}
+        if passed_over == "skipped"
+        else {"exclude_courses": frozenset({"first"})}
+    )
+    result = plan_months(catalog, request(goal, hours_per_week=5, **options))
+    assert result.course_ids == ["second", "third"]
+    [cert] = result.pathways
+    assert (cert.passed, cert.left, cert.planned) == (1, 0, 2)
+    assert "first" not in result.course_ids

@@ -115,7 +115,7 @@ class BadgeDesk:
         """
         report = self.dialogue.verifier.verify(evidence, ctx.profile.email)
         if report.unread:
-            return [self.offer_unread(ctx, report, course_hint)]
+            return [self.offer_unread(ctx, report, evidence, course_hint)]
         earlier = badge_records.learner_badges(ctx.session, ctx.learner.id or 0)
         badge = badge_records.record_verified(
             ctx.session,
@@ -129,14 +129,13 @@ class BadgeDesk:
             now=self.dialogue.clock(),
         )
         tip = report.recipient_match is None and self.email_tip_due(ctx, earlier)
-        replies = [Reply(self.outcome_text(ctx, badge, report, email_tip=tip))]
-        if (
-            course_hint is not None
-            and badge.course_id != course_hint
-            and badge.status is not BadgeStatus.INVALID
-        ):
-            replies.append(self.ask_course_of(ctx, badge, report, course_hint))
-        return replies
+        text = self.outcome_text(ctx, badge, report, email_tip=tip)
+        if course_hint is None or badge.course_id == course_hint or badge.status is BadgeStatus.INVALID:
+            return [Reply(text)]
+        if badge.course_id is not None:  # clearly another course: it counts for that one, nothing to ask
+            other = self.dialogue.catalog.courses[course_hint].display_title(ctx.language)
+            return [Reply(f"{ctx.text('badges.course_of.other', course=other)}\n\n{text}")]
+        return [Reply(text), self.ask_course_of(ctx, badge, report, course_hint)]
 
     def email_tip_due(self, ctx: Context, badges: list[Badge]) -> bool:
         """Whether "add your email in /settings" is worth saying: once, not after every badge.
@@ -185,9 +184,14 @@ class BadgeDesk:
             return link.platform
         return (urlsplit(url).hostname if url else None) or ctx.text("badges.unread.the_site")
 
-    def offer_unread(self, ctx: Context, report: Report, course_hint: str | None) -> Reply:
+    def offer_unread(
+        self, ctx: Context, report: Report, evidence: Evidence, course_hint: str | None
+    ) -> Reply:
         """Say what went wrong, and offer to keep it as self-reported (nothing is stored yet): at a
-        check-in for the course asked about, elsewhere for a course the learner names next."""
+        check-in for the course asked about, elsewhere for a course the learner names next.  A link
+        is kept too on "yes" (as could not be verified), so it can be checked again later."""
+        link = evidence.text if evidence.kind is EvidenceKind.URL else None
+        ctx.state.scratch["unread_link"] = {"link": link, "report": report.to_json()} if link else None
         options = [
             Option("yes", ctx.text("badges.unread.keep")),
             Option("no", ctx.text("badges.unread.drop")),
@@ -196,7 +200,7 @@ class BadgeDesk:
         if course_hint is None:
             question = Question(f"{text}\n\n{ctx.text('badges.unread.offer')}", options, columns=1)
             return self.dialogue.question_reply(ctx, question, flow="menu", step="badges_menu")
-        course = self.dialogue.catalog.courses[course_hint].title
+        course = self.dialogue.catalog.courses[course_hint].display_title(ctx.language)
         ctx.state.scratch["badge_pending"] = {"kind": "unread", "course": course_hint}
         question = Question(
             f"{text}\n\n{ctx.text('badges.unread.offer_for', course=course)}", options, columns=1
@@ -220,7 +224,7 @@ class BadgeDesk:
             "badges.course_of.ask",
             name=badge.name or ctx.text("badges.unnamed"),
             issuer=issuer_label(ctx, badge, explained=True),
-            course=catalog.courses[course_id].title,
+            course=catalog.courses[course_id].display_title(ctx.language),
         )
         options = [
             Option("yes", ctx.text("badges.course_of.yes")),
@@ -236,6 +240,7 @@ class BadgeDesk:
         course_id = str(pending["course"])
         badge = badge_records.learner_badge(ctx.session, ctx.learner.id or 0, int(pending.get("badge") or 0))
         if answer != "yes":
+            ctx.state.scratch.pop("unread_link", None)
             if badge is None:
                 return [Reply(ctx.text("badges.unread.dropped"))]
             return [Reply(ctx.text("badges.course_of.own", name=badge.name or ctx.text("badges.unnamed")))]
@@ -244,14 +249,25 @@ class BadgeDesk:
             return [Reply(self.credit_text(ctx, badge))]
         reported = badge_records.record_self_reported(ctx.session, catalog, ctx.profile, course_id, now)
         if badge is None:
-            return [Reply(self.self_reported_text(ctx, reported))]
+            return [Reply(self.self_reported_text(ctx, reported)), *self.keep_unread_link(ctx)]
         text = ctx.text(
             "badges.course_of.on_your_word",
-            course=catalog.courses[course_id].title,
+            course=catalog.courses[course_id].display_title(ctx.language),
             name=badge.name or ctx.text("badges.unnamed"),
             issuer=issuer_label(ctx, badge, explained=True),
         )
         return [Reply(text)]
+
+    def keep_unread_link(self, ctx: Context) -> list[Reply]:
+        """Store the link of the badge that could not be read (when it was a link), as could not be
+        verified, and say how to check it again; nothing when there was no link."""
+        kept = ctx.state.scratch.pop("unread_link", None)
+        if not kept:
+            return []
+        badge_records.record_unreadable(
+            ctx.session, ctx.profile, kept["link"], kept["report"], self.dialogue.clock()
+        )
+        return [Reply(ctx.text("badges.unread.link_kept"))]
 
     def reason_text(self, ctx: Context, report: Report) -> str:
         """The deciding check, named in the learner's language, with the verifier's detail."""
@@ -268,20 +284,25 @@ class BadgeDesk:
         return ctx.text("badges.not_recognized", issuer=badge.issuer_name or "?")
 
     def credit_text(self, ctx: Context, badge: Badge) -> str:
+        """What the badge did for the plan: the course it finished (marked done in the plan, or
+        counted though the plan does not hold it), or, finishing none, the skills it only lists."""
         catalog = self.dialogue.catalog
         skills = join_list(
             [catalog.skills[s].name.get(ctx.language) for s in badge.skills if s in catalog.skills],
             ctx.language,
         )
-        if badge.course_id in catalog.courses:
-            return ctx.text(
-                "badges.credited", course=catalog.courses[badge.course_id].title, skills=skills or "-"
-            )
-        if skills and badge.source is not BadgeSource.MANUAL and not issuer_recognized(badge):
-            return ctx.text("badges.skills_only", skills=skills)
+        course = catalog.courses.get(badge.course_id or "")
+        if course is not None:
+            key = "badges.credited" if self.in_plan(ctx, course.id) else "badges.credited_outside_plan"
+            return ctx.text(key, course=course.display_title(ctx.language), skills=skills or "-")
         if skills:
-            return ctx.text("badges.credited_skills", skills=skills)
+            return ctx.text("badges.skills_listed", skills=skills)
         return ctx.text("badges.no_course")
+
+    def in_plan(self, ctx: Context, *course_ids: str) -> bool:
+        """Whether the learner's active plan holds any of ``course_ids``."""
+        plan = active_plan(ctx.session, ctx.learner.id or 0)
+        return plan is not None and any(row.course_id in course_ids for row in plan_items(ctx.session, plan))
 
     # -- /badges --------------------------------------------------------------------------------
 
@@ -325,7 +346,8 @@ class BadgeDesk:
         if action == "add":
             return [self.ask_add(ctx)]
         if action == "yes":
-            return [self.ask_add(ctx, "badges.unread.which_course")]
+            kept = self.keep_unread_link(ctx)
+            return [*kept, self.ask_add(ctx, "badges.unread.which_course")]
         if action == "no":
             ctx.state.reset()
             return [Reply(ctx.text("badges.unread.dropped"))]
@@ -348,7 +370,7 @@ class BadgeDesk:
         if badge is None:
             return self.dialogue.expired(ctx)
         if action == "remove":
-            ctx.session.delete(badge)
+            badge_records.remove(ctx.session, badge, self.dialogue.clock())
             return [Reply(ctx.text("badges.removed", name=badge.name or ctx.text("badges.unnamed")))]
         return self.recheck(ctx, badge)
 
@@ -391,9 +413,30 @@ class BadgeDesk:
 
     def on_finished(self, ctx: Context, text: str) -> list[Reply] | None:
         """ "I finished X" (or "aku udah selesai X") typed outside a question: the courses X may be,
-        to record as self-reported; None when the text says nothing of the kind."""
+        to record as self-reported.  X that names no course ("it!") offers the courses of the plan;
+        X that matches no course or certificate confidently ("finished for today, thanks") is not
+        about a course: None, as for any text that says nothing of the kind."""
         name = finished_course_name(text)
-        return self.offer_courses(ctx, name) if name is not None else None
+        if name is None:
+            return None
+        if parsing.is_word(name, "finished_it"):
+            return self.offer_plan_courses(ctx)
+        matcher = self.dialogue.matcher
+        if not badge_records.titles_matching(matcher, name) and not matcher.find_pathways(name):
+            return None
+        return self.offer_courses(ctx, name)
+
+    def offer_plan_courses(self, ctx: Context) -> list[Reply] | None:
+        """The plan's courses not finished yet, to pick the one just finished (None: nothing open)."""
+        result = self.dialogue.current_plan(ctx)
+        open_ids = result.open_course_ids[:MAX_COURSE_CHOICES] if result is not None else []
+        if not open_ids:
+            return None
+        courses = self.dialogue.catalog.courses
+        options = [Option(cid, courses[cid].display_title(ctx.language)) for cid in open_ids]
+        options.append(Option("none", ctx.text("badges.none_of_these")))
+        question = Question(ctx.text("badges.pick_course"), options, columns=1)
+        return [self.dialogue.question_reply(ctx, question, flow="menu", step="badge_course")]
 
     def offer_courses(self, ctx: Context, name: str) -> list[Reply]:
         """The catalog courses ``name`` may be, as buttons (the course picked is recorded)."""
@@ -439,6 +482,9 @@ class BadgeDesk:
         if course_id == "none" or course_id not in self.dialogue.catalog.courses:
             return [self.ask_add(ctx)]
         ctx.state.reset()
+        earlier = badge_records.self_reported_of(ctx.session, ctx.learner.id or 0, course_id)
+        if earlier is not None:
+            return [Reply(ctx.text("badges.already_recorded", name=earlier.name))]
         badge = badge_records.record_self_reported(
             ctx.session, self.dialogue.catalog, ctx.profile, course_id, self.dialogue.clock()
         )
@@ -458,8 +504,9 @@ class BadgeDesk:
             badge_records.record_self_reported(ctx.session, catalog, ctx.profile, course_id, now)
         skills = dict.fromkeys(s for cid in members for s in catalog.courses[cid].main_skills)
         names = [catalog.skills[s].name.get(ctx.language) for s in skills if s in catalog.skills]
+        key = "badges.pathway_recorded" if self.in_plan(ctx, *members) else "badges.pathway_recorded_outside"
         text = ctx.text(
-            "badges.pathway_recorded",
+            key if pathway.exam is None else f"{key}_exam",
             name=pathway.name,
             count=len(pathway.courses),
             skills=join_list(names, ctx.language) or "-",

@@ -230,9 +230,7 @@ class CheckIns:
             return [self.ask_badge(ctx)]
         if value == "skip":
             self.set_status(ctx, item, PlanItemStatus.SKIPPED, item.progress_percent)
-        elif value == "stuck":
-            ctx.state.scratch["stuck"] = item.course_id
-        else:
+        elif value != "stuck":  # stuck: read from the answers when the check-in closes
             self.set_status(ctx, item, PlanItemStatus.IN_PROGRESS, int(value))
         return self.next_item(ctx)
 
@@ -308,8 +306,9 @@ class CheckIns:
         return self.finish(ctx)
 
     def finish(self, ctx: Context) -> list[Reply]:
-        """Close the check-in: streak, rhythm, alternatives for a course the learner is stuck on,
-        and a re-plan when behind or a course was skipped (its room goes to the next courses)."""
+        """Close the check-in: streak, rhythm, a re-plan when behind or a course was skipped (its
+        room goes to the next courses), then alternatives for each course the learner is stuck on,
+        one after the other (the re-plan first, so the swap works on the plan that stands)."""
         now = self.dialogue.clock()
         scratch = ctx.state.scratch
         check_in = ctx.session.get(CheckIn, scratch.get("checkin"))
@@ -317,17 +316,19 @@ class CheckIns:
             check_in.status, check_in.answered_at = CheckInStatus.ANSWERED, now
             check_in.response = dict(scratch.get("answers", {}))
         service.answered(ctx.session, ctx.learner.id or 0, now)
-        stuck = scratch.get("stuck")
+        answers: dict[str, str] = scratch.get("answers", {})
+        stuck = [course_id for course_id, answer in answers.items() if answer == "stuck"]
         behind = self.is_behind(ctx)
-        skipped = "skip" in scratch.get("answers", {}).values()  # a skipped course leaves the plan
+        skipped = "skip" in answers.values()  # a skipped course leaves the plan
         ctx.state.reset()
         replies = [Reply(ctx.text("checkin.thanks", streak=self.dialogue.streak(ctx)))]
-        if stuck:
-            return replies + self.dialogue.on_swap_pick(ctx, stuck)
         if behind or skipped:
             result = self.dialogue.make_plan(ctx)
             replies.append(Reply(ctx.text("checkin.replanned" if behind else "checkin.replanned_skipped")))
-            replies.extend(self.dialogue.show_plan(ctx, result))
+            if not stuck:  # else the plan comes with the swap
+                replies.extend(self.dialogue.show_plan(ctx, result))
+        if stuck:
+            replies.extend(self.dialogue.offer_swaps(ctx, stuck))
         return replies
 
     def is_behind(self, ctx: Context) -> bool:

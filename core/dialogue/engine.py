@@ -65,6 +65,7 @@ from core.plan_store import (
     load_plan,
     profile_target,
     request_from_profile,
+    same_goal,
     same_settings,
     save_plan,
     starting_months,
@@ -79,6 +80,24 @@ from core.settings import SHIPPED_DATA_DIR
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
 _SHARED_TRANSACTION: ContextVar[bool] = ContextVar("shared_transaction", default=False)
+EARLIER_ANSWERS = "earlier_answers"  # scratch: the profile's answers before a restart of the questions
+ANSWER_FIELDS = (  # what the questions set: restored when a restart is cancelled
+    "goal_id",
+    "goal_text",
+    "goal_skills",
+    "origin_id",
+    "transferable_skills",
+    "level",
+    "skills_held",
+    "hours_per_week",
+    "monthly_budget",
+    "budget_currency",
+    "preferred_formats",
+    "course_languages",
+    "avoid_providers",
+    "checkin_weekday",
+    "checkin_time",
+)
 LESS_HOURS = 0.8  # "too much" then "too little" comes back to the same hours: 0.8 x 1.25 = 1
 MORE_HOURS = 1.25
 MIN_HOURS, MAX_HOURS = 1.0, 60.0
@@ -276,6 +295,9 @@ class Dialogue:
                 return total
 
     def route(self, ctx: Context, inbound: Inbound) -> list[Reply]:
+        """Send one message where it belongs: a command to its handler, a button to the question
+        that issued it, text to the open flow (questions, check-in, badge), a badge anywhere to the
+        badge desk, "I finished X" to recording it; anything else gets the help."""
         state = ctx.state
         ctx.said = inbound.text if inbound.kind is InboundKind.TEXT else None
         if inbound.kind is InboundKind.COMMAND:
@@ -507,6 +529,9 @@ class Dialogue:
     ) -> PlanResult:
         """Plan (or re-plan) from the profile, store it, and return it.
 
+        A new goal plans afresh: the old goal's courses are not kept, and swaps whose chosen course
+        teaches none of the new goal's skills are dropped (finished courses count as always).
+
         Reading the old plan and planning happen before this message's first write (the answer just
         given is not flushed for them: they read plans, not the profile).  On SQLite the first write
         takes the database's one write lock until commit, and planning under it kept the other
@@ -516,6 +541,9 @@ class Dialogue:
         with ctx.session.no_autoflush:
             previous = active_plan(ctx.session, ctx.learner.id)
             request = self.plan_request(ctx)
+            if previous is not None and not same_goal(previous, request):
+                fresh = True
+                self.drop_swaps_off_goal(ctx.profile, request)
             chosen = tuple(ctx.profile.chosen_courses)  # the learner's swaps stay, a fresh plan too
             if previous is None or fresh:
                 request = replace(request, keep=keep or chosen)
@@ -555,11 +583,14 @@ class Dialogue:
         return load_plan(ctx.session, plan, self.catalog) if plan is not None else None
 
     def on_plan_action(self, ctx: Context, action: str) -> list[Reply]:
+        """The plan's buttons: swap a course (one not finished yet), fewer or more hours a week
+        (re-planned at once), or start over (asked first)."""
         if action == "swap":
             result = self.current_plan(ctx)
-            if result is None or not result.course_ids:
+            open_ids = result.open_course_ids if result is not None else []
+            if not open_ids:  # a finished course is not offered: there is nothing left to swap
                 return [Reply(ctx.text("plan.nothing_to_swap"))]
-            options = [Option(cid, self.catalog.courses[cid].title) for cid in result.course_ids]
+            options = [Option(cid, self.catalog.courses[cid].display_title(ctx.language)) for cid in open_ids]
             return [
                 self.question_reply(
                     ctx,
@@ -584,12 +615,31 @@ class Dialogue:
         """ "Yes": the questions again from the first (the answers and plan stay until the last
         one is answered); "no": a fresh plan from the current answers."""
         if answer == "yes":
+            answers = ctx.profile.model_dump(mode="json", include=set(ANSWER_FIELDS))
             first = self.start_flow(ctx, "onboarding", ONBOARDING)
+            ctx.state.scratch[EARLIER_ANSWERS] = answers  # /cancel puts them back: the plan was made for them
             return [Reply(ctx.text("plan.start_over.restarting")), first]
         ctx.state.reset()
         return self.show_plan(ctx, self.make_plan(ctx, fresh=True))
 
+    def offer_swaps(self, ctx: Context, stuck: list[str]) -> list[Reply]:
+        """Alternatives for each course a check-in said the learner is stuck on, one after the
+        other: the first that has some is asked now, the rest after its answer
+        (:meth:`on_swap_with`); one with none says so and the next is tried."""
+        replies: list[Reply] = []
+        for position, course_id in enumerate(stuck):
+            offered = self.on_swap_pick(ctx, course_id)
+            if ctx.state.step == "swap_with":
+                ctx.state.scratch["stuck_next"] = stuck[position + 1 :]
+                return replies + offered
+            if position < len(stuck) - 1:
+                offered = offered[:1]  # "nothing like it": the plan is shown once, at the end
+            replies.extend(offered)
+        return replies
+
     def on_swap_pick(self, ctx: Context, course_id: str) -> list[Reply]:
+        """The courses that could replace ``course_id`` (picked from the plan's Swap menu, or a
+        course the learner is stuck on), with "keep it"; none: says so and shows the plan."""
         result = self.current_plan(ctx)
         if result is None:
             return [Reply(ctx.text("plan.none_yet"))]
@@ -597,9 +647,9 @@ class Dialogue:
             Option(c.id, alternative_label(c, ctx.language))
             for c in alternatives(self.catalog, self.plan_request(ctx), course_id, result.course_ids)
         ]
-        if not options:
-            return [Reply(ctx.text("plan.no_alternatives")), *self.show_plan(ctx, result)]
         title = self.catalog.courses[course_id].display_title(ctx.language)
+        if not options:
+            return [Reply(ctx.text("plan.no_alternatives", title=title)), *self.show_plan(ctx, result)]
         options.append(Option(KEEP, ctx.text("plan.keep_it", title=title)))
         ctx.state.scratch["swap_out"] = course_id
         return [
@@ -612,19 +662,39 @@ class Dialogue:
         ]
 
     def on_swap_with(self, ctx: Context, course_id: str) -> list[Reply]:
+        """The learner's pick for :meth:`on_swap_pick`: keep the course, or swap it (a lasting
+        choice, re-planned at once); then the next course they are stuck on, if any."""
         result = self.current_plan(ctx)
         swap_out = ctx.state.scratch.get("swap_out")
         if result is None or swap_out is None:
             return self.expired(ctx)
+        waiting = list(ctx.state.scratch.get("stuck_next", []))
         ctx.state.reset()
         old = self.catalog.courses[swap_out].display_title(ctx.language)
         if course_id == KEEP:
-            return [Reply(ctx.text("plan.kept", title=old))]
-        self.remember_swap(ctx.profile, swap_out, course_id)
-        keep = tuple(course_id if cid == swap_out else cid for cid in result.course_ids)
-        new = self.make_plan(ctx, keep=keep)
-        title = self.catalog.courses[course_id].display_title(ctx.language)
-        return [Reply(ctx.text("plan.swapped", old=old, new=title)), *self.show_plan(ctx, new)]
+            replies = [Reply(ctx.text("plan.kept", title=old))]
+        else:
+            self.remember_swap(ctx.profile, swap_out, course_id)
+            keep = tuple(course_id if cid == swap_out else cid for cid in result.course_ids)
+            new = self.make_plan(ctx, keep=keep)
+            title = self.catalog.courses[course_id].display_title(ctx.language)
+            replies = [Reply(ctx.text("plan.swapped", old=old, new=title))]
+            if not waiting:
+                replies.extend(self.show_plan(ctx, new))
+        return replies + (self.offer_swaps(ctx, waiting) if waiting else [])
+
+    def drop_swaps_off_goal(self, profile: LearnerProfile, request: PlanRequest) -> None:
+        """Forget the swaps whose chosen course teaches none of ``request``'s goal skills (the
+        goal changed: they served the old one)."""
+        kept = [
+            cid
+            for cid in profile.chosen_courses
+            if cid in self.catalog.courses
+            and not set(self.catalog.courses[cid].main_skills).isdisjoint(request.goal_skills)
+        ]
+        if kept != profile.chosen_courses:
+            profile.chosen_courses = kept
+            profile.updated_at = utc_now()
 
     @staticmethod
     def remember_swap(profile: LearnerProfile, swapped_out: str, chosen: str) -> None:
@@ -664,6 +734,8 @@ class Dialogue:
         return self.show_plan(ctx, result)
 
     def cmd_progress(self, ctx: Context, _args: str) -> list[Reply]:
+        """Where the learner stands today, by the planner's own measure (so it agrees with /plan's
+        "where this plan takes you"): depth per goal skill, certificates started, courses finished."""
         blocked = self.needs_onboarding(ctx)
         if blocked:
             return blocked
@@ -798,8 +870,23 @@ class Dialogue:
         if ctx.state.flow is None:
             return [Reply(ctx.text("cancel.nothing"))]
         was_onboarding = ctx.state.flow == "onboarding"
+        if was_onboarding and self.restore_answers(ctx):
+            ctx.state.reset()
+            return [Reply(ctx.text("plan.start_over.cancelled"))]
         ctx.state.reset()
         return [Reply(ctx.text("cancel.onboarding" if was_onboarding else "cancel.done"))]
+
+    def restore_answers(self, ctx: Context) -> bool:
+        """Put back the answers a "Start over -> Answer the questions again" began from, so the
+        profile and the plan made for it stay in step (False: not a restart)."""
+        earlier = ctx.state.scratch.get(EARLIER_ANSWERS)
+        if earlier is None:
+            return False
+        restored = LearnerProfile.model_validate({**earlier, "learner_id": ctx.profile.learner_id})
+        for name in ANSWER_FIELDS:
+            setattr(ctx.profile, name, getattr(restored, name))
+        ctx.profile.updated_at = utc_now()
+        return True
 
     def cmd_back(self, ctx: Context, _args: str) -> list[Reply]:
         state = ctx.state

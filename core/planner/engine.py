@@ -289,7 +289,7 @@ class Planner(Rules):
             earlier = self.pathway_before(cid)
             for prerequisite in itertools.chain(earlier, course.prerequisites):
                 if self.satisfied(prerequisite) or (
-                    prerequisite in earlier and self.level_skipped(prerequisite)
+                    prerequisite in earlier and self.passed_over(prerequisite)
                 ):
                     continue
                 if not need(prerequisite, path | {cid}):
@@ -331,12 +331,12 @@ class Planner(Rules):
 
     def finishing_value(self, pathway_id: str, placed: set[str]) -> float:
         """:data:`COMPLETION_GAIN` (times its alignment) for a pathway mostly about the goal whose
-        courses are all ``placed``, done or skipped at the learner's level; else 0."""
+        courses are all ``placed``, done or passed over (:meth:`passed_over`); else 0."""
         aligned = self.alignment(pathway_id)
         if aligned < ALIGNED_PATHWAY:
             return 0.0
         courses = self.catalog.pathways[pathway_id].courses
-        if all(c in placed or c in self.done or self.level_skipped(c) for c in courses):
+        if all(c in placed or c in self.done or self.passed_over(c) for c in courses):
             return COMPLETION_GAIN * aligned
         return 0.0
 
@@ -588,7 +588,7 @@ class Planner(Rules):
         for pathway_id in sorted(selection.pathways, key=lambda p: self.first_start(selection, p)):
             pathway = self.catalog.pathways[pathway_id]
             for course_id in pathway.courses:
-                if course_id in selection.chosen or course_id in self.done or self.level_skipped(course_id):
+                if course_id in selection.chosen or course_id in self.done or self.passed_over(course_id):
                     continue
                 if not self.try_add(selection, course_id, phase):
                     break
@@ -656,5 +656,5 @@ class Planner(Rules):
         """An exam whose preparation (its pathway or its prerequisites) is done or planned."""
         needed = self.pathway_before(exam.id) or exam.prerequisites
         return bool(needed) and all(
-            c in selection.chosen or c in self.done or self.level_skipped(c) for c in needed
+            c in selection.chosen or c in self.done or self.passed_over(c) for c in needed
         )

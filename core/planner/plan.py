@@ -11,9 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from core.catalog import Catalog
 from core.catalog.schema import Course
 from core.planner import depth
-from core.planner.engine import Planner
+from core.planner.engine import Planner, Selection
 from core.planner.result import arrange, build_result
-from core.planner.rules import Rules
 from core.planner.types import Phase, PlanRequest, PlanResult
 
 ALTERNATIVE_HOURS_FACTOR = 2.0  # a course offered instead of another takes at most about twice its hours
@@ -53,26 +52,42 @@ def alternatives(
     catalog: Catalog, request: PlanRequest, course_id: str, planned: Iterable[str], limit: int = 5
 ) -> list[Course]:
     """Courses that could replace ``course_id``: eligible for this learner, not already planned,
-    teaching every skill it is mostly about, at its level, in at most about twice its hours, and
-    never one that builds on it (a learner stuck on a course gets no way round that needs it);
-    the most focused first, then the fewest hours."""
-    rules = Rules(catalog, request)
+    teaching every skill it is mostly about, at its level, in at most about twice its hours *with
+    the earlier courses it still needs* (prerequisites, a pathway's earlier courses, not done or
+    planned: a 6-hour course that needs 25 hours first is no way round), and never one that builds
+    on it (a learner stuck on a course gets no way round that needs it); the most focused first,
+    then the fewest hours."""
+    planner = Planner(catalog, request)
     swapped = catalog.courses[course_id]
     wanted = set(swapped.main_skills)
     taken = set(planned) | {course_id}
+    others = set(planned) - {course_id}  # what the plan keeps: its courses need not be taken again
+    limit_hours = swapped.hours * ALTERNATIVE_HOURS_FACTOR
     found = [
-        other
+        (hours, other)
         for other in catalog.planning_order.get(swapped.main_skills[0], ())
         if other.id not in taken
         and other.kind is swapped.kind
         and other.level is swapped.level
         and wanted <= set(other.main_skills)
-        and other.hours <= swapped.hours * ALTERNATIVE_HOURS_FACTOR
-        and rules.eligible(other.id)
+        and other.hours <= limit_hours
+        and planner.eligible(other.id)
         and not requires(catalog, other.id, course_id)
+        and (hours := _hours_with_what_it_needs(planner, other.id, others)) is not None
+        and hours <= limit_hours
     ]
-    ranked = sorted(found, key=lambda c: (len(c.main_skills), c.hours, c.id))
-    return ranked[:limit]
+    ranked = sorted(found, key=lambda pair: (len(pair[1].main_skills), pair[0], pair[1].id))
+    return [course for _hours, course in ranked[:limit]]
+
+
+def _hours_with_what_it_needs(planner: Planner, course_id: str, planned: set[str]) -> float | None:
+    """Hours of ``course_id`` and the earlier courses it still needs beyond ``planned`` (None: it
+    cannot be taken)."""
+    selection = Selection(None, dict(planner.credit), chosen=set(planned))
+    found = planner.closure(course_id, selection)
+    if found is None:
+        return None
+    return sum(planner.hours_of(cid) for cid in found[0] if cid not in planned)
 
 
 def requires(catalog: Catalog, course_id: str, needed: str) -> bool:

@@ -174,7 +174,16 @@ def _pathways(planner: Planner, sequence: Sequence[str], layout: Layout) -> tupl
         skipped = [
             c for c in pathway.courses if c not in before and c not in planned and planner.level_skipped(c)
         ]
-        left = [c for c in pathway.courses if c not in before and c not in planned and c not in skipped]
+        passed = [
+            c
+            for c in pathway.courses
+            if c not in before and c not in planned and c not in skipped and planner.passed_over(c)
+        ]
+        left = [
+            c
+            for c in pathway.courses
+            if c not in before and c not in planned and c not in skipped and c not in passed
+        ]
         last_month = max((layout.parts[c][-1][0] for c in planned), default=None)
         exam_on = None
         if pathway.exam and pathway.exam in layout.parts:
@@ -193,6 +202,7 @@ def _pathways(planner: Planner, sequence: Sequence[str], layout: Layout) -> tupl
                 pathway.exam,
                 exam_on,
                 len(skipped),
+                len(passed),
             )
         )
     return tuple(progress)

@@ -46,10 +46,12 @@ class Rules:
         self.total_hours = sum(self.fill)
         self.done = set(request.finished)
         self.skipped = {cid for cid, p in request.progress.items() if p.state is ProgressState.SKIPPED}
-        self.pinned = [
+        self.pinned = [  # a course swapped away stays away, however far the learner got in it
             cid
             for cid, p in request.progress.items()
-            if p.state is ProgressState.IN_PROGRESS and cid in catalog.courses
+            if p.state is ProgressState.IN_PROGRESS
+            and cid in catalog.courses
+            and cid not in request.exclude_courses
         ]
         self.held = set(request.held_skills | request.transferable)
         self.weights: dict[str, float] = {}
@@ -173,6 +175,17 @@ class Rules:
             self._eligible[course_id] = known
         return known
 
+    def passed_over(self, course_id: str) -> bool:
+        """A pathway course the learner moves on without: one their level makes unnecessary, or one
+        they skipped or swapped away.  The pathway's later courses may follow it either way: skipping
+        or swapping a certificate's first course does not drop the whole certificate (the plan says
+        the certificate still needs it)."""
+        return (
+            course_id in self.skipped
+            or course_id in self.request.exclude_courses
+            or self.level_skipped(course_id)
+        )
+
     def _level_skipped(self, course_id: str) -> bool:
         """A pathway course the learner's level makes unnecessary (its later courses may follow)."""
         course = self.catalog.courses.get(course_id)
@@ -245,8 +258,8 @@ class Rules:
         for pathway_id, pathway in sorted(self.catalog.pathways.items()):
             if self.alignment(pathway_id) < ALIGNED_PATHWAY:
                 continue
-            usable = [c for c in pathway.courses if self.eligible(c) or self.level_skipped(c)]
-            if not usable or (not self.eligible(usable[0]) and not self.level_skipped(usable[0])):
+            usable = [c for c in pathway.courses if self.eligible(c) or self.passed_over(c)]
+            if not usable or (not self.eligible(usable[0]) and not self.passed_over(usable[0])):
                 continue
             skills = {s for c in usable for s in self.catalog.courses[c].main_skills if s in self.weights}
             open_weight = sum(self.weights[s] for s in skills if self.credit[s] < self.core_targets[s])

@@ -175,10 +175,11 @@ class PathwayProgress:
     exam: str | None = None  # the exam's course id, when the pathway has one
     exam_on: dt.date | None = None  # the month the exam is booked (None: not in the plan)
     skipped: int = 0  # foundations courses the learner's level makes unnecessary
+    passed: int = 0  # courses the learner skipped or swapped away (the certificate still needs them)
 
     @property
     def left(self) -> int:
-        return self.total - self.done_before - self.skipped - self.planned
+        return self.total - self.done_before - self.skipped - self.passed - self.planned
 
 
 @dataclass(frozen=True)
@@ -204,3 +205,9 @@ class PlanResult:
             for item in month.items:
                 seen.setdefault(item.course.id, None)
         return list(seen)
+
+    @property
+    def open_course_ids(self) -> list[str]:
+        """:attr:`course_ids` without the courses reported finished since the plan was made."""
+        done = {item.course.id for month in self.months for item in month.items if item.done}
+        return [cid for cid in self.course_ids if cid not in done]
