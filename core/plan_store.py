@@ -107,6 +107,7 @@ def _request_summary(request: PlanRequest) -> dict[str, Any]:
         "formats": sorted(f.value for f in request.formats),
         "avoid_providers": sorted(request.avoid_providers),
         "preferred_language": request.preferred_language,
+        "studied_first_month": request.studied_first_month,
     }
 
 
@@ -126,6 +127,7 @@ def _request_from_summary(data: dict[str, Any]) -> PlanRequest:
         formats=frozenset(CourseFormat(f) for f in data["formats"]),
         avoid_providers=frozenset(data["avoid_providers"]),
         preferred_language=data.get("preferred_language"),
+        studied_first_month=data.get("studied_first_month", 0.0),
     )
 
 
@@ -134,7 +136,7 @@ def same_settings(made: PlanRequest, now: PlanRequest) -> bool:
     the start month (re-saving a setting with the value it had changes nothing to re-plan).  Hours
     are the same within :data:`HOURS_TOLERANCE`: "Too much" and "Too little" multiply them, and after
     a few round trips 5 h a week is stored as 4.999."""
-    ignored = {"start": None, "hours_per_week": None}
+    ignored = {"start": None, "hours_per_week": None, "studied_first_month": None}
     return _request_summary(made) | ignored == _request_summary(now) | ignored and math.isclose(
         made.hours_per_week, now.hours_per_week, abs_tol=HOURS_TOLERANCE
     )
@@ -429,6 +431,25 @@ def learner_progress(session: Session, learner_id: int) -> dict[str, Progress]:
         if course_id is not None:  # the query's filter, said again for the type checker
             progress[course_id] = Progress(ProgressState.DONE)
     return progress
+
+
+def hours_studied_since(session: Session, catalog: Catalog, learner_id: int, since: dt.datetime) -> float:
+    """Hours the learner reported studying since ``since``: courses finished then count whole,
+    courses under way by their percentage (each course once, as it stands now).  A re-plan in the
+    middle of a month takes them off that month's room, so a month is never filled twice."""
+    rows = (
+        select(PlanItem)
+        .join(Plan, col(Plan.id) == col(PlanItem.plan_id))
+        .where(Plan.learner_id == learner_id, col(PlanItem.updated_at) >= since)
+        .order_by(col(PlanItem.updated_at))
+    )
+    share: dict[str, float] = {}
+    for row in session.exec(rows):
+        if row.status is PlanItemStatus.DONE:
+            share[row.course_id] = 1.0
+        elif row.status is PlanItemStatus.IN_PROGRESS:
+            share[row.course_id] = row.progress_percent / 100
+    return round(sum(catalog.courses[c].hours * part for c, part in share.items() if c in catalog.courses), 2)
 
 
 def starting_months(session: Session, plan: Plan) -> dict[str, dt.date]:

@@ -280,3 +280,28 @@ def test_hours_that_drift_in_round_trips_are_still_the_same_setting(
     learner.press("Hours per week")
     assert "That's what you had already" in learner.say("5")
     assert plan_count(database) == plans
+
+
+def month_one_hours(plan_text: str) -> tuple[float, float]:
+    """Month 1's "planned of room" hours, from "Month 1 · December 2026: 19.5 of 22.1 h, ..."."""
+    found = re.search(r"Month 1 · [^:]+: ([\d.]+) of ([\d.]+) h", plan_text)
+    assert found is not None, plan_text
+    return float(found.group(1)), float(found.group(2))
+
+
+def test_a_re_plan_in_the_month_under_way_does_not_fill_it_twice(
+    database: Database, catalog: Catalog
+) -> None:
+    now = dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC)  # the first week: the plan starts this month
+    learner = Learner_(Dialogue(database, catalog, clock=lambda: now))
+    first = learner.onboard(ENGLISH_TYPED_ONBOARDING)
+    planned, room = month_one_hours(first)
+    assert "Month 1 · December 2026" in first
+    speaking_hours = catalog.courses["uw-introduction-to-public-speaking"].hours
+    finish_first_course(learner)
+    learner.say("/plan")
+    again = learner.press("Too little")  # a re-plan, still in December
+    _, room_after = month_one_hours(again)
+    more = room * 1.25  # "too little" gives 1.25 x the hours
+    assert room_after == pytest.approx(more - speaking_hours, abs=0.2)  # what was studied is not room again
+    assert planned <= room

@@ -61,6 +61,7 @@ from core.models import CheckIn, CheckInStatus, Conversation, Learner, LearnerPr
 from core.plan_store import (
     active_plan,
     has_goal,
+    hours_studied_since,
     learner_progress,
     load_plan,
     profile_target,
@@ -562,9 +563,14 @@ class Dialogue:
         badges, the courses they swapped away, and their own language preferred."""
         assert ctx.learner.id is not None  # noqa: S101  (flushed on creation)
         progress = learner_progress(ctx.session, ctx.learner.id)
-        request = request_from_profile(self.catalog, ctx.profile, self.plan_start(ctx), progress)
+        start = self.plan_start(ctx)
+        request = request_from_profile(self.catalog, ctx.profile, start, progress)
         own = ctx.language if ctx.language in ctx.profile.course_languages else None  # same skill, own words
-        return replace(request, preferred_language=own)
+        studied = 0.0
+        if start == self.local_today(ctx).replace(day=1):  # planning the month already under way
+            month_began = dt.datetime.combine(start, dt.time(0), self.zone(ctx)).astimezone(dt.UTC)
+            studied = hours_studied_since(ctx.session, self.catalog, ctx.learner.id, month_began)
+        return replace(request, preferred_language=own, studied_first_month=studied)
 
     def plan_is_current(self, ctx: Context) -> bool:
         """Whether the active plan was made from the settings the profile holds now."""

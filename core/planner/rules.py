@@ -42,6 +42,8 @@ class Rules:
         self.request = request
         self.goal = catalog.goals.get(request.goal or "")
         self.capacities = month_capacities(request.start, request.months, request.hours_per_week)
+        if self.capacities and request.studied_first_month:  # what was studied is not room again
+            self.capacities[0] = round(max(self.capacities[0] - request.studied_first_month, 0.0), 2)
         self.fill = [round(capacity * FILL, 2) for capacity in self.capacities]
         self.total_hours = sum(self.fill)
         self.done = set(request.finished)

@@ -60,6 +60,7 @@ class PlanRequest:
     keep: tuple[str, ...] = ()  # courses of an earlier plan to keep, in this order (re-planning)
     exclude_courses: frozenset[str] = frozenset()  # courses the learner swapped out
     preferred_language: str | None = None  # courses in it win over similar ones (an Indonesian learner)
+    studied_first_month: float = 0.0  # hours already studied in the first month (a re-plan mid-month)
 
     @property
     def finished(self) -> tuple[str, ...]:
