@@ -387,6 +387,25 @@ def _hour_of_day(hour: int, meridiem: str, day_part: str | None) -> int:
     return hour
 
 
+@cache
+def _range_separator() -> re.Pattern[str]:
+    """Between the two times of a range, from the vocabulary: "-", "to", "sampai", "s/d"..."""
+    words = sorted(vocabulary()["range_separators"], key=len, reverse=True)
+    alternatives = "|".join(rf"\b{re.escape(w)}\b" if w[0].isalpha() else re.escape(w) for w in words)
+    return re.compile(rf"\s*(?:{alternatives})\s*", re.IGNORECASE)
+
+
+def parse_time_range(text: str) -> tuple[dt.time, dt.time] | None:
+    """Two different times of day: "22:00-07:00", "10pm to 7am", "jam 10 malam sampai jam 7 pagi"."""
+    parts = _range_separator().split(text.strip(), maxsplit=1)
+    if len(parts) != 2:
+        return None
+    start, end = parse_time(parts[0]), parse_time(parts[1])
+    if start is None or end is None or start == end:
+        return None
+    return start, end
+
+
 def parse_time(text: str) -> dt.time | None:
     """A time of day: "9", "09:30", "9pm", "7 p.m.", "21.00", "jam 7 malam", "jam 1 siang", "evening"."""
     lowered = re.sub(r"(\d)\.(\d{2})(?!\d)", r"\1:\2", text.lower())
