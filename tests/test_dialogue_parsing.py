@@ -9,7 +9,7 @@ import pytest
 
 from core.catalog.schema import CourseFormat
 from core.dialogue import parsing
-from core.dialogue.timezones import parse_timezone
+from core.dialogue.timezones import parse_timezone, read_timezone
 
 BOTH = frozenset({"en", "id"})
 
@@ -596,3 +596,57 @@ def test_words_shared_with_indonesian_or_place_names_are_not_foreign(text: str) 
 )
 def test_times_with_dots_midday_and_midnight(text: str, hour: int, minute: int) -> None:
     assert parsing.parse_time(text) == dt.time(hour, minute)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("Paris, Texas", "America/Chicago"),
+        ("Perth, Scotland", "Europe/London"),
+        ("London, Ontario", "America/Toronto"),
+        ("Sydney, Nova Scotia", "America/Halifax"),
+        ("Perth, Australia", "Australia/Perth"),
+        ("Jakarta Selatan", "Asia/Jakarta"),
+        ("jaksel", "Asia/Jakarta"),
+        ("Texas", "America/Chicago"),
+        ("California", "America/Los_Angeles"),
+        ("Las Vegas", "America/Los_Angeles"),
+        ("Anchorage", "America/Anchorage"),
+        ("Lima", "America/Lima"),
+        ("Lima, Peru", "America/Lima"),
+        ("Berlin, Deutschland", "Europe/Berlin"),
+        ("London, Paris", None),  # two cities that disagree
+        ("Paris, Blah", None),  # a part we do not know
+        ("Indonesia", None),  # several zones: asked about
+    ],
+)
+def test_time_zones_read_part_by_part_must_agree(text: str, zone: str | None) -> None:
+    assert parse_timezone(text) == zone
+
+
+def test_a_country_with_several_zones_offers_them() -> None:
+    answer = read_timezone("Indonesia")
+    assert answer.choices == ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        ("22:00-07:00", (dt.time(22), dt.time(7))),
+        ("10pm to 7am", (dt.time(22), dt.time(7))),
+        ("jam 10 malam sampai jam 7 pagi", (dt.time(22), dt.time(7))),
+        ("23.00 s/d 06.00", (dt.time(23), dt.time(6))),
+        ("11pm until 6am", (dt.time(23), dt.time(6))),
+        ("22:00-22:00", None),
+        ("tomorrow", None),
+    ],
+)
+def test_quiet_hours_ranges(text: str, window: tuple[dt.time, dt.time] | None) -> None:
+    assert parsing.parse_time_range(text) == window
+
+
+@pytest.mark.parametrize(
+    ("text", "done"), [("done", True), ("selesai", True), ("that's all", True), ("python", False)]
+)
+def test_words_that_finish_a_multi_choice_answer(text: str, done: bool) -> None:
+    assert parsing.is_word(text, "done_words") is done
