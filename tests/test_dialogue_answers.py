@@ -363,3 +363,162 @@ def test_a_changed_setting_shows_next_time(dialogue: Dialogue) -> None:
     assert "• Hours per week: 7 h a week" in learner.say("/settings")
     with dialogue.database.unit_of_work() as session:
         assert session.exec(select(LearnerProfile.hours_per_week)).one() == 7.0
+
+
+# -- review of part 1: answers are never stored as the opposite of what was said ---------------
+
+CHECKIN_NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)  # inside the onboarded plan's first month
+SPEAKING = "Introduction to Public Speaking"  # the first course the check-in asks about
+
+
+@pytest.fixture
+def at_checkin(database: Database, catalog: Catalog) -> Learner_:
+    """A learner set up in English, asked about the first course of a check-in."""
+    learner = Learner_(Dialogue(database, catalog, clock=lambda: CHECKIN_NOW))
+    learner.onboard(ENGLISH_TYPED_ONBOARDING)
+    assert SPEAKING in learner.say("/checkin")
+    return learner
+
+
+def progress_of_first_course(learner: Learner_) -> str:
+    learner.say("/cancel")
+    return next(line for line in learner.say("/plan").splitlines() if SPEAKING in line)
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("50% done", "50% done"),
+        ("I'm at 60%", "60% done"),
+        ("about 60%!", "60% done"),
+        ("60 persen", "60% done"),
+        ("it's hard but 60%", "60% done"),
+        ("working hard, 60%", "60% done"),
+        ("half done", "50% done"),
+        ("setengah selesai", "50% done"),
+        ("1", "1% done"),  # a number at the question of how far is a percentage, not button 1 (Done)
+        ("5", "5% done"),  # not button 5 (Stuck)
+        ("25", "25% done"),
+    ],
+)
+def test_a_percentage_anywhere_is_the_progress(at_checkin: Learner_, typed: str, shown: str) -> None:
+    text = at_checkin.say(typed)
+    assert "badge" not in text.casefold()  # not read as done
+    line = progress_of_first_course(at_checkin)
+    assert shown in line and not line.startswith("✓")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "almost done",
+        "nearly finished",
+        "far from done",
+        "hampir selesai",
+        "done with chapter 1",
+        "completed module 1 of 4",
+    ],
+)
+def test_part_of_a_course_is_asked_as_a_percentage(at_checkin: Learner_, typed: str) -> None:
+    text = at_checkin.say(typed)
+    assert f"“{typed}” sounds like part of the course is done. How far along are you?" in text
+    assert "75%" in at_checkin.buttons() or any("75" in label for label in at_checkin.buttons())
+    assert not progress_of_first_course(at_checkin).startswith("✓")
+
+
+def test_no_problem_done_is_done(at_checkin: Learner_) -> None:
+    assert "badge" in at_checkin.say("No problem, done").casefold()
+
+
+def test_i_dont_want_to_skip_is_not_a_skip(at_checkin: Learner_) -> None:
+    text = at_checkin.say("I don't want to skip")
+    assert "I couldn't read “I don't want to skip” as an answer about this course." in text
+    assert SPEAKING in progress_of_first_course(at_checkin)  # still in the plan
+
+
+@pytest.mark.parametrize("typed", ["yes?", "yakin?", "wait what?", "nggak yakin", "tidak yakin"])
+def test_forget_is_never_confirmed_by_a_question_or_a_doubt(
+    dialogue: Dialogue, database: Database, typed: str
+) -> None:
+    learner = after(dialogue, ENGLISH_TYPED_ONBOARDING)
+    learner.say("/forget")
+    assert "nothing was deleted" in learner.say(typed)
+    with database.unit_of_work() as session:
+        assert session.exec(select(Learner.telegram_id)).all() == [1]
+
+
+@pytest.mark.parametrize(
+    ("place", "zone", "said"),
+    [
+        ("Paris, Texas", "America/Chicago", "Time zone: Chicago (CST)."),
+        ("Perth, Scotland", "Europe/London", "Time zone: London (GMT)."),
+        ("London, Ontario", "America/Toronto", "Time zone: Toronto (EST)."),
+        ("Sydney, Nova Scotia", "America/Halifax", "Time zone: Halifax (AST)."),
+        ("Paris", "Europe/Paris", "Time zone: Paris (CET)."),
+        ("jaksel", "Asia/Jakarta", "Time zone: Jakarta (WIB)."),
+        ("Las Vegas", "America/Los_Angeles", "Time zone: Los Angeles (PST)."),
+        ("Lima", "America/Lima", "Time zone: Lima (UTC-05)."),
+    ],
+)
+def test_the_time_zone_picked_is_said_and_each_part_counts(
+    dialogue: Dialogue, database: Database, place: str, zone: str, said: str
+) -> None:
+    learner = after(dialogue, ENGLISH_TYPED_ONBOARDING[:8])
+    text = learner.say(place)
+    assert said in text and "Question 10 of 11" in text
+    with database.unit_of_work() as session:
+        assert session.exec(select(Learner.timezone)).one() == zone
+
+
+def test_places_that_disagree_are_refused(dialogue: Dialogue) -> None:
+    learner = after(dialogue, ENGLISH_TYPED_ONBOARDING[:8])
+    text = learner.say("London, Paris")
+    assert "The places in “London, Paris” are in different time zones" in text
+    assert "Question 9 of 11" in text
+
+
+def test_indonesia_asks_which_of_its_zones(dialogue: Dialogue, database: Database) -> None:
+    learner = after(dialogue, INDONESIAN_TYPED_ONBOARDING[:8], language="id")
+    text = learner.say("Indonesia")
+    assert "Indonesia punya lebih dari satu zona waktu." in text
+    assert list(learner.buttons())[:3] == ["Jakarta (WIB)", "Makassar, Bali (WITA)", "Jayapura (WIT)"]
+    assert "Zona waktu: Makassar (WITA)." in learner.press("Makassar, Bali (WITA)")
+    with database.unit_of_work() as session:
+        assert session.exec(select(Learner.timezone)).one() == "Asia/Makassar"
+
+
+def test_the_skills_example_names_skills_the_question_shows(dialogue: Dialogue) -> None:
+    learner = after(dialogue, ENGLISH_TYPED_ONBOARDING[:3])
+    first, second = list(learner.buttons())[:2]
+    assert f"type them like “{first}, {second}”" in learner.say("blah")
+
+
+def test_the_language_hint_is_in_both_languages(dialogue: Dialogue) -> None:
+    learner = after(dialogue, ENGLISH_TYPED_ONBOARDING[:4])
+    text = learner.say("cinco horas por semana")
+    assert "I understand English and Indonesian" in text and "Saya mengerti bahasa Inggris" in text
+
+
+def test_noon_is_neither_reading_of_an_ambiguous_time(dialogue: Dialogue) -> None:
+    learner = after(dialogue, ENGLISH_TYPED_ONBOARDING[:10])
+    assert "5 in the morning or 5 in the afternoon?" in learner.say("5")
+    assert "Your plan" in learner.say("noon")
+    assert profile(dialogue.database).checkin_time == dt.time(12, 0)
+
+
+def test_half_past_six_is_written_the_indonesian_way(dialogue: Dialogue) -> None:
+    learner = after(dialogue, INDONESIAN_TYPED_ONBOARDING[:10], language="id")
+    assert "Jam 6.30 pagi atau jam 6.30 malam?" in learner.say("6:30")
+
+
+@pytest.mark.parametrize(("typed", "hint"), [("5 dollars", "as hours a week"), ("a lot", "as hours a week")])
+def test_money_and_a_lot_are_not_hours(dialogue: Dialogue, typed: str, hint: str) -> None:
+    learner = after(dialogue, ENGLISH_TYPED_ONBOARDING[:4])
+    assert hint in learner.say(typed)
+
+
+@pytest.mark.parametrize("typed", ["not a beginner", "I'm no expert"])
+def test_a_denied_level_is_refused(dialogue: Dialogue, typed: str) -> None:
+    learner = after(dialogue, ENGLISH_TYPED_ONBOARDING[:2])
+    assert f"I couldn't read “{typed}” as a level." in learner.say(typed)
+    assert profile(dialogue.database).level is None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
 from core.catalog.schema import CourseFormat
 from core.dialogue import parsing
-from core.dialogue.timezones import parse_timezone
+from core.dialogue.timezones import parse_timezone, read_timezone
 
 BOTH = frozenset({"en", "id"})
 
@@ -218,7 +219,8 @@ HOURS_CASES = [
     ("tiga jam aja", 3.0),
     ("10 jam dong", 10.0),
     ("an hour a day please", 7.0),
-    ("sejam", None),  # "se" is a number only as a word of its own
+    ("sejam", 1.0),  # "sejam" is one hour (it was refused: a misreading)
+    ("se", None),  # "se" alone is no number
     ("lots of time", None),
     ("100 hours", None),
 ]
@@ -407,3 +409,244 @@ AMBIGUOUS_TIME_CASES = [
 @pytest.mark.parametrize(("text", "ambiguous"), AMBIGUOUS_TIME_CASES)
 def test_times_without_am_pm_or_part_of_day_are_ambiguous(text: str, ambiguous: bool) -> None:
     assert parsing.is_ambiguous_time(text) is ambiguous
+
+
+# -- issue #15 review: a negation or a partial word is never read as what it denies -----------
+
+DENIED_CHECKIN_CASES = [
+    ("I don't want to skip", "checkin_skip", False),
+    ("i dont want to skip it", "checkin_skip", False),
+    ("I won't skip", "checkin_skip", False),
+    ("No problem, done", "checkin_done", True),
+    ("no worries, selesai", "checkin_done", True),
+    ("it isn't hard", "checkin_stuck", False),
+    ("wasn't stuck", "checkin_stuck", False),
+    ("gak mau lewati", "checkin_skip", False),
+]
+
+
+@pytest.mark.parametrize(("text", "meaning", "expected"), DENIED_CHECKIN_CASES)
+def test_a_negation_denies_the_phrase_of_its_own_clause(text: str, meaning: str, expected: bool) -> None:
+    assert parsing.affirmed(text, meaning) is expected
+
+
+BUDGET_NEGATION_CASES = [
+    ("not free", None),
+    ("bukan gratis", None),
+    ("gak gratis", None),
+    ("can't pay much", None),
+    ("lima puluh ribu, ga gratis", Decimal(50_000)),
+    ("seratus ribu", Decimal(100_000)),
+    ("ga ada budget", Decimal(0)),
+    ("no budget", Decimal(0)),
+]
+
+
+@pytest.mark.parametrize(("text", "amount"), BUDGET_NEGATION_CASES)
+def test_budget_free_only_when_not_denied_in_rupiah(text: str, amount: Decimal | None) -> None:
+    assert parsing.parse_budget(text, "IDR") == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("not free, maybe fifty", Decimal(50)),
+        ("I can't pay more than twenty", Decimal(20)),
+        ("not free", None),
+    ],
+)
+def test_budget_an_amount_named_wins_over_free_denied(text: str, amount: Decimal | None) -> None:
+    assert parsing.parse_budget(text, "USD") == amount
+
+
+HOURS_REVIEW_CASES = [
+    ("5 dollars", None),
+    ("$30", None),
+    ("Rp 50rb", None),
+    ("a lot", None),
+    ("a lot of time", None),
+    ("a couple hours", 2.0),
+    ("a couple of hours a day", 14.0),
+    ("half an hour a day", 3.5),
+    ("setengah jam sehari", 3.5),
+    ("2h/day", 14.0),
+    ("3 hrs/day", 21.0),
+    ("sejam sehari", 7.0),
+]
+
+
+@pytest.mark.parametrize(("text", "hours"), HOURS_REVIEW_CASES)
+def test_hours_are_not_money_nor_a_lot(text: str, hours: float | None) -> None:
+    assert parsing.parse_hours(text) == hours
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["not a beginner", "I'm no expert", "not expert", "not advanced", "bukan pemula", "beginner or expert"],
+)
+def test_a_denied_or_doubled_level_is_no_answer(text: str) -> None:
+    assert parsing.parse_level(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "formats"),
+    [
+        ("no bootcamp", {CourseFormat.SELF_PACED, CourseFormat.COHORT}),
+        ("ga mau bootcamp", {CourseFormat.SELF_PACED, CourseFormat.COHORT}),
+        ("anything except bootcamp", {CourseFormat.SELF_PACED, CourseFormat.COHORT}),
+        ("self-paced, not bootcamp", {CourseFormat.SELF_PACED}),
+        ("any is fine", set(CourseFormat)),
+        ("any format", set(CourseFormat)),
+        ("no preference", set(CourseFormat)),
+    ],
+)
+def test_a_denied_format_leaves_the_others(text: str, formats: set[CourseFormat]) -> None:
+    assert parsing.parse_formats(text) == frozenset(formats)
+
+
+@pytest.mark.parametrize(
+    ("text", "languages"),
+    [
+        ("not english", frozenset({"id"})),
+        ("anything but english", frozenset({"id"})),
+        ("bukan bahasa inggris", frozenset({"id"})),
+        ("not indonesian", frozenset({"en"})),
+    ],
+)
+def test_a_denied_course_language_leaves_the_other(text: str, languages: frozenset[str]) -> None:
+    assert parsing.parse_course_languages(text) == languages
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("not monday", None),
+        ("monday or tuesday", None),
+        ("minggu depan", None),
+        ("senen", 0),
+        ("hari senen aja", 0),
+        ("minggu aja", 6),
+    ],
+)
+def test_weekdays_denied_doubled_or_only_looking_like_one(text: str, day: int | None) -> None:
+    assert parsing.parse_weekday(text) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning", "expected"),
+    [
+        ("yess", "yes", True),
+        ("iyaa", "yes", True),
+        ("bener", "yes", True),
+        ("okey", "yes", True),
+        ("sip", "yes", True),
+        ("yoi", "yes", True),
+        ("nothing really", "none", True),
+        ("no skills", "none", True),
+        ("any is fine", "any", True),
+        ("no preference", "any", True),
+    ],
+)
+def test_more_ways_to_say_yes_none_and_any(text: str, meaning: str, expected: bool) -> None:
+    assert parsing.is_word(text, meaning) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("yes", "yes"),
+        ("yakin", "yes"),
+        ("yes?", "no"),
+        ("yakin?", "no"),
+        ("wait what?", "no"),
+        ("nggak yakin", "no"),
+        ("tidak yakin", "no"),
+        ("not sure", "no"),
+        ("no", "no"),
+        ("hmm", None),
+    ],
+)
+def test_a_question_or_a_denied_yes_is_never_a_yes(text: str, answer: str | None) -> None:
+    assert parsing.yes_or_no(text) == answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ikut les privat", "les privat dong", "para pemula", "Las Vegas", "Los Angeles", "El Salvador", "que"],
+)
+def test_words_shared_with_indonesian_or_place_names_are_not_foreign(text: str) -> None:
+    assert parsing.foreign_language(text) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "hour", "minute"),
+    [
+        ("7 p.m.", 19, 0),
+        ("7 p.m", 19, 0),
+        ("7.30 p.m.", 19, 30),
+        ("jam 1 siang", 13, 0),
+        ("jam 11 siang", 11, 0),
+        ("jam 12 siang", 12, 0),
+        ("tengah malam", 0, 0),
+        ("jam 12 tengah malam", 0, 0),
+        ("midnight", 0, 0),
+        ("noon", 12, 0),
+        ("19.30", 19, 30),
+    ],
+)
+def test_times_with_dots_midday_and_midnight(text: str, hour: int, minute: int) -> None:
+    assert parsing.parse_time(text) == dt.time(hour, minute)
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("Paris, Texas", "America/Chicago"),
+        ("Perth, Scotland", "Europe/London"),
+        ("London, Ontario", "America/Toronto"),
+        ("Sydney, Nova Scotia", "America/Halifax"),
+        ("Perth, Australia", "Australia/Perth"),
+        ("Jakarta Selatan", "Asia/Jakarta"),
+        ("jaksel", "Asia/Jakarta"),
+        ("Texas", "America/Chicago"),
+        ("California", "America/Los_Angeles"),
+        ("Las Vegas", "America/Los_Angeles"),
+        ("Anchorage", "America/Anchorage"),
+        ("Lima", "America/Lima"),
+        ("Lima, Peru", "America/Lima"),
+        ("Berlin, Deutschland", "Europe/Berlin"),
+        ("London, Paris", None),  # two cities that disagree
+        ("Paris, Blah", None),  # a part we do not know
+        ("Indonesia", None),  # several zones: asked about
+    ],
+)
+def test_time_zones_read_part_by_part_must_agree(text: str, zone: str | None) -> None:
+    assert parse_timezone(text) == zone
+
+
+def test_a_country_with_several_zones_offers_them() -> None:
+    answer = read_timezone("Indonesia")
+    assert answer.choices == ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        ("22:00-07:00", (dt.time(22), dt.time(7))),
+        ("10pm to 7am", (dt.time(22), dt.time(7))),
+        ("jam 10 malam sampai jam 7 pagi", (dt.time(22), dt.time(7))),
+        ("23.00 s/d 06.00", (dt.time(23), dt.time(6))),
+        ("11pm until 6am", (dt.time(23), dt.time(6))),
+        ("22:00-22:00", None),
+        ("tomorrow", None),
+    ],
+)
+def test_quiet_hours_ranges(text: str, window: tuple[dt.time, dt.time] | None) -> None:
+    assert parsing.parse_time_range(text) == window
+
+
+@pytest.mark.parametrize(
+    ("text", "done"), [("done", True), ("selesai", True), ("that's all", True), ("python", False)]
+)
+def test_words_that_finish_a_multi_choice_answer(text: str, done: bool) -> None:
+    assert parsing.is_word(text, "done_words") is done

@@ -14,6 +14,7 @@ from core.schedule.times import (
     out_of_quiet_hours,
     plan_month_start,
     snooze_until,
+    time_in_quiet_hours,
 )
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -84,6 +85,20 @@ def test_a_repeated_time_is_the_first_of_the_two() -> None:
 def test_quiet_hours_wrap_past_midnight(local_time: dt.time, quiet: bool) -> None:
     when = at_local(dt.date(2026, 12, 7), local_time, JAKARTA)
     assert in_quiet_hours(when, JAKARTA, dt.time(22), dt.time(7)) is quiet
+
+
+@pytest.mark.parametrize(
+    ("time", "start", "end", "quiet"),
+    [
+        (dt.time(5), dt.time(22), dt.time(7), True),
+        (dt.time(17), dt.time(22), dt.time(7), False),
+        (dt.time(9), dt.time(8), dt.time(12), True),
+        (dt.time(12), dt.time(8), dt.time(12), False),
+        (dt.time(3), dt.time(0), dt.time(0), False),  # an empty window: quiet hours off
+    ],
+)
+def test_a_wall_clock_time_in_quiet_hours(time: dt.time, start: dt.time, end: dt.time, quiet: bool) -> None:
+    assert time_in_quiet_hours(time, start, end) is quiet
 
 
 def test_out_of_quiet_hours_moves_to_the_morning() -> None:

@@ -47,7 +47,9 @@ SNOOZES = ("hour", "tomorrow", "week")
 MAX_ITEMS = 5
 BUSY_FLOWS = ("onboarding", "settings")
 BUSY_FOR = dt.timedelta(minutes=30)
-_PERCENT = re.compile(r"(\d{1,3})\s*%?")
+_PERCENT = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:%|persen\b|percent\b|pct\b)", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"(\d{1,3})")  # typed alone at the question of how far: a percentage
+PARTIAL = "_partial"  # a part of the course is done: asked how far, as a percentage
 KIND_OF_MESSAGE = {
     "checkin": MessageKind.CHECKIN,
     "review": MessageKind.REVIEW,
@@ -235,26 +237,36 @@ class CheckIns:
         return self.next_item(ctx)
 
     def on_text(self, ctx: Context, text: str) -> list[Reply]:
-        """Typed answers: "done", "50%", "stuck", "skip", "selesai"..., or a badge link."""
+        """Typed answers: "done", "50%", "stuck", "skip", "selesai"..., or a badge link.  A part of
+        the course done ("almost done", "done with chapter 1") is asked as a percentage."""
         if ctx.state.step == "checkin_badge":
             return self.on_badge(ctx, text)
         value = self.parse_answer(ctx, text)
+        if value == PARTIAL:
+            return [Reply(refusal(ctx, "hint.checkin_partial", text)), self.ask_item(ctx)]
         if value is None:
             return [Reply(refusal(ctx, "hint.checkin_answer", text)), self.ask_item(ctx)]
         return self.on_item(ctx, value)
 
     def parse_answer(self, ctx: Context, text: str) -> str | None:
-        chosen = self.dialogue.typed_choice(ctx, text)
-        if chosen is not None:
-            return chosen
-        said = [answer for answer in ("done", "stuck", "skip") if parsing.affirmed(text, f"checkin_{answer}")]
-        if len(said) == 1:  # "udah selesai", "im stuck, its too hard"; never "not done yet"
-            return said[0]
-        match = _PERCENT.fullmatch(text.strip())
-        if match and 0 <= int(match.group(1)) <= 100:
-            percent = int(match.group(1))
-            return "done" if percent == 100 else str(percent)
-        return None
+        """What a typed answer says, in this order: a percentage anywhere ("I'm at 60%", "60 persen",
+        a bare "25": the question asks how far), stuck or skip said alone, half (50), a part of the
+        course (:data:`PARTIAL`), done, then a button's label.  "No problem, done" is done; "I don't
+        want to skip", "far from done" and "completed module 1 of 4" are not."""
+        percent = _PERCENT.search(text) or _BARE_NUMBER.fullmatch(text.strip())
+        if percent is not None:
+            value = int(percent.group(1))
+            return None if value > 100 else "done" if value == 100 else str(value)
+        said = {answer for answer in ("done", "stuck", "skip") if parsing.affirmed(text, f"checkin_{answer}")}
+        if len(said) == 1 and said != {"done"}:  # "im stuck, its too hard"; never "I don't want to skip"
+            return said.pop()
+        if parsing.affirmed(text, "checkin_half"):
+            return "50"
+        if parsing.affirmed(text, "checkin_partial"):
+            return PARTIAL
+        if said == {"done"}:  # "udah selesai", "No problem, done"; never "not done yet"
+            return "done"
+        return self.dialogue.typed_choice(ctx, text)
 
     def ask_badge(self, ctx: Context) -> Reply:
         question = Question(ctx.text("checkin.badge_ask"), [Option("skip", ctx.text("checkin.badge_skip"))])

@@ -381,14 +381,15 @@ class Dialogue:
 
     def typed_choice(self, ctx: Context, text: str) -> str | None:
         """A menu answered by typing its number or its label; a yes/no menu also by "yes", "ya",
-        "no", "tidak" and the like."""
+        "no", "tidak" and the like.  A question ("yes?", "wait what?") or a denied yes ("nggak
+        yakin") is a no: nothing is confirmed, least of all deleting everything (/forget)."""
         options = list(ctx.state.offered.values())
         stripped = text.strip()
         if stripped.isdigit() and 1 <= int(stripped) <= len(options):
             return options[int(stripped) - 1]
-        for value, meaning in (("yes", "yes"), ("no", "none")):
-            if value in options and parsing.is_word(stripped, meaning):
-                return value
+        answer = parsing.yes_or_no(stripped)
+        if answer is not None and answer in options and {"yes", "no"} <= set(options):
+            return answer
         return self.label_choice(ctx, stripped)
 
     def finished_course(self, ctx: Context, inbound: Inbound) -> list[Reply] | None:
@@ -480,6 +481,7 @@ class Dialogue:
         if isinstance(outcome, Goto):
             state.step = outcome.step
             return [self.ask(ctx)]
+        noted = [Reply(outcome.note)] if outcome.note else []  # how the answer was read
         sequence = state.scratch.get("sequence", [])
         current = state.step or ""
         state.history.append(current)
@@ -487,8 +489,8 @@ class Dialogue:
         following = [step for step in following if step not in outcome.skip]
         if following:
             state.step = following[0]
-            return [self.ask(ctx)]
-        return self.finish_flow(ctx)
+            return [*noted, self.ask(ctx)]
+        return [*noted, *self.finish_flow(ctx)]
 
     def finish_flow(self, ctx: Context) -> list[Reply]:
         flow = ctx.state.flow

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -23,7 +22,7 @@ from core.catalog.schema import CourseFormat, Level
 from core.db_types import utc_now
 from core.dialogue import parsing
 from core.dialogue.state import ConversationState
-from core.dialogue.timezones import nearest_zone, parse_timezone
+from core.dialogue.timezones import nearest_zone, read_timezone, zone_label
 from core.goals import GoalIntent, GoalReader, GoalTarget, IntentKind
 from core.goals.target import EMPHASIS_WEIGHT
 from core.goals.vocabulary import MAX_SHORTLIST
@@ -32,8 +31,8 @@ from core.i18n import format_money, t
 from core.matching import CONFIDENT_SCORE, Matcher
 from core.models import Learner, LearnerProfile, ReminderSchedule
 from core.plan_store import profile_target, store_target
-from core.schedule.times import DEFAULT_QUIET_END, DEFAULT_QUIET_START, in_quiet_hours
-from core.text import fold, normalize
+from core.schedule.times import DEFAULT_QUIET_END, DEFAULT_QUIET_START, time_in_quiet_hours
+from core.text import STOPWORDS, fold
 
 POPULAR_GOALS = (
     "data-analyst",
@@ -59,7 +58,7 @@ DONE = "_done"
 NONE = "_none"
 ANY = "_any"
 OTHER = "_other"
-_UTC, _ANY_DAY = ZoneInfo("UTC"), dt.date(2026, 1, 1)  # quiet hours compared on the wall clock alone
+EVENING_FROM = 18  # a later reading from this hour on is "in the evening", before it "in the afternoon"
 QUOTE_CHARS = 40  # a refusal quotes the learner's answer, cut to this length
 
 
@@ -103,9 +102,11 @@ class Question:
 
 @dataclass(frozen=True)
 class Next:
-    """The answer is stored: go on, leaving out the ``skip`` questions it already answered."""
+    """The answer is stored: go on, leaving out the ``skip`` questions it already answered, first
+    saying ``note`` (how the answer was read: "Time zone: Paris (CET).") when there is one."""
 
     skip: tuple[str, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -280,13 +281,15 @@ class ConfirmGoalStep(Step):
 
     def _named(self, ctx: Context, choices: list[GoalTarget], text: str) -> str | None:
         """The one option whose label shares a word with ``text`` (filler words aside), if only one does."""
-        words = {word for word in normalize(text).split() if len(word) >= 3 and not word.isdigit()}
-        hits = [
-            str(index)
-            for index, label in enumerate(self._labels(ctx, choices))
-            if words & set(fold(label).split())
-        ]
+        words = _content_words(text)
+        labels = self._labels(ctx, choices)
+        hits = [str(index) for index, label in enumerate(labels) if words & _content_words(label)]
         return hits[0] if len(hits) == 1 else None
+
+
+def _content_words(text: str) -> set[str]:
+    """The words of ``text`` that can name an option: folded, without filler words or numbers."""
+    return {word for word in fold(text).split() if word not in STOPWORDS and not word.isdigit()}
 
 
 class LevelStep(Step):
@@ -345,7 +348,7 @@ class SkillsHeldStep(Step):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         if parsing.is_word(text, "none"):
             return self.on_choice(ctx, NONE)
-        if parsing.is_word(text, "yes") or fold(text) in {"done", "selesai", "sudah", "ok"}:
+        if parsing.is_word(text, "yes") or parsing.is_word(text, "done_words"):
             return Next()
         candidates = self._goal_skills(ctx)
         found: list[str] = []
@@ -357,10 +360,15 @@ class SkillsHeldStep(Step):
                     found.append(match.id)
                     break
         if not found:
-            return Retry(refusal(ctx, "hint.skills_held", text))
+            return Retry(refusal(ctx, "hint.skills_held", text, example=self._example(ctx)))
         ctx.profile.skills_held = sorted({*ctx.profile.skills_held, *found})
         ctx.touch()
         return Next()
+
+    def _example(self, ctx: Context) -> str:
+        """Two skills the question shows, as a typed answer would name them ("Excel, SQL")."""
+        names = [ctx.catalog.skills[s].name.get(ctx.language) for s in self._goal_skills(ctx)[:2]]
+        return ", ".join(names) or ctx.text("choice.none_yet")
 
 
 class HoursStep(Step):
@@ -469,21 +477,42 @@ class CourseLanguagesStep(Step):
 class TimezoneStep(Step):
     name = "timezone"
 
+    CHOICES = "zone_choices"  # scratch: the zones of a place that has several ("Indonesia")
+
     def ask(self, ctx: Context) -> Question:
+        asked = ctx.state.scratch.get(self.CHOICES)
+        if asked:
+            options = [Option(zone, self._label(ctx, zone)) for zone in asked["zones"]]
+            text = ctx.text("ask.timezone_which", place=asked["place"])
+            return Question(text, options, columns=1, ask_location=True)
         zones = ZONE_CHOICES["id" if ctx.language == "id" else "en"]
         options = [Option(zone, ctx.text(f"zone.{zone.replace('/', '_')}")) for zone in zones]
         return Question(ctx.text("ask.timezone"), options, columns=2, ask_location=True)
 
+    def on_choice(self, ctx: Context, value: str) -> Outcome:
+        return self._set(ctx, value)
+
+    def _label(self, ctx: Context, zone: str) -> str:
+        """A zone's button: the locale's name for the zones offered at first ("Makassar, Bali
+        (WITA)"), else its place and abbreviation."""
+        offered = {zone for zones in ZONE_CHOICES.values() for zone in zones}
+        return ctx.text(f"zone.{zone.replace('/', '_')}") if zone in offered else zone_label(zone, utc_now())
+
     def _set(self, ctx: Context, zone: str) -> Outcome:
+        """Store ``zone`` and say which it is, so a misread place is seen at once."""
+        ctx.state.scratch.pop(self.CHOICES, None)
         ctx.learner.timezone = zone
         ctx.learner.updated_at = utc_now()
-        return Next()
+        return Next(note=ctx.text("ask.timezone_picked", zone=zone_label(zone, utc_now())))
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        zone = parse_timezone(text)
-        if zone is None:
-            return Retry(refusal(ctx, "hint.timezone", text))
-        return self._set(ctx, zone)
+        answer = read_timezone(text)
+        if answer.zone is not None:
+            return self._set(ctx, answer.zone)
+        if answer.choices:
+            ctx.state.scratch[self.CHOICES] = {"place": answer.place, "zones": list(answer.choices)}
+            return Stay()
+        return Retry(refusal(ctx, "hint.timezone" if answer.agreed else "hint.timezone_parts", text))
 
     def on_location(self, ctx: Context, latitude: float, longitude: float) -> Outcome:
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
@@ -553,11 +582,10 @@ class QuietHoursStep(Step):
         return self.store(ctx, dt.time.fromisoformat(start), dt.time.fromisoformat(end))
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        parts = re.split(r"\s*(?:-|–|to|sampai|hingga|s/d)\s*", text.strip(), maxsplit=1)
-        times = [parsing.parse_time(part) for part in parts] if len(parts) == 2 else []
-        if len(times) != 2 or None in times or times[0] == times[1]:
+        window = parsing.parse_time_range(text)
+        if window is None:
             return Retry(refusal(ctx, "hint.quiet_hours", text))
-        return self.store(ctx, times[0], times[1])  # type: ignore[arg-type]
+        return self.store(ctx, *window)
 
     def store(self, ctx: Context, start: dt.time, end: dt.time) -> Outcome:
         schedule = ctx.session.get(ReminderSchedule, ctx.learner.id)
@@ -577,8 +605,9 @@ class CheckinTimeStep(Step):
         pair = ctx.state.scratch.get(self.PAIR)
         if pair:
             early, late = (dt.time.fromisoformat(value) for value in pair)
-            part = "afternoon" if late.hour < 18 else "evening"
-            clock = f"{early.hour}:{early.minute:02d}" if early.minute else str(early.hour)
+            part = "afternoon" if late.hour < EVENING_FROM else "evening"
+            minute = f"{early.minute:02d}"
+            clock = ctx.text("ask.clock", hour=early.hour, minute=minute) if early.minute else str(early.hour)
             text = ctx.text(f"ask.checkin_time_which.{part}", clock=clock)
             return Question(text, [Option(value, value) for value in pair], columns=2)
         return Question(
@@ -610,9 +639,11 @@ class CheckinTimeStep(Step):
         if stripped in ("1", "2"):
             return str(pair[int(stripped) - 1])
         day_part = parsing.part_of_day(text) if not any(ch.isdigit() for ch in text) else None
-        if day_part is None:
-            return None
-        return str(pair[0] if day_part == "morning" else pair[1])
+        if day_part == "morning":
+            return str(pair[0])
+        if day_part in ("afternoon", "evening"):
+            return str(pair[1])
+        return None  # "noon" or "midnight" is neither reading: read as a time of its own
 
     def in_quiet_hours(self, ctx: Context, moment: dt.time) -> bool:
         """Whether ``moment`` is in the learner's quiet hours (the default ones before they are set)."""
@@ -622,7 +653,7 @@ class CheckinTimeStep(Step):
             if schedule is not None
             else (DEFAULT_QUIET_START, DEFAULT_QUIET_END)
         )
-        return in_quiet_hours(dt.datetime.combine(_ANY_DAY, moment, dt.UTC), _UTC, start, end)
+        return time_in_quiet_hours(moment, start, end)
 
     def store(self, ctx: Context, moment: dt.time) -> Outcome:
         ctx.state.scratch.pop(self.PAIR, None)

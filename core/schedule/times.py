@@ -42,14 +42,19 @@ def next_weekly(
     return when
 
 
-def in_quiet_hours(when: dt.datetime, zone: ZoneInfo, start: dt.time, end: dt.time) -> bool:
-    """Whether ``when`` falls inside the local quiet window (which may wrap past midnight)."""
-    local = when.astimezone(zone).time()
+def time_in_quiet_hours(time: dt.time, start: dt.time, end: dt.time) -> bool:
+    """Whether the wall-clock ``time`` is inside the quiet window (which may wrap past midnight;
+    an empty window, start == end, holds no time)."""
     if start == end:
         return False
     if start < end:
-        return start <= local < end
-    return local >= start or local < end
+        return start <= time < end
+    return time >= start or time < end
+
+
+def in_quiet_hours(when: dt.datetime, zone: ZoneInfo, start: dt.time, end: dt.time) -> bool:
+    """Whether ``when`` falls inside the local quiet window."""
+    return time_in_quiet_hours(when.astimezone(zone).time(), start, end)
 
 
 def out_of_quiet_hours(when: dt.datetime, zone: ZoneInfo, start: dt.time, end: dt.time) -> dt.datetime:
