@@ -245,7 +245,8 @@ def test_a_due_check_in_shows_when_the_chat_opens_once(
     assert "Tomorrow" in shown  # snoozing means something now: it comes back at the next open
     assert next_due(database) == DECEMBER_MONDAY + dt.timedelta(days=7)
     again = open_chat(onboarded, [])  # opened again before answering: the same question, not a new one
-    assert "How far along" in again and "Welcome back" not in again
+    assert "How far along" in again and "continue where we left off" in again
+    assert "/progress" not in again  # the question, not the welcome with its list of commands
     assert next_due(database) == DECEMBER_MONDAY + dt.timedelta(days=7)
     with database.unit_of_work() as session:
         assert len(session.exec(select(CheckIn)).all()) == 1
@@ -453,11 +454,19 @@ def test_help_lists_quit_in_the_learners_language(database: Database, catalog: C
 
 
 @pytest.mark.usefixtures("restored_logging")
+@pytest.mark.usefixtures("restored_logging")
 def test_nothing_logged_while_the_chat_starts_reaches_the_chat(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     monkeypatch.setenv("SKILLSTACK_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SKILLSTACK_LOG_LEVEL", "INFO")
-    monkeypatch.setattr(cli_chat, "_chat", lambda _settings: logging.getLogger("core").info("loaded") or 0)
-    assert cli_chat.chat(argparse.Namespace()) == 0
+
+    def migrating(_settings: object) -> None:  # what start-up logs (migrations, the catalog)
+        logging.getLogger("core.catalog").info("migrating to 0006")
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli_chat, "_migrated", migrating)
+    with pytest.raises(SystemExit):
+        cli_chat.chat(argparse.Namespace())
     assert capsys.readouterr().err == ""
+    assert "migrating to 0006" in (tmp_path / "logs" / "skillstack.log").read_text()

@@ -54,7 +54,7 @@ from core.dialogue.steps import (
 )
 from core.goals import GoalReader
 from core.goals.wording import target_label
-from core.i18n import LANGUAGES, join_list, normalize_language
+from core.i18n import LANGUAGES, join_list, normalize_language, t
 from core.learners import load_for_message
 from core.matching import Matcher
 from core.models import CheckIn, CheckInStatus, Conversation, Learner, LearnerProfile
@@ -443,14 +443,15 @@ class Dialogue:
         question is open."""
 
         def work(session: Session) -> Reply | None:
-            _, _, conversation = load_for_message(session, identity, self.default_timezone)
+            learner, _, conversation = load_for_message(session, identity, self.default_timezone)
             state = ConversationState.model_validate(conversation.state or {})
             asked = state.scratch.get("asked")
             if state.flow is None or asked is None or state.step in VIEWS:
                 return None
             labels = state.scratch.get("labels", {})
             buttons = [Button(labels.get(value, value), payload) for payload, value in state.offered.items()]
-            return Reply(asked["text"], _rows(buttons, asked["columns"]), location_button=asked["location"])
+            text = f"{t('start.continue', learner.language)}\n\n{asked['text']}"  # where they left off
+            return Reply(text, _rows(buttons, asked["columns"]), location_button=asked["location"])
 
         return self.database.transaction(work)
 
