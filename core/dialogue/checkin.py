@@ -17,10 +17,10 @@ from sqlmodel import Session
 
 from core.badges.evidence import Evidence
 from core.dialogue import parsing
-from core.dialogue.messages import Identity, Reply
 from core.dialogue.steps import Context, Option, Question, refusal
 from core.i18n import month_label
 from core.learners import load_for_message
+from core.messages import Identity, Reply
 from core.models import (
     CheckIn,
     CheckInKind,

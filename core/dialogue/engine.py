@@ -36,7 +36,6 @@ from core.db_types import utc_now
 from core.dialogue import parsing
 from core.dialogue.badges import BadgeDesk, evidence_of
 from core.dialogue.checkin import CheckIns
-from core.dialogue.messages import Button, Identity, Inbound, InboundKind, Reply
 from core.dialogue.settings_view import settings_summary
 from core.dialogue.state import ConversationState
 from core.dialogue.steps import (
@@ -57,6 +56,7 @@ from core.goals.wording import target_label
 from core.i18n import LANGUAGES, join_list, normalize_language, t
 from core.learners import load_for_message
 from core.matching import Matcher
+from core.messages import Button, Identity, Inbound, InboundKind, Reply
 from core.models import CheckIn, CheckInStatus, Conversation, Learner, LearnerProfile
 from core.plan_store import (
     active_plan,
