@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 
 from core.badges.verify import BadgeVerifier
 from core.catalog import Catalog
+from core.dates import add_months
 from core.db import Database
 from core.db_types import utc_now
 from core.dialogue import parsing
@@ -73,7 +74,6 @@ from core.plan_store import (
 )
 from core.plan_text import alternative_label, format_hours, render_plan
 from core.planner import PlanRequest, PlanResult, alternatives, plan_months, replan
-from core.planner.packing import add_months
 from core.planner.standing import standing
 from core.schedule import service as schedule
 from core.settings import SHIPPED_DATA_DIR
