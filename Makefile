@@ -28,13 +28,14 @@ bench: $(STAMP)  ## every benchmark under tests/bench, one JSON object each
 	@set -e; for script in tests/bench/bench_*.py; do [ -e "$$script" ] || continue; \
 		name=$$(basename $$script .py); $(BIN)/python -m tests.bench.$$name; done
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, and the import contracts in pyproject.toml (core's layers only import downward)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache

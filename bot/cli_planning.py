@@ -17,6 +17,7 @@ from bot import cli_installed_catalog, cli_settings
 from bot.cli_exit import EXIT_DATA_PROBLEM, EXIT_NO_PLAN, EXIT_USAGE, CommandFailed
 from core.catalog import Catalog, CatalogError
 from core.catalog.schema import Level
+from core.dates import add_months
 from core.goals import GoalIntent, GoalReader, GoalTarget, IntentKind
 from core.goals.wording import shortlist_text, target_label, transferable_sentence
 from core.i18n import t
@@ -24,7 +25,6 @@ from core.matching import CONFIDENT_SCORE, MatchResult, MatchStatus
 from core.plan_json import intent_to_json, match_to_json, plan_to_json
 from core.plan_text import render_plan
 from core.planner import plan_months
-from core.planner.packing import add_months
 
 
 class UsageError(Exception):

@@ -31,8 +31,8 @@ from typing import TextIO
 
 from core.badges.evidence import MAX_FILE_BYTES
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Attachment, Button, Identity, Inbound, InboundKind, Reply
 from core.i18n import LANGUAGES, t
+from core.messages import Attachment, Button, Identity, Inbound, InboundKind, Reply
 
 log = logging.getLogger(__name__)
 

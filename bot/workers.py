@@ -40,8 +40,8 @@ from core.badges.verify import BadgeVerifier
 from core.catalog import Catalog, load_catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Identity, Inbound, Reply
 from core.goals import GoalReader
+from core.messages import Identity, Inbound, Reply
 from core.settings import Settings
 
 log = logging.getLogger(__name__)

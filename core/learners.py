@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from sqlmodel.sql.expression import Select
 
 from core.db_types import utc_now
-from core.dialogue.messages import Identity
 from core.i18n import normalize_language
+from core.messages import Identity
 from core.models import Conversation, Learner, LearnerProfile, LearnerStatus
 
 

@@ -24,7 +24,6 @@ from sqlmodel import Field, SQLModel
 
 from core.catalog.schema import Level
 from core.db_types import JSONDocument, UTCDateTime, enum_type, utc_now
-from core.schedule.times import DEFAULT_QUIET_END, DEFAULT_QUIET_START
 
 
 class LearnerStatus(StrEnum):
@@ -215,6 +214,10 @@ class CheckIn(SQLModel, table=True):
     answered_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     response: dict[str, Any] = Field(default_factory=dict, sa_type=JSONDocument)
     created_at: dt.datetime = _created_at()
+
+
+DEFAULT_QUIET_START = dt.time(22, 0)  # a learner's quiet hours until they choose their own
+DEFAULT_QUIET_END = dt.time(7, 0)
 
 
 class ReminderSchedule(SQLModel, table=True):

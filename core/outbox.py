@@ -38,7 +38,7 @@ from sqlmodel import Session
 
 from core.db import Database
 from core.db_types import utc_now
-from core.dialogue.messages import Button, Reply
+from core.messages import Button, Reply
 from core.models import Group, Learner, LearnerStatus, MessageKind, MessageStatus, OutboundMessage
 
 OUTBOX: Table = OutboundMessage.__table__  # type: ignore[attr-defined]

@@ -18,11 +18,11 @@ from sqlmodel import Session, col, select
 
 from core.catalog import Catalog
 from core.catalog.schema import CourseFormat, Level
+from core.dates import add_months
 from core.db_types import utc_now
 from core.goals.target import EMPHASIS_WEIGHT, GoalTarget
 from core.models import Badge, BadgeStatus, LearnerProfile, Plan, PlanItem, PlanItemStatus, PlanStatus
 from core.planner.depth import contribution
-from core.planner.packing import add_months
 from core.planner.rules import Rules
 from core.planner.types import (
     PathwayProgress,

@@ -21,7 +21,7 @@ from core.catalog import Catalog
 from core.db import Database
 from core.dialogue import engine
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Attachment, Identity, Inbound, InboundKind
+from core.messages import Attachment, Identity, Inbound, InboundKind
 from core.models import Badge, BadgeStatus, Learner, LearnerProfile, PlanItem, PlanItemStatus
 from core.plan_store import active_plan, plan_items
 from tests.fakes.badge_server import BadgeServer

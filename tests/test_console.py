@@ -19,8 +19,8 @@ from bot.console import PASTE_MAX_LINES, TTY_LINE_MAX, WIDTH, ConsoleChat, fill,
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Button, Identity, Inbound, InboundKind, Reply
 from core.logging_setup import configure_logging
+from core.messages import Button, Identity, Inbound, InboundKind, Reply
 from core.models import CheckIn, OutboundMessage, PlanItem, ReminderSchedule
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_reminders import DECEMBER_MONDAY, FIRST_DUE, ONBOARDED, Clock

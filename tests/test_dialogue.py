@@ -14,7 +14,7 @@ from sqlmodel import select
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Identity, Inbound, InboundKind, Reply
+from core.messages import Identity, Inbound, InboundKind, Reply
 from core.models import Learner, LearnerProfile, Plan, PlanStatus
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 

@@ -16,7 +16,7 @@ from sqlmodel import select
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Inbound, InboundKind
+from core.messages import Inbound, InboundKind
 from core.models import Conversation, Learner, LearnerProfile
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_dialogue import NOW, Learner_, profile

@@ -11,7 +11,7 @@ from sqlmodel import select
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Identity, Inbound
+from core.messages import Identity, Inbound
 from core.models import Conversation, Learner
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 

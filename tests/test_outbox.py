@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from core import outbox
 from core.db import Database
-from core.dialogue.messages import Attachment, Button, Reply
+from core.messages import Attachment, Button, Reply
 from core.models import Group, Learner, LearnerStatus, MessageKind, MessageStatus, OutboundMessage
 from core.outbox import Claimed
 

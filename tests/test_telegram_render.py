@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.telegram.render import MAX_TEXT, message_parts, split_text, valid_payload
-from core.dialogue.messages import Button, Reply
+from core.messages import Button, Reply
 
 
 def test_long_text_is_split_at_line_boundaries() -> None:

@@ -13,7 +13,7 @@ from bot.workers import ProcessRunner, ThreadRunner, runner_for
 from core.catalog import load_catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Identity, Inbound
+from core.messages import Identity, Inbound
 from core.settings import SHIPPED_DATA_DIR, load_settings
 
 

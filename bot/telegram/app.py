@@ -35,8 +35,8 @@ from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.badges import evidence_of
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Attachment, Identity, Inbound, InboundKind, Reply
 from core.i18n import LANGUAGES, normalize_language, t
+from core.messages import Attachment, Identity, Inbound, InboundKind, Reply
 from core.settings import Settings
 
 log = logging.getLogger(__name__)

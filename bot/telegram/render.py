@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from core.dialogue.messages import Reply
+from core.messages import Reply
 
 Markup = dict[str, Any]  # a Bot API reply_markup object, as JSON
 

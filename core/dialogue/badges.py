@@ -27,9 +27,9 @@ from core.badges import platforms
 from core.badges.evidence import Evidence, EvidenceKind, from_file, from_text
 from core.badges.report import Outcome, Report
 from core.dialogue import parsing
-from core.dialogue.messages import Attachment, Inbound, InboundKind, Reply
 from core.dialogue.steps import Context, Option, Question
 from core.i18n import join_list
+from core.messages import Attachment, Inbound, InboundKind, Reply
 from core.models import Badge, BadgeSource, BadgeStatus
 from core.plan_store import active_plan, plan_items
 from core.portfolio import export_learner, forget_learner, issuer_recognized, linkedin_link

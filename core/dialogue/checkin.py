@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from core.badges.evidence import Evidence
+from core.dates import months_between
 from core.dialogue import parsing
-from core.dialogue.messages import Identity, Reply
 from core.dialogue.steps import Context, Option, Question, refusal
 from core.i18n import month_label
 from core.learners import load_for_message
+from core.messages import Identity, Reply
 from core.models import (
     CheckIn,
     CheckInKind,
@@ -60,7 +61,7 @@ KIND_OF_MESSAGE = {
 
 def plan_month_now(plan: Plan, today: dt.date) -> int:
     """Which plan month ``today`` is in (1-based; 0 before the plan starts)."""
-    return (today.year - plan.starts_on.year) * 12 + today.month - plan.starts_on.month + 1
+    return months_between(plan.starts_on, today) + 1
 
 
 def open_items(session: Session, plan: Plan, month: int) -> list[PlanItem]:

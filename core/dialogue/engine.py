@@ -31,12 +31,12 @@ from sqlmodel import Session, col, select
 
 from core.badges.verify import BadgeVerifier
 from core.catalog import Catalog
+from core.dates import add_months
 from core.db import Database
 from core.db_types import utc_now
 from core.dialogue import parsing
 from core.dialogue.badges import BadgeDesk, evidence_of
 from core.dialogue.checkin import CheckIns
-from core.dialogue.messages import Button, Identity, Inbound, InboundKind, Reply
 from core.dialogue.settings_view import settings_summary
 from core.dialogue.state import ConversationState
 from core.dialogue.steps import (
@@ -57,6 +57,7 @@ from core.goals.wording import target_label
 from core.i18n import LANGUAGES, join_list, normalize_language, t
 from core.learners import load_for_message
 from core.matching import Matcher
+from core.messages import Button, Identity, Inbound, InboundKind, Reply
 from core.models import CheckIn, CheckInStatus, Conversation, Learner, LearnerProfile
 from core.plan_store import (
     active_plan,
@@ -73,7 +74,6 @@ from core.plan_store import (
 )
 from core.plan_text import alternative_label, format_hours, render_plan
 from core.planner import PlanRequest, PlanResult, alternatives, plan_months, replan
-from core.planner.packing import add_months
 from core.planner.standing import standing
 from core.schedule import service as schedule
 from core.settings import SHIPPED_DATA_DIR

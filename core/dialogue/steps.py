@@ -29,9 +29,9 @@ from core.goals.vocabulary import MAX_SHORTLIST
 from core.goals.wording import shortlist_text, target_label, transferable_sentence
 from core.i18n import format_money, t
 from core.matching import CONFIDENT_SCORE, Matcher
-from core.models import Learner, LearnerProfile, ReminderSchedule
+from core.models import DEFAULT_QUIET_END, DEFAULT_QUIET_START, Learner, LearnerProfile, ReminderSchedule
 from core.plan_store import profile_target, store_target
-from core.schedule.times import DEFAULT_QUIET_END, DEFAULT_QUIET_START, time_in_quiet_hours
+from core.schedule.times import time_in_quiet_hours
 from core.text import STOPWORDS, fold
 
 POPULAR_GOALS = (

@@ -20,17 +20,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.catalog.schema import CostModel, Course
+from core.dates import add_months
 
 MIN_START_HOURS = 2.0
 SLIVER_HOURS = 0.1  # what is left of a course below this is finished in the month it is in
 MIN_SUBSCRIPTION_HOURS = 8.0  # a subscription month is worth buying for at least this much content
 EPSILON = 1e-6
-
-
-def add_months(start: dt.date, months: int) -> dt.date:
-    """The first day of the month ``months`` after ``start``'s month."""
-    total = start.year * 12 + start.month - 1 + months
-    return dt.date(total // 12, total % 12 + 1, 1)
 
 
 def month_capacities(start: dt.date, months: int, hours_per_week: float) -> list[float]:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.catalog.schema import CostModel, CourseKind, CredentialKind, Recognition, SkillKind
+from core.dates import add_months
 from core.planner.engine import EPSILON, POOL_PER_SKILL, Planner, Selection
-from core.planner.packing import Layout, Packer, add_months
+from core.planner.packing import Layout, Packer
 from core.planner.rules import MIX_EVERY_MONTHS
 from core.planner.types import (
     Move,

@@ -12,10 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from core.planner.packing import add_months
-
-DEFAULT_QUIET_START = dt.time(22, 0)
-DEFAULT_QUIET_END = dt.time(7, 0)
+from core.dates import add_months
 
 
 def at_local(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:

@@ -47,7 +47,7 @@ from bot.telegram.request import AiohttpRequest
 from core.catalog import Catalog, load_catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Identity, Inbound
+from core.messages import Identity, Inbound
 from core.settings import SHIPPED_DATA_DIR, load_settings
 from tests.bench.scratch_databases import postgres_database, sqlite_database
 from tests.fakes.fake_bot_api import FakeBotApi, SpecChecker

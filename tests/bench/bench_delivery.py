@@ -37,7 +37,7 @@ from typing import Any
 from bot.telegram.sender import build_sender
 from core import outbox
 from core.db import Database
-from core.dialogue.messages import Button, Reply
+from core.messages import Button, Reply
 from core.models import MessageKind, MessageStatus
 from core.settings import load_settings
 from tests.bench.bench_conversation import SPEC, TOKEN

@@ -28,7 +28,7 @@ from bot.telegram.request import AiohttpRequest
 from bot.telegram.sender import OutboxSender
 from core import outbox
 from core.db import Database
-from core.dialogue.messages import Button, Reply
+from core.messages import Button, Reply
 from core.models import Learner, LearnerStatus, MessageKind, MessageStatus, OutboundMessage
 from tests.e2e.conftest import TOKEN, eventually
 from tests.fakes.fake_bot_api import FakeBotApi, Fault

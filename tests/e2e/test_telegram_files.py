@@ -18,8 +18,8 @@ import pytest
 from bot.telegram.app import MAX_FILE_BYTES
 from core.badges.contexts import ContextStore
 from core.badges.verify import BadgeVerifier
-from core.dialogue.messages import Identity, Inbound, InboundKind, Reply
 from core.i18n import t
+from core.messages import Identity, Inbound, InboundKind, Reply
 from tests.e2e.conftest import NOW, RunningBot, eventually
 from tests.fakes.badge_server import BadgeServer
 from tests.fakes.fake_bot_api import Fault
