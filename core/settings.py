@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, HttpUrl, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.resources import SHIPPED_DATA_DIR
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_DATA_DIR = PROJECT_ROOT / "data"
 TELEGRAM_TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
 Language = Literal["en", "id"]
