@@ -7,21 +7,23 @@ machine that cannot reach the index fails these tests rather than skipping them.
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
 
 from tests.commands import run_command
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
-
-pytestmark = pytest.mark.wheel
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
@@ -96,6 +98,7 @@ def _source_files() -> set[str]:
     return code | data
 
 
+@pytest.mark.wheel
 def test_the_wheel_holds_every_module_migration_and_data_file(installed: Installed) -> None:
     with zipfile.ZipFile(installed.wheel) as archive:
         names = set(archive.namelist())
@@ -103,27 +106,64 @@ def test_the_wheel_holds_every_module_migration_and_data_file(installed: Install
     assert not missing, f"not in the wheel (add the package to [tool.setuptools] packages): {missing}"
 
 
+@pytest.mark.wheel
 def test_the_installed_package_runs_on_its_own_files(installed: Installed) -> None:
     result = installed.run("python", "-c", "import core, skillstack_data; print(core.__file__)")
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()).is_relative_to(installed.bin_dir.parent)
 
 
+@pytest.mark.wheel
 def test_catalog_export_reads_the_shipped_catalog(installed: Installed) -> None:
     result = installed.run("skillstack", "catalog", "export", "--json")
     assert result.returncode == 0, result.stderr
     assert '"title": "Introduction to Data Analytics"' in result.stdout
 
 
+@pytest.mark.wheel
 def test_plan_answers_a_goal_from_any_directory(installed: Installed) -> None:
     result = installed.run("skillstack", "plan", "--goal", "belajar SQL dari nol", "--lang", "id")
     assert result.returncode == 0, result.stderr
     assert "Rencana kamu: SQL" in result.stdout
 
 
+@pytest.mark.wheel
 def test_a_piped_chat_onboarding_migrates_and_ends_with_the_plan(installed: Installed) -> None:
     result = installed.run("skillstack", "chat", stdin="\n".join(ENGLISH_TYPED_ONBOARDING) + "\n")
     assert result.returncode == 0, result.stderr
     assert "Question 1 of 11" in result.stdout
     assert "Your plan: Data analyst" in result.stdout
     assert (installed.workdir / "var" / "skillstack.db").is_file()
+
+
+def _imported_top_level_names() -> set[str]:
+    """Every top-level module name ``core`` and ``bot`` import, the standard library left out."""
+    names: set[str] = set()
+    for path in [*(REPOSITORY / "core").rglob("*.py"), *(REPOSITORY / "bot").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"core", "bot"}
+
+
+def _declared_distributions() -> set[str]:
+    with (REPOSITORY / "pyproject.toml").open("rb") as handle:
+        requirements = tomllib.load(handle)["project"]["dependencies"]
+    return {_normalized(re.split(r"[\s\[<>=~!;]", line, maxsplit=1)[0]) for line in requirements}
+
+
+def _normalized(name: str) -> str:
+    return name.lower().replace("_", "-")
+
+
+def test_every_imported_package_is_a_declared_dependency() -> None:
+    providers = packages_distributions()
+    declared = _declared_distributions()
+    undeclared = {
+        name: providers.get(name)
+        for name in _imported_top_level_names()
+        if not {_normalized(dist) for dist in providers.get(name, [])} & declared
+    }
+    assert not undeclared, f"imported but not in [project] dependencies: {undeclared}"
