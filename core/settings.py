@@ -68,10 +68,6 @@ class Settings(BaseSettings):
         default=HttpUrl("https://api.telegram.org"),
         description="the root URL of a Bot API server, like https://api.telegram.org",
     )
-    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
-        default=frozenset(),
-        description="comma-separated Telegram user ids (whole numbers), like 12345,67890",
-    )
     default_timezone: str = Field(
         default="UTC",
         description="an IANA time zone name, like UTC or Asia/Jakarta",
@@ -133,13 +129,6 @@ class Settings(BaseSettings):
         if url.get_backend_name() not in SUPPORTED_DATABASES:
             raise ValueError(f"unsupported database {url.get_backend_name()!r}")
         return str(value)
-
-    @field_validator("admin_ids", mode="before")
-    @classmethod
-    def _split_admin_ids(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return frozenset(int(part) for part in _comma_separated(value, r"-?\d+", "whole numbers"))
-        return value
 
     @field_validator("fetch_test_hosts", mode="before")
     @classmethod
