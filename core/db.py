@@ -33,7 +33,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
-from core.resources import migrations_dir
+from core.settings import migrations_dir
 from core.sqlite_writer import serialize_writers
 
 log = logging.getLogger(__name__)

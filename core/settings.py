@@ -4,12 +4,20 @@ Every knob lives here so that a deployment is described by its environment alone
 value must stop start-up with a line an operator can act on (which variable, what was expected),
 so :func:`load_settings` turns pydantic's error tree into :class:`SettingsError` lines, one per
 bad variable, and never echoes a secret back.
+
+It also says where the files SkillStack ships with live (:data:`SHIPPED_DATA_DIR`,
+:func:`migrations_dir`): the repository keeps them in ``data/`` and ``core/migrations/``, and the
+wheel installs ``data/`` as the package ``skillstack_data`` (pyproject.toml maps one to the other).
+Every module that reads a shipped file starts from these two, so ``pip install .`` works from any
+working directory. A source checkout reads its own ``data/`` first: a worktree run with another
+checkout's editable install must see its own catalog, not the one the editable install points at.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cached_property
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -17,10 +25,35 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, HttpUrl, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from core.resources import SHIPPED_DATA_DIR
-
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
+
+
+DATA_PACKAGE = "skillstack_data"
+_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def shipped_data_dir() -> Path:
+    """The shipped data directory: the checkout's ``data/``, else the installed ``skillstack_data``."""
+    if (_SOURCE_ROOT / "pyproject.toml").is_file() and (_SOURCE_ROOT / "data").is_dir():
+        return _SOURCE_ROOT / "data"
+    return _package_directory(DATA_PACKAGE)
+
+
+def migrations_dir() -> Path:
+    """Alembic's script location: the ``core.migrations`` package, wherever it is installed."""
+    return _package_directory("core.migrations")
+
+
+def _package_directory(package: str) -> Path:
+    """A package's directory on disk; the loaders glob and open files, so a zipped install cannot work."""
+    location = files(package)
+    if not isinstance(location, Path):
+        raise RuntimeError(f"{package} is not installed as plain files ({location!r}); reinstall with pip")
+    return location
+
+
+SHIPPED_DATA_DIR = shipped_data_dir()
 
 TELEGRAM_TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
