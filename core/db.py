@@ -33,11 +33,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from core.settings import migrations_dir
 from core.sqlite_writer import serialize_writers
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
@@ -69,7 +69,7 @@ def create_database_engine(url: URL | str) -> Engine:
 def alembic_config(url: URL) -> Config:
     """Alembic's configuration, built in code so no alembic.ini has to be found on disk."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     config.set_main_option("sqlalchemy.url", url.render_as_string(hide_password=False).replace("%", "%%"))
     return config
 

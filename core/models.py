@@ -272,7 +272,7 @@ class Badge(SQLModel, table=True):
 
 
 class Educator(SQLModel, table=True):
-    """A Telegram user allowed to broadcast to groups (admins come from SKILLSTACK_ADMIN_IDS)."""
+    """A Telegram user allowed to broadcast to groups."""
 
     __tablename__ = "educators"
 

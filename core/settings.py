@@ -4,12 +4,20 @@ Every knob lives here so that a deployment is described by its environment alone
 value must stop start-up with a line an operator can act on (which variable, what was expected),
 so :func:`load_settings` turns pydantic's error tree into :class:`SettingsError` lines, one per
 bad variable, and never echoes a secret back.
+
+It also says where the files SkillStack ships with live (:data:`SHIPPED_DATA_DIR`,
+:func:`migrations_dir`): the repository keeps them in ``data/`` and ``core/migrations/``, and the
+wheel installs ``data/`` as the package ``skillstack_data`` (pyproject.toml maps one to the other).
+Every module that reads a shipped file starts from these two, so ``pip install .`` works from any
+working directory. A source checkout reads its own ``data/`` first: a worktree run with another
+checkout's editable install must see its own catalog, not the one the editable install points at.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cached_property
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,8 +28,33 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_DATA_DIR = PROJECT_ROOT / "data"
+
+DATA_PACKAGE = "skillstack_data"
+_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def shipped_data_dir() -> Path:
+    """The shipped data directory: the checkout's ``data/``, else the installed ``skillstack_data``."""
+    if (_SOURCE_ROOT / "pyproject.toml").is_file() and (_SOURCE_ROOT / "data").is_dir():
+        return _SOURCE_ROOT / "data"
+    return _package_directory(DATA_PACKAGE)
+
+
+def migrations_dir() -> Path:
+    """Alembic's script location: the ``core.migrations`` package, wherever it is installed."""
+    return _package_directory("core.migrations")
+
+
+def _package_directory(package: str) -> Path:
+    """A package's directory on disk; the loaders glob and open files, so a zipped install cannot work."""
+    location = files(package)
+    if not isinstance(location, Path):
+        raise RuntimeError(f"{package} is not installed as plain files ({location!r}); reinstall with pip")
+    return location
+
+
+SHIPPED_DATA_DIR = shipped_data_dir()
+
 TELEGRAM_TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
 Language = Literal["en", "id"]
@@ -67,10 +100,6 @@ class Settings(BaseSettings):
     telegram_api_url: HttpUrl = Field(
         default=HttpUrl("https://api.telegram.org"),
         description="the root URL of a Bot API server, like https://api.telegram.org",
-    )
-    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
-        default=frozenset(),
-        description="comma-separated Telegram user ids (whole numbers), like 12345,67890",
     )
     default_timezone: str = Field(
         default="UTC",
@@ -133,13 +162,6 @@ class Settings(BaseSettings):
         if url.get_backend_name() not in SUPPORTED_DATABASES:
             raise ValueError(f"unsupported database {url.get_backend_name()!r}")
         return str(value)
-
-    @field_validator("admin_ids", mode="before")
-    @classmethod
-    def _split_admin_ids(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return frozenset(int(part) for part in _comma_separated(value, r"-?\d+", "whole numbers"))
-        return value
 
     @field_validator("fetch_test_hosts", mode="before")
     @classmethod

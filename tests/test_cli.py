@@ -12,6 +12,7 @@ import pytest
 
 from bot.cli import main
 from core.db import Database
+from tests.commands import run_command
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 COURSE_KEYS = {
@@ -55,16 +56,7 @@ def _skillstack(args: list[str], stdin: str, tmp_path: Path, **env: str) -> subp
         "SKILLSTACK_DATA_DIR": str(tmp_path / "var"),
         **env,
     }
-    return subprocess.run(
-        [str(script), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-        env=environment,
-        timeout=60,
-    )
+    return run_command([str(script), *args], cwd=tmp_path, env=environment, stdin=stdin, timeout=60)
 
 
 def test_run_without_token_migrates_and_opens_the_terminal_chat(tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.telegram_bot_token is None
     assert settings.default_timezone == "UTC"
     assert settings.default_language == "en"
-    assert settings.admin_ids == frozenset()
     assert settings.fetch_test_hosts == frozenset()  # the badge fetcher's loopback door is shut
     assert settings.telegram_base_url == "https://api.telegram.org/bot"
     assert settings.sqlalchemy_url.get_backend_name() == "sqlite"
@@ -28,7 +27,6 @@ def test_defaults(tmp_path: Path) -> None:
 
 def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
-    monkeypatch.setenv("SKILLSTACK_ADMIN_IDS", " 12345, 67890 ,")
     monkeypatch.setenv("SKILLSTACK_DEFAULT_TIMEZONE", "Asia/Jakarta")
     monkeypatch.setenv("SKILLSTACK_DEFAULT_LANGUAGE", "id")
     monkeypatch.setenv("SKILLSTACK_TELEGRAM_API_URL", "http://127.0.0.1:8081/")
@@ -38,7 +36,6 @@ def test_values_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.telegram_bot_token is not None
     assert settings.telegram_bot_token.get_secret_value() == TOKEN
     assert TOKEN not in repr(settings)
-    assert settings.admin_ids == frozenset({12345, 67890})
     assert settings.fetch_test_hosts == frozenset({"127.0.0.1:8443", "[::1]:9000"})
     assert settings.default_timezone == "Asia/Jakarta"
     assert settings.default_language == "id"
@@ -55,7 +52,6 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
-        ("SKILLSTACK_ADMIN_IDS", "12,abc", "comma-separated Telegram user ids"),
         ("SKILLSTACK_DEFAULT_TIMEZONE", "Mars/Olympus", "IANA time zone"),
         ("SKILLSTACK_DEFAULT_LANGUAGE", "fr", "en or id"),
         ("SKILLSTACK_TELEGRAM_API_URL", "not a url", "root URL of a Bot API server"),

@@ -265,16 +265,3 @@ class CurrenciesFile(StrictModel):
         if self.units_per_usd.get("USD") != 1:
             raise ValueError("units_per_usd must contain USD: 1")
         return self
-
-
-class SkillsFile(StrictModel):
-    skills: list[Skill]
-
-
-class GoalsFile(StrictModel):
-    goals: list[Goal]
-
-
-class CoursesFile(StrictModel):
-    courses: list[Course]
-    pathways: list[Pathway] = Field(default_factory=list)

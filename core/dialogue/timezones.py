@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -190,11 +190,3 @@ def nearest_zone(latitude: float, longitude: float) -> str:
         return 2 * math.asin(min(1.0, math.sqrt(a)))
 
     return min(cities, key=lambda city: (distance(city), city.name)).zone
-
-
-def is_valid_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
