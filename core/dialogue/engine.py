@@ -56,6 +56,7 @@ from core.goals import GoalReader
 from core.goals.wording import target_label
 from core.i18n import LANGUAGES, join_list, normalize_language, t
 from core.learners import load_for_message
+from core.limits import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from core.matching import Matcher
 from core.messages import Button, Identity, Inbound, InboundKind, Reply
 from core.models import CheckIn, CheckInStatus, Conversation, Learner, LearnerProfile
@@ -101,7 +102,6 @@ ANSWER_FIELDS = (  # what the questions set: restored when a restart is cancelle
 )
 LESS_HOURS = 0.8  # "too much" then "too little" comes back to the same hours: 0.8 x 1.25 = 1
 MORE_HOURS = 1.25
-MIN_HOURS, MAX_HOURS = 1.0, 60.0
 START_THIS_MONTH_UNTIL_DAY = 7  # a plan made in the first week starts this month, later ones next month
 PLAN_ACTIONS = ("swap", "less", "more", "regenerate")
 KEEP = "keep"  # the swap menu's "keep it": the course stays
@@ -609,10 +609,11 @@ class Dialogue:
                 )
             ]
         if action in ("less", "more"):
-            hours = ctx.profile.hours_per_week or MIN_HOURS
+            hours = ctx.profile.hours_per_week or MIN_HOURS_PER_WEEK
             factor = LESS_HOURS if action == "less" else MORE_HOURS
             # kept unrounded (to the 1/1000 h), so the steps undo each other; shown to 1 decimal
-            ctx.profile.hours_per_week = round(min(max(hours * factor, MIN_HOURS), MAX_HOURS), 3)
+            changed = min(max(hours * factor, MIN_HOURS_PER_WEEK), MAX_HOURS_PER_WEEK)
+            ctx.profile.hours_per_week = round(changed, 3)
             shown = format_hours(ctx.profile.hours_per_week, ctx.language)
             note = Reply(ctx.text("plan.hours_changed", hours=shown))
             return [note, *self.show_plan(ctx, self.make_plan(ctx))]
