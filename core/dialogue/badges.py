@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from core import badge_records
 from core.badges import platforms
 from core.badges.evidence import Evidence, EvidenceKind, from_file, from_text
-from core.badges.report import Outcome, Report
+from core.badges.report import CheckName, Outcome, Report
 from core.dialogue import parsing
 from core.dialogue.steps import Context, Option, Question
 from core.i18n import join_list
@@ -56,21 +56,6 @@ STATUS_ICON = {
     BadgeStatus.INVALID: "❌",
     BadgeStatus.PENDING: "…",
 }
-KNOWN_CHECKS = (
-    "format",
-    "fetch",
-    "context",
-    "properties",
-    "signature",
-    "key",
-    "issuer",
-    "origin",
-    "revocation",
-    "expiry",
-    "issued",
-    "recipient",
-    "canonicalization",
-)
 
 
 @cache
@@ -171,7 +156,12 @@ class BadgeDesk:
         fetcher's detail; a cause with no plain text of its own gets the deciding check."""
         cause = report.fetch_cause.value if report.fetch_cause is not None else None
         check = report.deciding_check
-        if cause is None and check is not None and check.name == "format" and check.result is Outcome.FAILED:
+        if (
+            cause is None
+            and check is not None
+            and check.name is CheckName.FORMAT
+            and check.result is Outcome.FAILED
+        ):
             cause = "not_a_badge"
         if cause is None:
             return ctx.text("badges.unread.other", reason=self.reason_text(ctx, report))
@@ -274,7 +264,7 @@ class BadgeDesk:
         check = report.deciding_check
         if check is None:
             return ctx.text("badges.reason.nothing")
-        label = ctx.text(f"badges.check.{check.name if check.name in KNOWN_CHECKS else 'format'}")
+        label = ctx.text(f"badges.check.{check.name}")
         return ctx.text(f"badges.reason.{check.result.value}", check=label, detail=check.detail)
 
     def issuer_text(self, ctx: Context, badge: Badge, report: Report) -> str:
