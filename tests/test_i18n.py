@@ -63,6 +63,7 @@ def test_keys_built_at_run_time_exist() -> None:
     from core.badges.report import CheckName, Outcome
     from core.catalog.schema import CourseFormat, Level, SkillKind
     from core.dialogue.badges import BADGE_ACTIONS, PICK_ACTIONS
+    from core.dialogue.commands import COMMANDS
     from core.dialogue.engine import PLAN_ACTIONS
     from core.dialogue.steps import SETTINGS, ZONE_CHOICES
     from core.models import BadgeStatus
@@ -85,6 +86,7 @@ def test_keys_built_at_run_time_exist() -> None:
         *(f"badges.action.{action}" for action in BADGE_ACTIONS),
         *(f"badges.pick.{action}" for action in PICK_ACTIONS),
         *(f"forget.{answer}" for answer in ("yes", "no")),
+        *(f"command.{command.name}.{use}" for command in COMMANDS for use in ("help", "menu")),
     ]
     for language in LANGUAGES:
         missing = [key for key in families if key not in messages(language)]

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,7 @@ from core.db_types import utc_now
 from core.dialogue import parsing
 from core.dialogue.badges import BadgeDesk, evidence_of
 from core.dialogue.checkin import CheckIns
+from core.dialogue.commands import COMMANDS, command_list
 from core.dialogue.settings_view import settings_summary
 from core.dialogue.state import ConversationState
 from core.dialogue.steps import (
@@ -166,25 +168,10 @@ class Dialogue:
         self.default_timezone = default_timezone
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._verifier = verifier
-        self.commands: dict[str, Callable[[Context, str], list[Reply]]] = {
-            "start": self.cmd_start,
-            "help": self.cmd_help,
-            "plan": self.cmd_plan,
-            "progress": self.cmd_progress,
-            "settings": self.cmd_settings,
-            "language": self.cmd_language,
-            "cancel": self.cmd_cancel,
-            "back": self.cmd_back,
-            "checkin": self.cmd_checkin,
-            "pause": self.cmd_pause,
-            "resume": self.cmd_resume,
-        }
         self.checkins = CheckIns(self)
         self.badges = BadgeDesk(self)
-        self.commands |= {
-            "badges": self.badges.cmd_badges,
-            "export": self.badges.cmd_export,
-            "forget": self.badges.cmd_forget,
+        self.commands: dict[str, Callable[[Context, str], list[Reply]]] = {
+            command.name: attrgetter(command.handler)(self) for command in COMMANDS
         }
         self.menus: dict[str, Callable[[Context, str], list[Reply]]] = {
             "plan_actions": self.on_plan_action,
@@ -308,7 +295,7 @@ class Dialogue:
                     Reply(
                         ctx.text("unknown_command", command=inbound.command[:32])
                         + "\n\n"
-                        + ctx.text("help.commands")
+                        + command_list(ctx.language)
                     )
                 ]
             return handler(ctx, inbound.text)
@@ -723,10 +710,10 @@ class Dialogue:
             return [Reply(ctx.text("start.greeting")), self.start_flow(ctx, "onboarding", ONBOARDING)]
         ctx.state.reset()
         schedule.refresh(ctx.session, ctx.learner, ctx.profile, self.clock())  # back after blocking the bot
-        return [Reply(ctx.text("start.welcome_back") + "\n\n" + ctx.text("help.commands"))]
+        return [Reply(ctx.text("start.welcome_back") + "\n\n" + command_list(ctx.language))]
 
     def cmd_help(self, ctx: Context, _args: str) -> list[Reply]:
-        replies = [Reply(ctx.text("help.about") + "\n\n" + ctx.text("help.commands"))]
+        replies = [Reply(ctx.text("help.about") + "\n\n" + command_list(ctx.language))]
         if ctx.state.flow in ("onboarding", "settings"):
             replies.append(self.ask(ctx))
         return replies
