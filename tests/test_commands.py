@@ -9,8 +9,8 @@ from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.commands import COMMANDS, command_list, menu
 from core.dialogue.engine import Dialogue
-from core.dialogue.messages import Identity, Inbound
 from core.i18n import LANGUAGES, messages
+from core.messages import Identity, Inbound
 
 ENGLISH_HELP = (
     "Commands:\n/start – set up or continue\n"
