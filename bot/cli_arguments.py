@@ -10,7 +10,8 @@ import argparse
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-MAX_HOURS_PER_WEEK = 80
+from core.limits import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
+
 MAX_MONTHS = 24
 # The values of core.catalog.schema.Level, written out so that parsing need not load the catalog
 # schema (and pydantic); tests/test_cli_startup.py keeps the two equal.
@@ -33,8 +34,10 @@ def positive_hours(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number of hours, got {text!r}") from None
-    if not 0 < value <= MAX_HOURS_PER_WEEK:
-        raise argparse.ArgumentTypeError(f"expected between 0 and {MAX_HOURS_PER_WEEK} hours a week")
+    if not MIN_HOURS_PER_WEEK <= value <= MAX_HOURS_PER_WEEK:
+        raise argparse.ArgumentTypeError(
+            f"expected between {MIN_HOURS_PER_WEEK:g} and {MAX_HOURS_PER_WEEK:g} hours a week"
+        )
     return value
 
 

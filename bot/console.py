@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TextIO
 
 from core.badges.evidence import MAX_FILE_BYTES
+from core.dialogue.commands import command_list
 from core.dialogue.engine import Dialogue
 from core.i18n import LANGUAGES, t
 from core.messages import Attachment, Button, Identity, Inbound, InboundKind, Reply
@@ -334,7 +335,7 @@ def with_quit(text: str) -> str:
     """``text`` with /quit listed under the commands wherever it lists them, in their language:
     leaving is the terminal's own command."""
     for language in LANGUAGES:
-        commands = t("help.commands", language)
+        commands = command_list(language)
         if commands in text:
             return text.replace(commands, f"{commands}\n{t('help.terminal_quit', language)}", 1)
     return text

@@ -124,6 +124,8 @@ def test_plan_text_reads_like_a_plan(capsys: pytest.CaptureFixture[str]) -> None
         (["--goal", "astronaut on mars"], "--goal: no goal matches"),
         (["--goal", "data analyst", "--hours", "-3"], "argument --hours"),
         (["--goal", "data analyst", "--hours", "lots"], "argument --hours"),
+        (["--goal", "data analyst", "--hours", "61"], "expected between 0.5 and 60 hours a week"),
+        (["--goal", "data analyst", "--hours", "0.25"], "expected between 0.5 and 60 hours a week"),
         (["--goal", "data analyst", "--budget", "cheap"], "argument --budget"),
         (["--goal", "data analyst", "--months", "0"], "argument --months"),
         (["--goal", "data analyst", "--level", "guru"], "argument --level"),

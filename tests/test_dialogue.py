@@ -14,6 +14,7 @@ from sqlmodel import select
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
+from core.dialogue.state import QUESTION_FLOWS, ConversationState, Flow
 from core.messages import Identity, Inbound, InboundKind, Reply
 from core.models import Learner, LearnerProfile, Plan, PlanStatus
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
@@ -302,3 +303,11 @@ def test_typing_a_button_label_is_pressing_it(dialogue: Dialogue) -> None:
     assert "Question 1 of 11" in learner.say("something else")  # back to the goal question
     learner.say("I want to become a data analyst")
     assert "Question 3 of 11" in learner.say("Data analyst")
+
+
+def test_a_stored_state_reads_and_writes_the_same_words_as_before_flows_were_an_enum() -> None:
+    stored = {"flow": "settings", "step": "hours", "version": 3, "history": [], "scratch": {}, "offered": {}}
+    state = ConversationState.model_validate(stored)
+    assert state.flow is Flow.SETTINGS and state.flow in QUESTION_FLOWS
+    assert state.model_dump(mode="json") == stored
+    assert [flow.value for flow in Flow] == ["onboarding", "settings", "menu", "checkin", "badge"]

@@ -10,6 +10,7 @@ import pytest
 from core.catalog.schema import CourseFormat
 from core.dialogue import parsing
 from core.dialogue.timezones import parse_timezone, read_timezone
+from core.limits import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 
 BOTH = frozenset({"en", "id"})
 
@@ -72,6 +73,13 @@ def test_hours_per_day_and_per_weekday_become_hours_per_week(text: str, hours: f
 
 def test_more_hours_than_a_week_can_hold_are_no_answer() -> None:
     assert parsing.parse_hours("12 hours a day") is None
+
+
+def test_hours_a_week_are_read_within_the_one_range_the_planner_allows() -> None:
+    assert parsing.parse_hours(f"{MAX_HOURS_PER_WEEK:g}") == MAX_HOURS_PER_WEEK
+    assert parsing.parse_hours(f"{MAX_HOURS_PER_WEEK + 1:g}") is None
+    assert parsing.parse_hours(f"{MIN_HOURS_PER_WEEK:g}") == MIN_HOURS_PER_WEEK
+    assert parsing.parse_hours("0.25") is None
 
 
 # -- issue #15: typos, filler words and informal spellings around a valid answer --------------

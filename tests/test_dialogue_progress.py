@@ -12,6 +12,7 @@ from sqlmodel import func, select
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.engine import Dialogue
+from core.limits import MIN_HOURS_PER_WEEK
 from core.models import LearnerProfile, Plan
 from tests.fakes.badge_server import BadgeServer
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
@@ -305,3 +306,14 @@ def test_a_re_plan_in_the_month_under_way_does_not_fill_it_twice(
     more = room * 1.25  # "too little" gives 1.25 x the hours
     assert room_after == pytest.approx(more - speaking_hours, abs=0.2)  # what was studied is not room again
     assert planned <= room
+
+
+def test_too_much_never_raises_the_least_hours_a_learner_may_give(
+    learner: Learner_, database: Database
+) -> None:
+    with database.unit_of_work() as session:  # the least the onboarding question accepts
+        session.exec(select(LearnerProfile)).one().hours_per_week = MIN_HOURS_PER_WEEK
+    learner.say("/plan")
+    assert "re-planned for 0.5 h a week" in learner.press("Too much")
+    with database.unit_of_work() as session:
+        assert session.exec(select(LearnerProfile)).one().hours_per_week == MIN_HOURS_PER_WEEK

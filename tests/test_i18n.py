@@ -60,9 +60,10 @@ def test_language_codes_map_to_supported_languages(code: str | None, expected: s
 
 
 def test_keys_built_at_run_time_exist() -> None:
-    from core.badges.report import Outcome
+    from core.badges.report import CheckName, Outcome
     from core.catalog.schema import CourseFormat, Level, SkillKind
-    from core.dialogue.badges import BADGE_ACTIONS, KNOWN_CHECKS, PICK_ACTIONS
+    from core.dialogue.badges import BADGE_ACTIONS, PICK_ACTIONS
+    from core.dialogue.commands import COMMANDS
     from core.dialogue.engine import PLAN_ACTIONS
     from core.dialogue.steps import SETTINGS, ZONE_CHOICES
     from core.models import BadgeStatus
@@ -80,11 +81,12 @@ def test_keys_built_at_run_time_exist() -> None:
         *(f"language.name.{code}" for code in LANGUAGES),
         *(f"zone.{zone.replace('/', '_')}" for zones in ZONE_CHOICES.values() for zone in zones),
         *(f"badges.{part}.{status.value}" for part in ("status", "result") for status in BadgeStatus),
-        *(f"badges.check.{name}" for name in KNOWN_CHECKS),
+        *(f"badges.check.{name.value}" for name in CheckName),
         *(f"badges.reason.{outcome.value}" for outcome in Outcome if outcome is not Outcome.PASSED),
         *(f"badges.action.{action}" for action in BADGE_ACTIONS),
         *(f"badges.pick.{action}" for action in PICK_ACTIONS),
         *(f"forget.{answer}" for answer in ("yes", "no")),
+        *(f"command.{command.name}.{use}" for command in COMMANDS for use in ("help", "menu")),
     ]
     for language in LANGUAGES:
         missing = [key for key in families if key not in messages(language)]

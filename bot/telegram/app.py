@@ -34,28 +34,13 @@ from core.badges.evidence import MAX_FILE_BYTES  # a bigger file is answered wit
 from core.catalog import Catalog
 from core.db import Database
 from core.dialogue.badges import evidence_of
+from core.dialogue.commands import menu
 from core.dialogue.engine import Dialogue
 from core.i18n import LANGUAGES, normalize_language, t
 from core.messages import Attachment, Identity, Inbound, InboundKind, Reply
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
-COMMANDS = (
-    "start",
-    "plan",
-    "progress",
-    "checkin",
-    "badges",
-    "settings",
-    "language",
-    "pause",
-    "resume",
-    "back",
-    "cancel",
-    "export",
-    "forget",
-    "help",
-)
 CONCURRENT_UPDATES = 64
 SEND_ATTEMPTS = 3
 MAX_RETRY_WAIT = 30.0
@@ -212,7 +197,7 @@ class TelegramChannel:
     async def set_commands(self, application: Application) -> None:  # type: ignore[type-arg]
         """The command menu in English (default) and Indonesian; a failure is logged, not fatal."""
         for language in LANGUAGES:
-            commands = [BotCommand(name, t(f"telegram.command.{name}", language)) for name in COMMANDS]
+            commands = [BotCommand(name, label) for name, label in menu(language)]
             try:
                 await application.bot.set_my_commands(
                     commands, language_code=None if language == "en" else language

@@ -29,6 +29,26 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"
 
 
+class CheckName(StrEnum):
+    """Every check the verifier runs, in the order a report lists them: the one catalogue of check
+    names.  A check under any other name cannot be made, and every name has a label for the
+    learner (``badges.check.<name>`` in each locale)."""
+
+    FORMAT = "format"
+    FETCH = "fetch"
+    CONTEXT = "context"
+    PROPERTIES = "properties"
+    SIGNATURE = "signature"
+    KEY = "key"
+    ISSUER = "issuer"
+    ORIGIN = "origin"
+    REVOCATION = "revocation"
+    EXPIRY = "expiry"
+    ISSUED = "issued"
+    RECIPIENT = "recipient"
+    CANONICALIZATION = "canonicalization"
+
+
 class Status(StrEnum):
     VERIFIED = "verified"
     INVALID = "invalid"
@@ -40,22 +60,22 @@ class Check:
     """One check. ``required=False`` marks a check whose skipping does not weaken the verdict
     (the recipient check when the learner gave no email, say)."""
 
-    name: str
+    name: CheckName
     result: Outcome
     detail: str
     required: bool = True
 
     @classmethod
     def passed(cls, name: str, detail: str, *, required: bool = True) -> Check:
-        return cls(name, Outcome.PASSED, detail, required)
+        return cls(CheckName(name), Outcome.PASSED, detail, required)
 
     @classmethod
     def failed(cls, name: str, detail: str) -> Check:
-        return cls(name, Outcome.FAILED, detail, True)
+        return cls(CheckName(name), Outcome.FAILED, detail, True)
 
     @classmethod
     def skipped(cls, name: str, detail: str, *, required: bool = True) -> Check:
-        return cls(name, Outcome.SKIPPED, detail, required)
+        return cls(CheckName(name), Outcome.SKIPPED, detail, required)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,8 +25,9 @@ from urllib.parse import urlsplit
 from core import badge_records
 from core.badges import platforms
 from core.badges.evidence import Evidence, EvidenceKind, from_file, from_text
-from core.badges.report import Outcome, Report
+from core.badges.report import CheckName, Outcome, Report
 from core.dialogue import parsing
+from core.dialogue.state import Flow
 from core.dialogue.steps import Context, Option, Question
 from core.i18n import join_list
 from core.messages import Attachment, Inbound, InboundKind, Reply
@@ -56,21 +57,6 @@ STATUS_ICON = {
     BadgeStatus.INVALID: "❌",
     BadgeStatus.PENDING: "…",
 }
-KNOWN_CHECKS = (
-    "format",
-    "fetch",
-    "context",
-    "properties",
-    "signature",
-    "key",
-    "issuer",
-    "origin",
-    "revocation",
-    "expiry",
-    "issued",
-    "recipient",
-    "canonicalization",
-)
 
 
 @cache
@@ -171,7 +157,12 @@ class BadgeDesk:
         fetcher's detail; a cause with no plain text of its own gets the deciding check."""
         cause = report.fetch_cause.value if report.fetch_cause is not None else None
         check = report.deciding_check
-        if cause is None and check is not None and check.name == "format" and check.result is Outcome.FAILED:
+        if (
+            cause is None
+            and check is not None
+            and check.name is CheckName.FORMAT
+            and check.result is Outcome.FAILED
+        ):
             cause = "not_a_badge"
         if cause is None:
             return ctx.text("badges.unread.other", reason=self.reason_text(ctx, report))
@@ -199,13 +190,13 @@ class BadgeDesk:
         text = self.unread_text(ctx, report)
         if course_hint is None:
             question = Question(f"{text}\n\n{ctx.text('badges.unread.offer')}", options, columns=1)
-            return self.dialogue.question_reply(ctx, question, flow="menu", step="badges_menu")
+            return self.dialogue.question_reply(ctx, question, flow=Flow.MENU, step="badges_menu")
         course = self.dialogue.catalog.courses[course_hint].display_title(ctx.language)
         ctx.state.scratch["badge_pending"] = {"kind": "unread", "course": course_hint}
         question = Question(
             f"{text}\n\n{ctx.text('badges.unread.offer_for', course=course)}", options, columns=1
         )
-        return self.dialogue.question_reply(ctx, question, flow="checkin", step="checkin_badge")
+        return self.dialogue.question_reply(ctx, question, flow=Flow.CHECKIN, step="checkin_badge")
 
     # -- a badge at a check-in that is not that course's ------------------------------------------
 
@@ -231,7 +222,7 @@ class BadgeDesk:
             Option("no", ctx.text("badges.course_of.no")),
         ]
         return self.dialogue.question_reply(
-            ctx, Question(text, options, columns=1), flow="checkin", step="checkin_badge"
+            ctx, Question(text, options, columns=1), flow=Flow.CHECKIN, step="checkin_badge"
         )
 
     def settle(self, ctx: Context, pending: dict[str, Any], answer: str) -> list[Reply]:
@@ -274,7 +265,7 @@ class BadgeDesk:
         check = report.deciding_check
         if check is None:
             return ctx.text("badges.reason.nothing")
-        label = ctx.text(f"badges.check.{check.name if check.name in KNOWN_CHECKS else 'format'}")
+        label = ctx.text(f"badges.check.{check.name}")
         return ctx.text(f"badges.reason.{check.result.value}", check=label, detail=check.detail)
 
     def issuer_text(self, ctx: Context, badge: Badge, report: Report) -> str:
@@ -320,7 +311,7 @@ class BadgeDesk:
         actions = BADGE_ACTIONS if badges else BADGE_ACTIONS[:1]
         options = [Option(action, ctx.text(f"badges.action.{action}")) for action in actions]
         question = Question("\n\n".join(lines), options)
-        return [self.dialogue.question_reply(ctx, question, flow="menu", step="badges_menu")]
+        return [self.dialogue.question_reply(ctx, question, flow=Flow.MENU, step="badges_menu")]
 
     def describe(self, ctx: Context, number: int, badge: Badge) -> str:
         catalog = self.dialogue.catalog
@@ -361,7 +352,7 @@ class BadgeDesk:
             for number, badge in enumerate(badges, 1)
         ]
         question = Question(ctx.text(f"badges.pick.{action}"), options, columns=1)
-        return [self.dialogue.question_reply(ctx, question, flow="menu", step="badge_pick")]
+        return [self.dialogue.question_reply(ctx, question, flow=Flow.MENU, step="badge_pick")]
 
     def on_pick(self, ctx: Context, value: str) -> list[Reply]:
         action, _, badge_id = value.partition(":")
@@ -395,7 +386,7 @@ class BadgeDesk:
 
     def ask_add(self, ctx: Context, key: str = "badges.add_ask") -> Reply:
         question = Question(ctx.text(key), [Option("cancel", ctx.text("badges.add_cancel"))])
-        return self.dialogue.question_reply(ctx, question, flow="badge", step="badge_add")
+        return self.dialogue.question_reply(ctx, question, flow=Flow.BADGE, step="badge_add")
 
     def on_add_choice(self, ctx: Context, _value: str) -> list[Reply]:
         ctx.state.reset()
@@ -436,7 +427,7 @@ class BadgeDesk:
         options = [Option(cid, courses[cid].display_title(ctx.language)) for cid in open_ids]
         options.append(Option("none", ctx.text("badges.none_of_these")))
         question = Question(ctx.text("badges.pick_course"), options, columns=1)
-        return [self.dialogue.question_reply(ctx, question, flow="menu", step="badge_course")]
+        return [self.dialogue.question_reply(ctx, question, flow=Flow.MENU, step="badge_course")]
 
     def offer_courses(self, ctx: Context, name: str) -> list[Reply]:
         """The catalog courses ``name`` may be, as buttons (the course picked is recorded)."""
@@ -456,7 +447,7 @@ class BadgeDesk:
         options += [Option(cid, f"{courses[cid].title} ({courses[cid].provider})") for cid in found]
         options.append(Option("none", ctx.text("badges.none_of_these")))
         question = Question(ctx.text("badges.pick_course"), options, columns=1)
-        return [self.dialogue.question_reply(ctx, question, flow="menu", step="badge_course")]
+        return [self.dialogue.question_reply(ctx, question, flow=Flow.MENU, step="badge_course")]
 
     def ranked_courses(self, ctx: Context, name: str) -> list[str]:
         """Courses for a typed name, the obvious one first: the title typed exactly, then titles
@@ -530,7 +521,7 @@ class BadgeDesk:
     def cmd_forget(self, ctx: Context, _args: str) -> list[Reply]:
         options = [Option("yes", ctx.text("forget.yes")), Option("no", ctx.text("forget.no"))]
         question = Question(ctx.text("forget.confirm"), options)
-        return [self.dialogue.question_reply(ctx, question, flow="menu", step="forget_confirm")]
+        return [self.dialogue.question_reply(ctx, question, flow=Flow.MENU, step="forget_confirm")]
 
     def on_forget(self, ctx: Context, answer: str) -> list[Reply]:
         ctx.state.reset()

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from core.badges.evidence import Evidence
 from core.dates import months_between
 from core.dialogue import parsing
+from core.dialogue.state import QUESTION_FLOWS, Flow
 from core.dialogue.steps import Context, Option, Question, refusal
 from core.i18n import month_label
 from core.learners import load_for_message
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
 ANSWERS = ("done", "75", "50", "25", "stuck", "skip")
 SNOOZES = ("hour", "tomorrow", "week")
 MAX_ITEMS = 5
-BUSY_FLOWS = ("onboarding", "settings")
 BUSY_FOR = dt.timedelta(minutes=30)
 _PERCENT = re.compile(r"(?<![\d.,])(\d{1,3})\s*(?:%|persen\b|percent\b|pct\b)", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"(\d{1,3})")  # typed alone at the question of how far: a percentage
@@ -117,7 +117,7 @@ class CheckIns:
         """The reminder's message, with the conversation set up for its buttons; None if they are busy."""
         conversation = session.get(Conversation, learner.id) or Conversation(learner_id=learner.id)  # type: ignore[arg-type]
         ctx = self.dialogue.context(session, learner, profile, conversation)
-        if ctx.state.flow in BUSY_FLOWS and conversation.updated_at > now - BUSY_FOR:
+        if ctx.state.flow in QUESTION_FLOWS and conversation.updated_at > now - BUSY_FOR:
             return None
         reply = Reply(ctx.text("reminder.paused")) if kind == "pause" else self.open_checkin(ctx, kind, now)
         conversation.state = ctx.state.model_dump(mode="json")
@@ -218,7 +218,7 @@ class CheckIns:
         question = Question(
             ctx.text("checkin.ask_item", title=title, percent=item.progress_percent), options, columns=3
         )
-        return self.dialogue.question_reply(ctx, question, flow="checkin", step="checkin_item")
+        return self.dialogue.question_reply(ctx, question, flow=Flow.CHECKIN, step="checkin_item")
 
     def on_item(self, ctx: Context, value: str) -> list[Reply]:
         """A button (or typed answer) about the current item."""
@@ -271,7 +271,7 @@ class CheckIns:
 
     def ask_badge(self, ctx: Context) -> Reply:
         question = Question(ctx.text("checkin.badge_ask"), [Option("skip", ctx.text("checkin.badge_skip"))])
-        return self.dialogue.question_reply(ctx, question, flow="checkin", step="checkin_badge")
+        return self.dialogue.question_reply(ctx, question, flow=Flow.CHECKIN, step="checkin_badge")
 
     def on_badge(self, ctx: Context, value: str) -> list[Reply]:
         """ "Skip" (button or typed) moves on; anything else that is not a badge gets a hint.  While a

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,8 +38,9 @@ from core.db_types import utc_now
 from core.dialogue import parsing
 from core.dialogue.badges import BadgeDesk, evidence_of
 from core.dialogue.checkin import CheckIns
+from core.dialogue.commands import COMMANDS, command_list
 from core.dialogue.settings_view import settings_summary
-from core.dialogue.state import ConversationState
+from core.dialogue.state import QUESTION_FLOWS, ConversationState, Flow
 from core.dialogue.steps import (
     AFFECTS_PLAN,
     ONBOARDING,
@@ -56,6 +58,7 @@ from core.goals import GoalReader
 from core.goals.wording import target_label
 from core.i18n import LANGUAGES, join_list, normalize_language, t
 from core.learners import load_for_message
+from core.limits import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from core.matching import Matcher
 from core.messages import Button, Identity, Inbound, InboundKind, Reply
 from core.models import CheckIn, CheckInStatus, Conversation, Learner, LearnerProfile
@@ -101,7 +104,6 @@ ANSWER_FIELDS = (  # what the questions set: restored when a restart is cancelle
 )
 LESS_HOURS = 0.8  # "too much" then "too little" comes back to the same hours: 0.8 x 1.25 = 1
 MORE_HOURS = 1.25
-MIN_HOURS, MAX_HOURS = 1.0, 60.0
 START_THIS_MONTH_UNTIL_DAY = 7  # a plan made in the first week starts this month, later ones next month
 PLAN_ACTIONS = ("swap", "less", "more", "regenerate")
 KEEP = "keep"  # the swap menu's "keep it": the course stays
@@ -166,25 +168,10 @@ class Dialogue:
         self.default_timezone = default_timezone
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._verifier = verifier
-        self.commands: dict[str, Callable[[Context, str], list[Reply]]] = {
-            "start": self.cmd_start,
-            "help": self.cmd_help,
-            "plan": self.cmd_plan,
-            "progress": self.cmd_progress,
-            "settings": self.cmd_settings,
-            "language": self.cmd_language,
-            "cancel": self.cmd_cancel,
-            "back": self.cmd_back,
-            "checkin": self.cmd_checkin,
-            "pause": self.cmd_pause,
-            "resume": self.cmd_resume,
-        }
         self.checkins = CheckIns(self)
         self.badges = BadgeDesk(self)
-        self.commands |= {
-            "badges": self.badges.cmd_badges,
-            "export": self.badges.cmd_export,
-            "forget": self.badges.cmd_forget,
+        self.commands: dict[str, Callable[[Context, str], list[Reply]]] = {
+            command.name: attrgetter(command.handler)(self) for command in COMMANDS
         }
         self.menus: dict[str, Callable[[Context, str], list[Reply]]] = {
             "plan_actions": self.on_plan_action,
@@ -308,7 +295,7 @@ class Dialogue:
                     Reply(
                         ctx.text("unknown_command", command=inbound.command[:32])
                         + "\n\n"
-                        + ctx.text("help.commands")
+                        + command_list(ctx.language)
                     )
                 ]
             return handler(ctx, inbound.text)
@@ -316,10 +303,10 @@ class Dialogue:
             value = state.offered.get(inbound.payload)
             if value is None:
                 return [Reply(ctx.text("button_expired"))]
-            if state.flow in ("onboarding", "settings"):
+            if state.flow in QUESTION_FLOWS:
                 return self.advance(ctx, STEPS[state.step or ""].on_choice(ctx, value))
             return self.menus[state.step or ""](ctx, value)
-        if state.flow in ("onboarding", "settings"):
+        if state.flow in QUESTION_FLOWS:
             step = STEPS[state.step or ""]
             if (
                 inbound.kind is InboundKind.LOCATION
@@ -338,13 +325,13 @@ class Dialogue:
         if inbound.kind is InboundKind.FILE and evidence is None:
             key = "badges.file_unreadable" if inbound.attachment is None else "badges.not_a_badge_file"
             return [Reply(ctx.text(key))]
-        if state.flow == "checkin" and state.step == "checkin_badge" and evidence is not None:
+        if state.flow == Flow.CHECKIN and state.step == "checkin_badge" and evidence is not None:
             return self.checkins.record_badge(ctx, evidence)
-        if state.flow == "checkin" and inbound.kind is InboundKind.TEXT:
+        if state.flow == Flow.CHECKIN and inbound.kind is InboundKind.TEXT:
             return self.checkins.on_text(ctx, inbound.text)
-        if state.flow == "badge":
+        if state.flow == Flow.BADGE:
             return self.badges.on_add(ctx, inbound, evidence)
-        if state.flow == "menu" and inbound.kind is InboundKind.TEXT:
+        if state.flow == Flow.MENU and inbound.kind is InboundKind.TEXT:
             chosen = self.typed_choice(ctx, inbound.text)
             if chosen is not None:
                 return self.menus[state.step or ""](ctx, chosen)
@@ -361,7 +348,7 @@ class Dialogue:
         the conversation to that language (a phone set to English, a learner writing Indonesian),
         and says so, with how to go back."""
         state = ctx.state
-        if state.flow != "onboarding" or state.history:
+        if state.flow != Flow.ONBOARDING or state.history:
             return []
         written = parsing.written_in(text)
         if written is None or written == ctx.language or written not in LANGUAGES:
@@ -420,7 +407,7 @@ class Dialogue:
 
     # -- asking ------------------------------------------------------------------------------
 
-    def question_reply(self, ctx: Context, question: Question, *, flow: str, step: str) -> Reply:
+    def question_reply(self, ctx: Context, question: Question, *, flow: Flow | None, step: str) -> Reply:
         """Show ``question`` and remember the buttons it issued (older ones expire)."""
         state = ctx.state
         state.flow, state.step = flow, step
@@ -460,14 +447,14 @@ class Dialogue:
         step = STEPS[state.step or ""]
         question = step.ask(ctx)
         sequence = state.scratch.get("sequence", [])
-        if state.flow == "onboarding" and state.step in sequence:
+        if state.flow == Flow.ONBOARDING and state.step in sequence:
             position = ctx.text(
                 "onboarding.position", number=sequence.index(state.step) + 1, total=len(sequence)
             )
             question.text = f"{position}\n{question.text}"
-        return self.question_reply(ctx, question, flow=state.flow or "", step=state.step or "")
+        return self.question_reply(ctx, question, flow=state.flow, step=state.step or "")
 
-    def start_flow(self, ctx: Context, flow: str, sequence: tuple[str, ...]) -> Reply:
+    def start_flow(self, ctx: Context, flow: Flow, sequence: tuple[str, ...]) -> Reply:
         ctx.state.reset()
         ctx.state.flow, ctx.state.step = flow, sequence[0]
         ctx.state.scratch["sequence"] = list(sequence)
@@ -497,7 +484,7 @@ class Dialogue:
         flow = ctx.state.flow
         changed = ctx.state.scratch.get("setting")
         ctx.state.reset()
-        if flow == "onboarding":
+        if flow == Flow.ONBOARDING:
             ctx.profile.onboarded_at = utc_now()
             replies = [Reply(ctx.text("onboarding.done")), *self.show_plan(ctx, self.make_plan(ctx))]
         elif changed in AFFECTS_PLAN and ctx.profile.onboarded_at is not None:
@@ -584,7 +571,7 @@ class Dialogue:
     def show_plan(self, ctx: Context, result: PlanResult) -> list[Reply]:
         text = "\n".join(render_plan(self.catalog, result, ctx.language))
         options = [Option(action, ctx.text(f"plan.action.{action}")) for action in PLAN_ACTIONS]
-        return [self.question_reply(ctx, Question(text, options), flow="menu", step="plan_actions")]
+        return [self.question_reply(ctx, Question(text, options), flow=Flow.MENU, step="plan_actions")]
 
     def current_plan(self, ctx: Context) -> PlanResult | None:
         assert ctx.learner.id is not None  # noqa: S101
@@ -604,28 +591,29 @@ class Dialogue:
                 self.question_reply(
                     ctx,
                     Question(ctx.text("plan.swap_which"), options, columns=1),
-                    flow="menu",
+                    flow=Flow.MENU,
                     step="swap_pick",
                 )
             ]
         if action in ("less", "more"):
-            hours = ctx.profile.hours_per_week or MIN_HOURS
+            hours = ctx.profile.hours_per_week or MIN_HOURS_PER_WEEK
             factor = LESS_HOURS if action == "less" else MORE_HOURS
             # kept unrounded (to the 1/1000 h), so the steps undo each other; shown to 1 decimal
-            ctx.profile.hours_per_week = round(min(max(hours * factor, MIN_HOURS), MAX_HOURS), 3)
+            changed = min(max(hours * factor, MIN_HOURS_PER_WEEK), MAX_HOURS_PER_WEEK)
+            ctx.profile.hours_per_week = round(changed, 3)
             shown = format_hours(ctx.profile.hours_per_week, ctx.language)
             note = Reply(ctx.text("plan.hours_changed", hours=shown))
             return [note, *self.show_plan(ctx, self.make_plan(ctx))]
         options = [Option(value, ctx.text(f"plan.start_over.{value}")) for value in ("yes", "no")]
         question = Question(ctx.text("plan.start_over.ask"), options, columns=1)
-        return [self.question_reply(ctx, question, flow="menu", step="start_over")]
+        return [self.question_reply(ctx, question, flow=Flow.MENU, step="start_over")]
 
     def on_start_over(self, ctx: Context, answer: str) -> list[Reply]:
         """ "Yes": the questions again from the first (the answers and plan stay until the last
         one is answered); "no": a fresh plan from the current answers."""
         if answer == "yes":
             answers = ctx.profile.model_dump(mode="json", include=set(ANSWER_FIELDS))
-            first = self.start_flow(ctx, "onboarding", ONBOARDING)
+            first = self.start_flow(ctx, Flow.ONBOARDING, ONBOARDING)
             ctx.state.scratch[EARLIER_ANSWERS] = answers  # /cancel puts them back: the plan was made for them
             return [Reply(ctx.text("plan.start_over.restarting")), first]
         ctx.state.reset()
@@ -665,7 +653,7 @@ class Dialogue:
             self.question_reply(
                 ctx,
                 Question(ctx.text("plan.swap_with", title=title), options, columns=1),
-                flow="menu",
+                flow=Flow.MENU,
                 step="swap_with",
             )
         ]
@@ -716,17 +704,17 @@ class Dialogue:
     # -- commands ----------------------------------------------------------------------------
 
     def cmd_start(self, ctx: Context, _args: str) -> list[Reply]:
-        if ctx.state.flow == "onboarding":
+        if ctx.state.flow == Flow.ONBOARDING:
             return [Reply(ctx.text("start.continue")), self.ask(ctx)]
         if ctx.profile.onboarded_at is None:
-            return [Reply(ctx.text("start.greeting")), self.start_flow(ctx, "onboarding", ONBOARDING)]
+            return [Reply(ctx.text("start.greeting")), self.start_flow(ctx, Flow.ONBOARDING, ONBOARDING)]
         ctx.state.reset()
         schedule.refresh(ctx.session, ctx.learner, ctx.profile, self.clock())  # back after blocking the bot
-        return [Reply(ctx.text("start.welcome_back") + "\n\n" + ctx.text("help.commands"))]
+        return [Reply(ctx.text("start.welcome_back") + "\n\n" + command_list(ctx.language))]
 
     def cmd_help(self, ctx: Context, _args: str) -> list[Reply]:
-        replies = [Reply(ctx.text("help.about") + "\n\n" + ctx.text("help.commands"))]
-        if ctx.state.flow in ("onboarding", "settings"):
+        replies = [Reply(ctx.text("help.about") + "\n\n" + command_list(ctx.language))]
+        if ctx.state.flow in QUESTION_FLOWS:
             replies.append(self.ask(ctx))
         return replies
 
@@ -831,12 +819,12 @@ class Dialogue:
         options = [Option(key, ctx.text(f"settings.option.{key}")) for key in SETTINGS]
         options.append(Option("language", ctx.text("settings.option.language")))
         text = settings_summary(ctx) + "\n\n" + ctx.text("settings.which")
-        return [self.question_reply(ctx, Question(text, options), flow="menu", step="settings_menu")]
+        return [self.question_reply(ctx, Question(text, options), flow=Flow.MENU, step="settings_menu")]
 
     def on_settings_pick(self, ctx: Context, key: str) -> list[Reply]:
         if key == "language":
             return self.cmd_language(ctx, "")
-        reply = self.start_flow(ctx, "settings", SETTINGS[key])
+        reply = self.start_flow(ctx, Flow.SETTINGS, SETTINGS[key])
         ctx.state.scratch["setting"] = key
         return [reply]
 
@@ -848,7 +836,7 @@ class Dialogue:
         """
         interrupted = (
             ctx.state.model_dump(include={"flow", "step", "history", "scratch"})
-            if ctx.state.flow in ("onboarding", "settings")
+            if ctx.state.flow in QUESTION_FLOWS
             else ctx.state.scratch.get("interrupted")
         )
         wanted = args.strip().lower()[:8]
@@ -856,7 +844,7 @@ class Dialogue:
             return self.on_language_pick(ctx, normalize_language(wanted), interrupted)
         options = [Option(code, ctx.text(f"language.name.{code}")) for code in LANGUAGES]
         reply = self.question_reply(
-            ctx, Question(ctx.text("language.which"), options), flow="menu", step="language"
+            ctx, Question(ctx.text("language.which"), options), flow=Flow.MENU, step="language"
         )
         ctx.state.scratch["interrupted"] = interrupted
         return [reply]
@@ -871,14 +859,14 @@ class Dialogue:
         changed = Reply(ctx.text("language.changed"))
         if not interrupted:
             return [changed]
-        ctx.state.flow, ctx.state.step = interrupted["flow"], interrupted["step"]
+        ctx.state.flow, ctx.state.step = Flow(interrupted["flow"]), interrupted["step"]
         ctx.state.history, ctx.state.scratch = interrupted["history"], interrupted["scratch"]
         return [changed, self.ask(ctx)]  # the same question, now in the new language
 
     def cmd_cancel(self, ctx: Context, _args: str) -> list[Reply]:
         if ctx.state.flow is None:
             return [Reply(ctx.text("cancel.nothing"))]
-        was_onboarding = ctx.state.flow == "onboarding"
+        was_onboarding = ctx.state.flow == Flow.ONBOARDING
         if was_onboarding and self.restore_answers(ctx):
             ctx.state.reset()
             return [Reply(ctx.text("plan.start_over.cancelled"))]
@@ -899,7 +887,7 @@ class Dialogue:
 
     def cmd_back(self, ctx: Context, _args: str) -> list[Reply]:
         state = ctx.state
-        if state.flow not in ("onboarding", "settings"):
+        if state.flow not in QUESTION_FLOWS:
             return [Reply(ctx.text("back.nothing"))]
         if not state.history:
             return [Reply(ctx.text("back.first_question")), self.ask(ctx)]

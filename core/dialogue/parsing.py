@@ -24,9 +24,9 @@ from rapidfuzz import fuzz, process
 
 from core.catalog.schema import CourseFormat, Level
 from core.i18n import LOCALES_DIR
+from core.limits import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 from core.text import STOPWORDS_BY_LANGUAGE, fold
 
-MAX_HOURS_PER_WEEK = 60.0
 MAX_BUDGET = Decimal(100_000_000)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 TYPO_MIN_LENGTH = 5  # shorter words are too alike to correct ("sen", "sel", "min" are all days)
@@ -284,7 +284,7 @@ def parse_hours(text: str) -> float | None:
         number *= min(Decimal(day) for day in days)  # "weekends only ... each day": the weekend days
     if affirmed(text, "minutes"):
         number /= 60
-    if not Decimal("0.5") <= number <= Decimal(str(MAX_HOURS_PER_WEEK)):
+    if not Decimal(str(MIN_HOURS_PER_WEEK)) <= number <= Decimal(str(MAX_HOURS_PER_WEEK)):
         return None
     return float(round(number, 2))
 

@@ -8,6 +8,7 @@ import warnings
 
 import pytest
 
+from core.dialogue.commands import menu
 from tests.e2e.conftest import RunningBot, eventually
 from tests.fakes.fake_bot_api import Fault
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
@@ -75,6 +76,9 @@ async def test_command_menu_is_set_in_both_languages(bot: RunningBot) -> None:
     calls = [c.params for c in bot.api.calls if c.method == "setMyCommands"]
     assert len(calls) == 2
     assert {call.get("language_code") for call in calls} == {None, "id"}
+    for call in calls:  # the registry's commands, in its order, with their menu labels
+        shown = [(command["command"], command["description"]) for command in call["commands"]]
+        assert shown == menu(call.get("language_code") or "en")
 
 
 async def test_a_failing_update_is_logged_and_answered_and_the_bot_goes_on(
