@@ -58,10 +58,12 @@ def _loaded(modules: set[str], packages: tuple[str, ...]) -> list[str]:
 
 
 def test_help_loads_no_command(tmp_path: Path) -> None:
-    """``--help`` needs the parser alone: nothing of core, no third-party package."""
+    """``--help`` needs the parser alone: of core only the limits its arguments check (plain
+    constants), no third-party package."""
     modules = _imported_by(tmp_path, "--help")
     settings_and_data = ("core", "pydantic", "pydantic_settings", "yaml")
-    assert _loaded(modules, (*settings_and_data, *BOT_AND_DATABASE, *BADGES)) == []
+    loaded = _loaded(modules, (*settings_and_data, *BOT_AND_DATABASE, *BADGES))
+    assert loaded == ["core", "core.limits"]
     assert _loaded(modules, ("bot",)) == ["bot", "bot.cli", "bot.cli_arguments", "bot.cli_exit"]
 
 
