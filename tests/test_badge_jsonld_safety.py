@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ import pytest
 
 from core.badges.contexts import VC_V2, ContextFetch, ContextStore, UnknownContextError
 from core.badges.jsonld_budget import Deadline, check_size
-from core.badges.jsonld_limits import DEFAULT_BUDGET, UndefinedTermsError
+from core.badges.jsonld_limits import DEFAULT_BUDGET, Budget, OverBudgetError, UndefinedTermsError
 from core.badges.jsonld_safety import expand_checked
 
 OB3 = Path("ob3")
@@ -228,3 +230,22 @@ def resolve(document: Any, path: str) -> Any:
     for part in filter(None, path.replace("[", ".[").split(".")):
         node = node[int(part[1:-1])] if part.startswith("[") else node[part]
     return node
+
+
+def _burn(cpu_seconds: float) -> None:
+    until = time.thread_time() + cpu_seconds
+    while time.thread_time() < until:
+        pass
+
+
+def test_time_in_the_garbage_collector_is_not_the_documents_cost() -> None:
+    deadline = Deadline(Budget(cpu_seconds=0.05))
+    for callback in gc.callbacks:  # a full collection of a big process, as the collector reports it
+        callback("start", {"generation": 2})
+    _burn(0.1)
+    for callback in gc.callbacks:
+        callback("stop", {"generation": 2, "collected": 0, "uncollectable": 0})
+    deadline.check()  # within budget: the collector's 0.1 s does not count
+    _burn(0.1)
+    with pytest.raises(OverBudgetError):  # the document's own work still does
+        deadline.check()

@@ -10,12 +10,16 @@ the whole verification is allowed to take.
 Running out is an :class:`~core.badges.jsonld_limits.OverBudgetError` (unverifiable, "too large to
 check here"), never evidence of forgery; the limits and errors live in :mod:`core.badges.jsonld_limits`
 (free of pyld).  The deadline counts this thread's CPU time, not wall time, so a busy machine cannot
-turn a stored verified badge into an unverifiable one on "check again".
+turn a stored verified badge into an unverifiable one on "check again"; and not the time the cyclic
+garbage collector happens to spend in this thread meanwhile (a full collection of a big process is
+not the document's cost).
 """
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -32,15 +36,41 @@ if TYPE_CHECKING:
     from core.badges.fetcher import Fetched
 
 
+class _CollectorTime:
+    """CPU time each thread has spent in the cyclic garbage collector (told by ``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        gc.callbacks.append(self._on_collection)
+
+    def _on_collection(self, phase: str, _info: dict[str, int]) -> None:
+        now = time.thread_time()
+        if phase == "start":
+            self._local.started = now
+        else:
+            self._local.total = self.total() + now - getattr(self._local, "started", now)
+
+    def total(self) -> float:
+        return float(getattr(self._local, "total", 0.0))
+
+
+_COLLECTOR = _CollectorTime()
+
+
 class Deadline:
     """CPU-time and hashing-work allowance of one operation, checked from inside pyld."""
 
     def __init__(self, budget: Budget) -> None:
         self._until = time.thread_time() + budget.cpu_seconds
+        self._collected_before = _COLLECTOR.total()
         self._steps_left = budget.max_hash_steps
 
+    def _clock(self) -> float:
+        """This thread's CPU clock, stopped while the garbage collector ran since the start."""
+        return time.thread_time() - (_COLLECTOR.total() - self._collected_before)
+
     def check(self) -> None:
-        if time.thread_time() > self._until:
+        if self._clock() > self._until:
             raise OverBudgetError("the credential takes too long to process")
 
     def step(self) -> None:
