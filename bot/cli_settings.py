@@ -33,7 +33,7 @@ def _secrets(settings: Settings) -> list[str]:
 
 
 def log_file(settings: Settings) -> Path:
-    """Where the terminal chat logs: a file in the data directory (see the README)."""
+    """Where the terminal chat logs: a file in the data directory (see docs/conversation.md)."""
     return settings.data_dir / "logs" / "skillstack.log"
 
 

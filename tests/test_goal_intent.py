@@ -131,7 +131,7 @@ def test_the_phrasing_set_is_big_bilingual_and_covers_every_kind(catalog: Catalo
 
 def test_at_least_95_percent_of_phrasings_land_right(reader: GoalReader) -> None:
     share, misses = _share(reader, read_phrasings(PHRASINGS))
-    print(f"\ngoal phrasings: {share:.1%} land right")  # the figure the README quotes
+    print(f"\ngoal phrasings: {share:.1%} land right")  # the figure docs/planning.md quotes
     assert share >= REQUIRED_SHARE, [(e.text, i.kind, i.goal, list(i.skills), i.origin) for e, i in misses]
 
 

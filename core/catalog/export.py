@@ -1,7 +1,7 @@
 """The normalized catalog as plain JSON-ready data (``skillstack catalog export --json``).
 
 Other tools (spreadsheets, the educator's own scripts, tests) read this instead of our YAML,
-so the shape is stable and documented in the README.
+so the shape is stable and documented in docs/catalog.md.
 """
 
 from __future__ import annotations
