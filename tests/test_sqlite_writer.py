@@ -58,15 +58,21 @@ def test_a_write_holds_the_lock_until_commit_and_a_read_does_not(database: Datab
 
 
 def test_a_second_writer_waits_for_the_first_and_a_reader_does_not(database: Database) -> None:
-    first_wrote = threading.Event()
+    """The first writer holds its transaction until told to let go (no timing guesses: a pause of
+    the test process, a garbage collection say, cannot let it commit before the reader reads)."""
+    first_wrote, release = threading.Event(), threading.Event()
     finished: dict[str, float] = {}
 
     def slow_writer() -> None:
         with database.unit_of_work() as session:
             session.execute(text("UPDATE counter SET n = n + 1"))
             first_wrote.set()
-            time.sleep(HOLD_SECONDS)
+            assert release.wait(10)
         finished["first"] = time.monotonic()
+
+    def let_go() -> None:
+        finished["released"] = time.monotonic()
+        release.set()
 
     thread = threading.Thread(target=slow_writer)
     thread.start()
@@ -74,11 +80,12 @@ def test_a_second_writer_waits_for_the_first_and_a_reader_does_not(database: Dat
     with database.unit_of_work() as session:  # WAL: a reader goes ahead while the writer holds on
         assert session.execute(text("SELECT n FROM counter")).scalar() == 0
     assert "first" not in finished
+    threading.Timer(HOLD_SECONDS, let_go).start()  # lets go while the second writer waits
     with database.unit_of_work() as session:
         session.execute(text("UPDATE counter SET n = n + 10"))
-        finished["second"] = time.monotonic()
+    finished["second"] = time.monotonic()
     thread.join()
-    assert finished["second"] >= finished["first"]  # queued behind the first, not failed
+    assert finished["second"] >= finished["released"]  # queued behind the first, not failed
     with database.unit_of_work() as session:
         assert session.execute(text("SELECT n FROM counter")).scalar() == 11
 
