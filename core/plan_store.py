@@ -131,11 +131,13 @@ def _request_from_summary(data: dict[str, Any]) -> PlanRequest:
     )
 
 
-def same_settings(made: PlanRequest, now: PlanRequest) -> bool:
-    """Whether a plan made for ``made`` answers ``now`` as well: the same goal and settings, whatever
-    the start month (re-saving a setting with the value it had changes nothing to re-plan).  Hours
-    are the same within :data:`HOURS_TOLERANCE`: "Too much" and "Too little" multiply them, and after
-    a few round trips 5 h a week is stored as 4.999."""
+def same_settings(plan: Plan, now: PlanRequest) -> bool:
+    """Whether ``plan`` answers ``now`` as well: made for the same goal and settings, whatever the
+    start month (re-saving a setting with the value it had changes nothing to re-plan).  Hours are
+    the same within :data:`HOURS_TOLERANCE`: "Too much" and "Too little" multiply them, and after
+    a few round trips 5 h a week is stored as 4.999.  Read from the stored request alone: the plan
+    need not be loaded."""
+    made = _request_from_summary(plan.summary["request"])
     ignored = {"start": None, "hours_per_week": None, "studied_first_month": None}
     return _request_summary(made) | ignored == _request_summary(now) | ignored and math.isclose(
         made.hours_per_week, now.hours_per_week, abs_tol=HOURS_TOLERANCE
@@ -319,7 +321,8 @@ def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
         )
         for index, data in enumerate(summary["months"])
     )
-    depths = _depth_today(catalog, request, months)
+    rules = Rules(catalog, request)
+    depths = _depth_today(rules, months)
     covered = tuple(sorted(d.skill for d in depths if d.share >= 1 - 1e-6))
     return PlanResult(
         request=request,
@@ -330,7 +333,7 @@ def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
             for g in summary["uncovered"]
             if g["skill"] not in covered
         ),
-        coverage=round(Rules(catalog, request).coverage(depths), 4),
+        coverage=round(rules.coverage(depths), 4),
         total_hours=summary["total_hours"],
         total_cost=Decimal(summary["total_cost"]),
         depth=depths,
@@ -340,9 +343,7 @@ def load_plan(session: Session, plan: Plan, catalog: Catalog) -> PlanResult:
     )
 
 
-def _depth_today(
-    catalog: Catalog, request: PlanRequest, months: tuple[PlanMonth, ...]
-) -> tuple[SkillDepth, ...]:
+def _depth_today(rules: Rules, months: tuple[PlanMonth, ...]) -> tuple[SkillDepth, ...]:
     """Depth per goal skill as it stands today, by the planner's own measure (what /progress says):
     every course finished so far, in this plan or not, is credited; the plan's courses not yet
     done add what they would.  Stored figures are the plan's day: courses finished since outside
@@ -353,7 +354,7 @@ def _depth_today(
             if not item.done:
                 for skill, hours in contribution(item.course, item.hours).items():
                     planned[skill] = planned.get(skill, 0.0) + hours
-    return Rules(catalog, request).depths(planned)
+    return rules.depths(planned)
 
 
 def _date(text: str | None) -> dt.date | None:

@@ -565,8 +565,8 @@ class Dialogue:
     def plan_is_current(self, ctx: Context) -> bool:
         """Whether the active plan was made from the settings the profile holds now."""
         with ctx.session.no_autoflush:  # reads plans only: the answer just given stays unflushed
-            plan = self.current_plan(ctx)
-            return plan is not None and same_settings(plan.request, self.plan_request(ctx))
+            plan = active_plan(ctx.session, ctx.learner.id or 0)
+            return plan is not None and same_settings(plan, self.plan_request(ctx))
 
     def show_plan(self, ctx: Context, result: PlanResult) -> list[Reply]:
         text = "\n".join(render_plan(self.catalog, result, ctx.language))
