@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from core.badges.evidence import MAX_FILE_BYTES
+from core.badges.inputs.evidence import MAX_FILE_BYTES
 from core.dialogue.commands import command_list
 from core.dialogue.engine import Dialogue
 from core.i18n import LANGUAGES, t

@@ -38,11 +38,11 @@ from typing import Any, Protocol
 
 from core.badges.verify import BadgeVerifier
 from core.catalog import Catalog, load_catalog
-from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.goals import GoalReader
 from core.messages import Identity, Inbound, Reply
 from core.settings import Settings
+from core.storage.db import Database
 
 log = logging.getLogger(__name__)
 START_TIMEOUT_SECONDS = 60.0  # spawning, imports and the catalog: about a second each here

@@ -7,7 +7,7 @@ the active plan, and its hours count towards the course's main skills in every r
 - its **issuer** is the course's provider: the verification tied it to an identity the issuer
   registry lists for that provider (``report.recognition``, see :mod:`core.badges.issuers`); a badge
   whose issuer merely *calls itself* "Microsoft" finishes no Microsoft course;
-- its **name** is that course: a confident match of the matcher (:mod:`core.matching`) among the
+- its **name** is that course: a confident match of the matcher (:mod:`core.catalog.matching`) among the
   provider's courses, or the learner's "yes, it's for that course" when asked at a check-in.
 
 A badge that finishes no course only *lists* the skills it declares (its tags and alignments): they
@@ -21,7 +21,7 @@ credits it when the issuer is recognised for that course; for any other issuer t
 done on the learner's word (a self-reported record, like "I finished X") and the badge stays its own.
 Self-reported records finish their course too: they are the learner's word, labelled as such.
 
-What a badge marks done in a plan is stamped with the badge's id (:func:`core.plan_store.credit_course`),
+What a badge marks done in a plan is stamped with the badge's id (:func:`core.plans.store.credit_course`),
 so moving it to another course, a re-check that no longer recognises it, or removing it undoes exactly
 that and nothing the learner reported another way.
 
@@ -39,10 +39,10 @@ from sqlmodel import Session, col, select
 
 from core.badges.report import Recognition, Report, Status
 from core.catalog import Catalog
-from core.matching import CONFIDENT_SCORE, Matcher, TargetKind
-from core.models import Badge, BadgeSource, BadgeStatus, LearnerProfile
-from core.plan_store import credit_course, uncredit_badge
-from core.text import normalize
+from core.catalog.matching import CONFIDENT_SCORE, Matcher, TargetKind
+from core.catalog.text import normalize
+from core.plans.store import credit_course, uncredit_badge
+from core.storage.models import Badge, BadgeSource, BadgeStatus, LearnerProfile
 
 MAX_STORED_EVIDENCE = 256 * 1024  # the text re-checked later (a URL, JSON or token), not images
 STATUS_OF_REPORT = {

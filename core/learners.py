@@ -9,10 +9,10 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import Select
 
-from core.db_types import utc_now
 from core.i18n import normalize_language
 from core.messages import Identity
-from core.models import Conversation, Learner, LearnerProfile, LearnerStatus
+from core.storage.db_types import utc_now
+from core.storage.models import Conversation, Learner, LearnerProfile, LearnerStatus
 
 
 def _new_learner(session: Session, identity: Identity, default_timezone: str) -> Learner:

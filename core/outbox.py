@@ -36,10 +36,10 @@ from sqlalchemy import ColumnElement, Table, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from core.db import Database
-from core.db_types import utc_now
 from core.messages import Button, Reply
-from core.models import Group, Learner, LearnerStatus, MessageKind, MessageStatus, OutboundMessage
+from core.storage.db import Database
+from core.storage.db_types import utc_now
+from core.storage.models import Group, Learner, LearnerStatus, MessageKind, MessageStatus, OutboundMessage
 
 OUTBOX: Table = OutboundMessage.__table__  # type: ignore[attr-defined]
 LEARNERS: Table = Learner.__table__  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from core.badge_records import learner_badges
-from core.models import (
+from core.storage.models import (
     Badge,
     BadgeStatus,
     CheckIn,

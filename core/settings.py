@@ -6,7 +6,7 @@ so :func:`load_settings` turns pydantic's error tree into :class:`SettingsError`
 bad variable, and never echoes a secret back.
 
 It also says where the files SkillStack ships with live (:data:`SHIPPED_DATA_DIR`,
-:func:`migrations_dir`): the repository keeps them in ``data/`` and ``core/migrations/``, and the
+:func:`migrations_dir`): the repository keeps them in ``data/`` and ``core/storage/migrations/``, and the
 wheel installs ``data/`` as the package ``skillstack_data`` (pyproject.toml maps one to the other).
 Every module that reads a shipped file starts from these two, so ``pip install .`` works from any
 working directory. A source checkout reads its own ``data/`` first: a worktree run with another
@@ -41,8 +41,8 @@ def shipped_data_dir() -> Path:
 
 
 def migrations_dir() -> Path:
-    """Alembic's script location: the ``core.migrations`` package, wherever it is installed."""
-    return _package_directory("core.migrations")
+    """Alembic's script location: the ``core.storage.migrations`` package, wherever it is installed."""
+    return _package_directory("core.storage.migrations")
 
 
 def _package_directory(package: str) -> Path:

@@ -16,8 +16,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from core.catalog import Catalog, load_catalog
-from core.db import Database
 from core.settings import SHIPPED_DATA_DIR
+from core.storage.db import Database
 
 pytest_plugins = ["tests.fakes.badge_fixtures"]  # the local badge server, for every test module
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from core.badges import baked
-from core.badges.baked import (
+from core.badges.inputs import baked
+from core.badges.inputs.baked import (
     MAX_BADGE_ENTRIES,
     MAX_BAKED_BYTES,
     MAX_IMAGE_BYTES,

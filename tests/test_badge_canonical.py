@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from core.badges import jsonld_budget
-from core.badges.canonical import Budget, CanonicalizationError, OverBudgetError, jcs, rdfc
-from core.badges.contexts import VC_V2, ContextStore, UnknownContextError
-from core.badges.fetcher import Fetched
+from core.badges.jsonld import budget as jsonld_budget
+from core.badges.jsonld.canonical import Budget, CanonicalizationError, OverBudgetError, jcs, rdfc
+from core.badges.jsonld.contexts import VC_V2, ContextStore, UnknownContextError
+from core.badges.net.fetcher import Fetched
 
 VC_DI = Path("vectors/vc-di-eddsa/TestVectors")
 OB3_SPEC = Path("vectors/ob3/1edtech-spec-ldp-vector")

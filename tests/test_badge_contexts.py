@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from pyld import BUNDLED_CONTEXTS, jsonld
 
-from core.badges.canonical import rdfc
-from core.badges.contexts import (
+from core.badges.jsonld.canonical import rdfc
+from core.badges.jsonld.contexts import (
     JSON_LD_TYPES,
     PINNED,
     VC_V2,
@@ -21,7 +21,7 @@ from core.badges.contexts import (
     UnknownContextError,
     sha256_hex,
 )
-from core.badges.fetcher import FetchCause, Fetched, FetchError
+from core.badges.net.fetcher import FetchCause, Fetched, FetchError
 from tests.fakes.badge_server import BadgeServer
 
 OB_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -258,7 +258,7 @@ def test_callers_get_copies_so_the_cached_context_cannot_be_changed(
 
 def test_the_shipped_contexts_are_exactly_the_pinned_ones() -> None:
     """data/contexts holds one file per pinned digest, each byte-identical to its digest."""
-    from core.badges.contexts import PINNED, sha256_hex
+    from core.badges.jsonld.contexts import PINNED, sha256_hex
     from core.settings import SHIPPED_DATA_DIR
 
     shipped = {path.stem: path for path in (SHIPPED_DATA_DIR / "contexts").glob("*.json")}
@@ -268,7 +268,7 @@ def test_the_shipped_contexts_are_exactly_the_pinned_ones() -> None:
 
 def test_the_product_verifier_needs_no_network_for_pinned_contexts(shared_dir: Path, tmp_path: Path) -> None:
     """A fresh data directory, no network: an OB 3.0 credential still canonicalizes and verifies."""
-    from core.badges.evidence import from_file
+    from core.badges.inputs.evidence import from_file
     from core.badges.verify import BadgeVerifier
 
     path = shared_dir / "vectors" / "ob3" / "dcc-verifier-core" / "v2NoStatus.json"
@@ -284,7 +284,7 @@ def test_the_product_verifier_needs_no_network_for_pinned_contexts(shared_dir: P
 
 
 def test_a_memory_only_store_keeps_what_it_imports(shared_dir: Path) -> None:
-    from core.badges.contexts import ContextStore
+    from core.badges.jsonld.contexts import ContextStore
 
     store = ContextStore(None)
     store.import_dir(shared_dir / "vectors" / "contexts")

@@ -21,12 +21,12 @@ import pytest
 from nacl.signing import SigningKey
 from pyld import jsonld
 
-from core.badges import data_integrity, encoding
-from core.badges.context_resolver import processing_options
-from core.badges.contexts import ContextStore
-from core.badges.data_integrity import SUITES, ProofError, verify_proofs, verify_signature
-from core.badges.fetcher import FetchCause, Fetched, FetchError
-from core.badges.keys import VerificationKey, resolve_key
+from core.badges.jsonld.contexts import ContextStore
+from core.badges.jsonld.resolver import processing_options
+from core.badges.net.fetcher import FetchCause, Fetched, FetchError
+from core.badges.proofs import data_integrity, encoding
+from core.badges.proofs.data_integrity import SUITES, ProofError, verify_proofs, verify_signature
+from core.badges.proofs.keys import VerificationKey, resolve_key
 from core.badges.report import Check, Outcome
 from core.badges.run import VerificationRun
 

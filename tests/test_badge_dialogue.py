@@ -15,15 +15,15 @@ import re
 import pytest
 from sqlmodel import select
 
-from core.badges.contexts import ContextStore
+from core.badges.jsonld.contexts import ContextStore
 from core.badges.verify import BadgeVerifier
 from core.catalog import Catalog
-from core.db import Database
 from core.dialogue import engine
 from core.dialogue.engine import Dialogue
 from core.messages import Attachment, Identity, Inbound, InboundKind
-from core.models import Badge, BadgeStatus, Learner, LearnerProfile, PlanItem, PlanItemStatus
-from core.plan_store import active_plan, plan_items
+from core.plans.store import active_plan, plan_items
+from core.storage.db import Database
+from core.storage.models import Badge, BadgeStatus, Learner, LearnerProfile, PlanItem, PlanItemStatus
 from tests.fakes.badge_server import BadgeServer
 from tests.issuer_factory import registry_with
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
@@ -566,7 +566,7 @@ def test_an_unreachable_link_at_a_check_in_can_still_count_the_course_as_self_re
 def test_a_badge_is_matched_to_a_course_of_the_recognised_provider_only(catalog: Catalog) -> None:
     from core.badge_records import match_course
     from core.badges.report import Recognition
-    from core.matching import Matcher
+    from core.catalog.matching import Matcher
 
     matcher = Matcher(catalog)
     course = next(c for c in catalog.courses.values() if c.provider == "Amazon Web Services")
@@ -602,7 +602,7 @@ def test_the_same_badge_twice_is_one_record_and_nobody_else_can_reach_it(
 def test_a_verifier_bug_fails_closed_and_the_learner_still_gets_an_answer(
     learner: Learner_, database: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from core.badges import ob2
+    from core.badges.formats import ob2
 
     def broken(*_args: object) -> None:
         raise KeyError("a bug")

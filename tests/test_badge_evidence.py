@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.badges.evidence import EvidenceKind, from_file, from_text
+from core.badges.inputs.evidence import EvidenceKind, from_file, from_text
 
 TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJpZCI6Imh0dHBzOi8vZXhhbXBsZS5vcmcvYSJ9.c2lnbmF0dXJlLWJ5dGVzLWhlcmU"
 

@@ -23,9 +23,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from core.badges import fetch_http, fetch_rules
-from core.badges.evidence import from_text
-from core.badges.fetcher import (
+from core.badges.inputs.evidence import from_text
+from core.badges.net import http as fetch_http
+from core.badges.net import rules as fetch_rules
+from core.badges.net.fetcher import (
     HTML_TYPES,
     JSON_TYPES,
     Fetched,
@@ -410,7 +411,7 @@ def test_credentials_in_urls_are_refused_without_echoing_them() -> None:
 
 
 def test_refusals_are_logged_without_query_strings(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="core.badges.fetcher")
+    caplog.set_level(logging.INFO, logger="core.badges.net.fetcher")
     with SafeFetcher() as fetcher:
         refusal(lambda: fetcher.session().get("https://10.0.0.1/x?token=s3cret#frag", accept=JSON_TYPES))
 

@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 from nacl.signing import SigningKey
 
-from bot.cli import EXIT_DATA_PROBLEM, main
+from bot.cli.commands import EXIT_DATA_PROBLEM, main
 from core.badges import verify as verify_module
-from core.badges.contexts import ContextStore
 from core.badges.issuers import (
     SHIPPED_REGISTRY,
     Identity,
@@ -27,12 +26,13 @@ from core.badges.issuers import (
     load_registry,
     recognize,
 )
+from core.badges.jsonld.contexts import ContextStore
 from core.badges.report import Check, Report, Status
 from core.badges.run import VerificationRun
 from core.catalog import Catalog
-from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.settings import SHIPPED_DATA_DIR
+from core.storage.db import Database
 from tests.fakes.badge_server import BadgeServer
 from tests.issuer_factory import registry_with
 from tests.scripts import ENGLISH_TYPED_ONBOARDING

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from core.badges.contexts import VC_V2, ContextFetch, ContextStore, UnknownContextError
-from core.badges.jsonld_budget import Deadline, check_size
-from core.badges.jsonld_limits import DEFAULT_BUDGET, Budget, OverBudgetError, UndefinedTermsError
-from core.badges.jsonld_safety import expand_checked
+from core.badges.jsonld.budget import Deadline, check_size
+from core.badges.jsonld.contexts import VC_V2, ContextFetch, ContextStore, UnknownContextError
+from core.badges.jsonld.limits import DEFAULT_BUDGET, Budget, OverBudgetError, UndefinedTermsError
+from core.badges.jsonld.safety import expand_checked
 
 OB3 = Path("ob3")
 OB_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

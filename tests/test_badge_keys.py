@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from jwt.utils import base64url_encode
 
-from core.badges.fetcher import FetchSession
-from core.badges.keys import KeyResolutionError, VerificationKey, resolve_key
+from core.badges.net.fetcher import FetchSession
+from core.badges.proofs.keys import KeyResolutionError, VerificationKey, resolve_key
 from tests.fakes.badge_server import BadgeServer
 
 MESSAGE = b"the bytes a proof signs"

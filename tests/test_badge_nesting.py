@@ -15,10 +15,10 @@ import zlib
 
 import pytest
 
-from core.badges import ob2
-from core.badges.baked import PNG_SIGNATURE
-from core.badges.contexts import ContextStore
-from core.badges.evidence import Evidence, EvidenceKind, from_file, from_text
+from core.badges.formats import ob2
+from core.badges.inputs.baked import PNG_SIGNATURE
+from core.badges.inputs.evidence import Evidence, EvidenceKind, from_file, from_text
+from core.badges.jsonld.contexts import ContextStore
 from core.badges.report import Status
 from core.badges.run import VerificationRun
 from core.badges.verify import BadgeVerifier

@@ -25,10 +25,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from core.badges import ob2
-from core.badges.baked import extract
-from core.badges.contexts import ContextStore
-from core.badges.fetcher import Fetched, FetchSession
+from core.badges.formats import ob2
+from core.badges.inputs.baked import extract
+from core.badges.jsonld.contexts import ContextStore
+from core.badges.net.fetcher import Fetched, FetchSession
 from core.badges.report import Outcome, Report, Status
 from core.badges.run import VerificationRun
 from tests.fakes.badge_server import BadgeServer

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from nacl.signing import SigningKey
 
-from core.badges import ob3
-from core.badges.contexts import ContextStore
+from core.badges.formats import ob3
+from core.badges.jsonld.contexts import ContextStore
 from core.badges.report import Outcome, Report, Status
 from tests.fakes.badge_server import BadgeServer
 from tests.test_badge_data_integrity import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.badges import ob2
-from core.badges.platforms import PlatformLink, resolve, verify_issuer_page
+from core.badges.formats import ob2
+from core.badges.inputs.platforms import PlatformLink, resolve, verify_issuer_page
 from core.badges.report import Outcome, Status
 from tests.fakes.badge_server import BadgeServer
 from tests.test_badge_ob2 import OB2_CONTEXT, Net

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from core.badges.fetcher import FetchSession
+from core.badges.net.fetcher import FetchSession
 from core.badges.report import Check, Outcome
 from core.badges.status import (
     MAX_BITSTRING_BYTES,

@@ -15,9 +15,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
-from core.badges import ob3, vc_jwt
-from core.badges.contexts import ContextStore
-from core.badges.json_values import issuer_id
+from core.badges.formats import ob3, vc_jwt
+from core.badges.jsonld.contexts import ContextStore
+from core.badges.jsonld.values import issuer_id
 from core.badges.report import Outcome, Report, Status
 from tests.fakes.badge_server import BadgeServer
 from tests.test_badge_data_integrity import StaticSession, make_run

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 import pytest
 
-import bot.cli_planning
-from bot.cli import main
+import bot.cli.planning
+from bot.cli.commands import main
 from core.catalog import Catalog
 from core.catalog.schema import Course, CourseKind, Level, Pathway
 from core.planner import (
@@ -270,7 +270,7 @@ def test_the_benchmark_plans_what_the_cli_plans(
         seen.append(request)
         return plan_months(catalog, request)
 
-    monkeypatch.setattr(bot.cli_planning, "plan_months", recording)
+    monkeypatch.setattr(bot.cli.planning, "plan_months", recording)
     argv = ["plan", "--goal", "data-analyst", "--level", "intermediate", "--hours", "10", "--budget", "30"]
     assert main([*argv, "--lang", language, "--start", "2027-01", "--json"]) == 0
     cell = bench.Cell("data-analyst", Level.INTERMEDIATE, 10.0, Decimal(30), language)

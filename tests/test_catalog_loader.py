@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.commands import main
 from core.catalog import CatalogError, check_catalog_path, load_catalog
 from core.catalog.loader import find_prerequisite_cycles
 

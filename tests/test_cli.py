@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from core.db import Database
+from bot.cli.commands import main
+from core.storage.db import Database
 from tests.commands import run_command
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

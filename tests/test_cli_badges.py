@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.commands import main
 from tests.fakes.badge_server import BadgeServer
 from tests.test_badge_dialogue import EMAIL, host_badge
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from bot.cli.commands import main
 
 PLAN_KEYS = {
     "goal",

@@ -12,14 +12,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.cli_arguments import LEVELS
+from bot.cli.arguments import LEVELS
 from core.catalog.schema import Level
 from tests.bench.badge_signing import jcs_signed_badge
 
 # Run main() as the entry point does, then report the exit code and every module that was imported.
 PROBE = """
 import json, sys
-from bot.cli import main
+from bot.cli.commands import main
 report, argv = sys.argv[1], sys.argv[2:]
 try:
     code = main(argv)
@@ -37,7 +37,7 @@ BOT_AND_DATABASE = (
     "apscheduler",
     "bot.workers",
     "bot.console",
-    "core.db",
+    "core.storage.db",
     "core.dialogue",
 )
 # Needed only to verify badges (HTTP clients, JSON-LD, JWT).
@@ -64,18 +64,24 @@ def test_help_loads_no_command(tmp_path: Path) -> None:
     settings_and_data = ("core", "pydantic", "pydantic_settings", "yaml")
     loaded = _loaded(modules, (*settings_and_data, *BOT_AND_DATABASE, *BADGES))
     assert loaded == ["core", "core.limits"]
-    assert _loaded(modules, ("bot",)) == ["bot", "bot.cli", "bot.cli_arguments", "bot.cli_exit"]
+    assert _loaded(modules, ("bot",)) == [
+        "bot",
+        "bot.cli",
+        "bot.cli.arguments",
+        "bot.cli.commands",
+        "bot.cli.exit",
+    ]
 
 
 def test_verify_loads_neither_the_bot_nor_the_database(tmp_path: Path) -> None:
     badge = tmp_path / "badge.json"
     badge.write_text(json.dumps(jcs_signed_badge()), encoding="utf-8")
     modules = _imported_by(tmp_path, "verify", str(badge))
-    assert _loaded(modules, (*BOT_AND_DATABASE, "core.planner", "core.matching")) == []
+    assert _loaded(modules, (*BOT_AND_DATABASE, "core.planner", "core.catalog.matching")) == []
     # A local credential signed as JSON needs no JSON-LD (pyld, and aiohttp through pyld's default
     # document loader), no JWT library and no HTTP client.
-    lazy = ("pyld", "aiohttp", "jwt", "httpx", "httpcore", "core.badges.rdf_canonical")
-    assert _loaded(modules, (*lazy, "core.badges.fetch_http")) == []
+    lazy = ("pyld", "aiohttp", "jwt", "httpx", "httpcore", "core.badges.jsonld.rdf_canonical")
+    assert _loaded(modules, (*lazy, "core.badges.net.http")) == []
 
 
 def test_plan_loads_neither_the_bot_nor_the_database_nor_the_verifier(tmp_path: Path) -> None:

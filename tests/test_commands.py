@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from core.catalog import Catalog
-from core.db import Database
 from core.dialogue.commands import COMMANDS, command_list, menu
 from core.dialogue.engine import Dialogue
 from core.i18n import LANGUAGES, messages
 from core.messages import Identity, Inbound
+from core.storage.db import Database
 
 ENGLISH_HELP = (
     "Commands:\n/start – set up or continue\n"

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot import cli_chat
+from bot.cli import chat as cli_chat
 from bot.console import PASTE_MAX_LINES, TTY_LINE_MAX, WIDTH, ConsoleChat, fill, read_paste, tty_reader
 from core.catalog import Catalog
-from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.logging_setup import configure_logging
 from core.messages import Button, Identity, Inbound, InboundKind, Reply
-from core.models import CheckIn, OutboundMessage, PlanItem, ReminderSchedule
+from core.storage.db import Database
+from core.storage.models import CheckIn, OutboundMessage, PlanItem, ReminderSchedule
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_reminders import DECEMBER_MONDAY, FIRST_DUE, ONBOARDED, Clock
 

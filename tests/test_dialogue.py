@@ -12,11 +12,11 @@ import pytest
 from sqlmodel import select
 
 from core.catalog import Catalog
-from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.dialogue.state import QUESTION_FLOWS, ConversationState, Flow
 from core.messages import Identity, Inbound, InboundKind, Reply
-from core.models import Learner, LearnerProfile, Plan, PlanStatus
+from core.storage.db import Database
+from core.storage.models import Learner, LearnerProfile, Plan, PlanStatus
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
@@ -267,7 +267,7 @@ def test_random_input_always_gets_an_answer(dialogue: Dialogue) -> None:
 
 
 def test_a_blocked_learner_who_writes_again_is_active(dialogue: Dialogue, database: Database) -> None:
-    from core.models import LearnerStatus
+    from core.storage.models import LearnerStatus
 
     learner = Learner_(dialogue, telegram_id=31)
     learner.say("/start")

@@ -14,10 +14,10 @@ import pytest
 from sqlmodel import select
 
 from core.catalog import Catalog
-from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.messages import Inbound, InboundKind
-from core.models import Conversation, Learner, LearnerProfile
+from core.storage.db import Database
+from core.storage.models import Conversation, Learner, LearnerProfile
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_dialogue import NOW, Learner_, profile
 

@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import select
 
 from core.catalog import Catalog
-from core.db import Database
 from core.dialogue.engine import Dialogue
-from core.models import Plan, PlanStatus
+from core.storage.db import Database
+from core.storage.models import Plan, PlanStatus
 from tests.test_dialogue import NOW, Learner_, profile
 
 AFTER_GOAL_EN = ["beginner", "none", "five", "free", "any", "english", "Jakarta", "senin", "7pm"]

@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import select
 
 from core.catalog import Catalog
-from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.messages import Identity, Inbound
-from core.models import Conversation, Learner
+from core.storage.db import Database
+from core.storage.models import Conversation, Learner
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)

@@ -10,10 +10,10 @@ import pytest
 from sqlmodel import func, select
 
 from core.catalog import Catalog
-from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.limits import MIN_HOURS_PER_WEEK
-from core.models import LearnerProfile, Plan
+from core.storage.db import Database
+from core.storage.models import LearnerProfile, Plan
 from tests.fakes.badge_server import BadgeServer
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_badge_dialogue import conversation, first_plan_course, host_badge, recognise_server_as

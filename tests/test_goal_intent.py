@@ -13,6 +13,7 @@ import yaml
 
 from core.catalog import Catalog, CatalogError
 from core.catalog.schema import Goal
+from core.catalog.text import STOPWORDS, fold, normalize
 from core.goals import (
     GoalIntent,
     GoalReader,
@@ -24,7 +25,6 @@ from core.goals import (
 from core.goals.shortlist import first_credential, top_skills
 from core.goals.vocabulary import MAX_SHORTLIST, MIN_SHORTLIST
 from core.settings import SHIPPED_DATA_DIR
-from core.text import STOPWORDS, fold, normalize
 from tests.catalog_factory import catalog_of, course, pathway, skill
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -66,8 +66,8 @@ def test_keys_built_at_run_time_exist() -> None:
     from core.dialogue.commands import COMMANDS
     from core.dialogue.engine import PLAN_ACTIONS
     from core.dialogue.steps import SETTINGS, ZONE_CHOICES
-    from core.models import BadgeStatus
     from core.planner.types import UncoveredReason
+    from core.storage.models import BadgeStatus
 
     families = [
         *(f"plan.action.{action}" for action in PLAN_ACTIONS),

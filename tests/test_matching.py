@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from core.catalog import Catalog
-from core.matching import CONFIDENT_SCORE, Matcher, MatchStatus, normalize
+from core.catalog.matching import CONFIDENT_SCORE, Matcher, MatchStatus, normalize
 
 PHRASES = [
     ("I want to become a data analyst", "data-analyst"),

@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import select
 
 from core import outbox
-from core.db import Database
 from core.messages import Attachment, Button, Reply
-from core.models import Group, Learner, LearnerStatus, MessageKind, MessageStatus, OutboundMessage
 from core.outbox import Claimed
+from core.storage.db import Database
+from core.storage.models import Group, Learner, LearnerStatus, MessageKind, MessageStatus, OutboundMessage
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 LEASE = dt.timedelta(minutes=2)

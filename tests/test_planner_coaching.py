@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from core import plan_store
 from core.catalog.schema import CourseKind, Goal, Level
-from core.plan_text import render_plan
 from core.planner import Phase, PlanRequest, PlanResult, Progress, ProgressState, plan_months, replan
 from core.planner.depth import target_hours
 from core.planner.rules import FILL
 from core.planner.standing import standing
+from core.plans import store as plan_store
+from core.plans.render_text import render_plan
 from tests.catalog_factory import catalog_of, course, pathway, skill
 
 START = dt.date(2027, 1, 1)

@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot.cli import main as cli_main
+from bot.cli.commands import main as cli_main
 from core.catalog import Catalog
-from core.db import Database
+from core.checkins.tick import answered
 from core.dialogue.engine import Dialogue
-from core.models import (
+from core.outbox import payload_reply
+from core.storage.db import Database
+from core.storage.models import (
     CheckIn,
     CheckInStatus,
     Learner,
@@ -25,8 +27,6 @@ from core.models import (
     PlanItemStatus,
     ReminderSchedule,
 )
-from core.outbox import payload_reply
-from core.schedule.service import answered
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 from tests.test_dialogue import Learner_
 

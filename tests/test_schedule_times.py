@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.schedule.times import (
+from core.checkins.times import (
     at_local,
     in_quiet_hours,
     next_weekly,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.commands import main
 from core.logging_setup import REDACTED, RedactSecrets
 from core.settings import SettingsError, load_settings
 

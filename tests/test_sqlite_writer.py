@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from core.db import Database
 from core.sqlite_writer import lock_path, serialize_writers
+from core.storage.db import Database
 
 HOLD_SECONDS = 0.3
 

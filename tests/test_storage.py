@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, SQLModel, select
 
 from core.catalog.schema import Level
-from core.db import Database
-from core.models import (
+from core.storage.db import Database
+from core.storage.models import (
     Badge,
     BadgeSource,
     BadgeStatus,
@@ -261,7 +261,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path) -> None:  # type: i
 def test_migrations_go_down_and_up_again(database: Database) -> None:
     from alembic import command
 
-    from core.db import alembic_config
+    from core.storage.db import alembic_config
 
     config = alembic_config(database.url)
     with database.engine.begin() as connection:

@@ -11,10 +11,10 @@ import pytest
 
 from bot.workers import ProcessRunner, ThreadRunner, runner_for
 from core.catalog import load_catalog
-from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.messages import Identity, Inbound
 from core.settings import SHIPPED_DATA_DIR, load_settings
+from core.storage.db import Database
 
 
 async def test_process_workers_answer_and_share_the_database(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ echo bot on it used 0.45-0.72 ms of event-loop CPU per update against 1.4-2.5 ms
 client (measured in the same runs, same fake Bot API).  PTB supports other clients through
 :class:`~telegram.request.BaseRequest`; this is one, with PTB's timeout defaults and error types,
 so retries, 429 handling and the rest of PTB work unchanged.  httpx stays for fetching badge
-links (:mod:`core.badges.fetcher`), where its transport hooks carry the SSRF checks.
+links (:mod:`core.badges.net.fetcher`), where its transport hooks carry the SSRF checks.
 
 Parameters go as a JSON body, which the Bot API accepts as well as a form: PTB's clients
 form-encode them, and percent-encoding a plan's few kilobytes of text in ``urllib.parse`` (pure

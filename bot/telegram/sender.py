@@ -64,11 +64,11 @@ from bot.telegram.outgoing import send_text
 from bot.telegram.render import OutgoingPart, message_parts
 from bot.telegram.request import AiohttpRequest
 from core import outbox
-from core.db import Database
-from core.db_types import utc_now
-from core.models import MessageStatus
 from core.outbox import Claimed
 from core.settings import Settings
+from core.storage.db import Database
+from core.storage.db_types import utc_now
+from core.storage.models import MessageStatus
 
 log = logging.getLogger(__name__)
 DEFAULT_CONCURRENCY = 32

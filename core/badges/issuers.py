@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from core.badges import platforms
+from core.badges.inputs import platforms
 from core.badges.report import Outcome, Recognition, Report, Status
 from core.catalog.loader import CatalogIssue, entry_label, field_path, read_checked
 from core.catalog.model import Catalog

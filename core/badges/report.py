@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from core.badges.fetch_rules import FetchCause
-from core.badges.json_values import dicts, strings
+from core.badges.jsonld.values import dicts, strings
+from core.badges.net.rules import FetchCause
 
 MAX_DECLARED_SKILLS = 20
 MAX_SKILL_NAME = 100

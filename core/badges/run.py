@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from core.badges.contexts import ContextStore
-    from core.badges.fetcher import FetchSession
+    from core.badges.jsonld.contexts import ContextStore
+    from core.badges.net.fetcher import FetchSession
 
 
 @dataclass(frozen=True, slots=True)

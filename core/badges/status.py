@@ -28,14 +28,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from core.badges.data_integrity import DateError, parse_datetime
-from core.badges.encoding import base64url
-from core.badges.fetcher import JSON_TYPES, FetchError
-from core.badges.json_values import as_list, id_of
+from core.badges.jsonld.values import as_list, id_of
+from core.badges.net.fetcher import JSON_TYPES, FetchError
+from core.badges.proofs.data_integrity import DateError, parse_datetime
+from core.badges.proofs.encoding import base64url
 from core.badges.report import Check, Outcome
 
 if TYPE_CHECKING:
-    from core.badges.fetcher import FetchSession
+    from core.badges.net.fetcher import FetchSession
 
 NAME = "revocation"
 NO_STATUS = "the issuer publishes no revocation status"

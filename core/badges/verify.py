@@ -24,12 +24,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core.badges import baked, ob2, ob3, platforms
-from core.badges.contexts import VC_V1, VC_V2, ContextStore
-from core.badges.evidence import Evidence, EvidenceKind, from_text
-from core.badges.fetcher import JSON_TYPES, FetchCause, FetchError, FetchPolicy, SafeFetcher
+from core.badges.formats import ob2, ob3
+from core.badges.inputs import baked, platforms
+from core.badges.inputs.evidence import Evidence, EvidenceKind, from_text
 from core.badges.issuers import IssuerRegistry, recognize, shipped_registry
-from core.badges.json_values import json_object, strings
+from core.badges.jsonld.contexts import VC_V1, VC_V2, ContextStore
+from core.badges.jsonld.values import json_object, strings
+from core.badges.net.fetcher import JSON_TYPES, FetchCause, FetchError, FetchPolicy, SafeFetcher
 from core.badges.report import Check, Report
 from core.badges.run import VerificationRun
 from core.settings import SHIPPED_DATA_DIR
@@ -117,7 +118,7 @@ class BadgeVerifier:
         return ob2.verify_assertion_json(document, run)
 
     def _verify_token(self, token: str, run: VerificationRun) -> Report:
-        from core.badges import vc_jwt  # PyJWT only when a token arrives
+        from core.badges.formats import vc_jwt  # PyJWT only when a token arrives
 
         try:  # the payload only chooses a verifier: nothing is trusted from it
             payload = vc_jwt.unverified_parts(token)[1]

@@ -23,18 +23,18 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from core import badge_records
-from core.badges import platforms
-from core.badges.evidence import Evidence, EvidenceKind, from_file, from_text
+from core.badges.inputs import platforms
+from core.badges.inputs.evidence import Evidence, EvidenceKind, from_file, from_text
 from core.badges.report import CheckName, Outcome, Report
+from core.catalog.text import fold, normalize
 from core.dialogue import parsing
 from core.dialogue.state import Flow
 from core.dialogue.steps import Context, Option, Question
 from core.i18n import join_list
 from core.messages import Attachment, Inbound, InboundKind, Reply
-from core.models import Badge, BadgeSource, BadgeStatus
-from core.plan_store import active_plan, plan_items
+from core.plans.store import active_plan, plan_items
 from core.portfolio import export_learner, forget_learner, issuer_recognized, linkedin_link
-from core.text import fold, normalize
+from core.storage.models import Badge, BadgeSource, BadgeStatus
 
 if TYPE_CHECKING:
     from core.dialogue.engine import Dialogue

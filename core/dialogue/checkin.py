@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from core.badges.evidence import Evidence
+from core.badges.inputs.evidence import Evidence
+from core.checkins import tick as service
+from core.checkins.times import snooze_until
 from core.dates import months_between
 from core.dialogue import parsing
 from core.dialogue.state import QUESTION_FLOWS, Flow
@@ -23,7 +25,9 @@ from core.dialogue.steps import Context, Option, Question, refusal
 from core.i18n import month_label
 from core.learners import load_for_message
 from core.messages import Identity, Reply
-from core.models import (
+from core.outbox import enqueue
+from core.plans.store import active_plan, plan_items, set_course_status
+from core.storage.models import (
     CheckIn,
     CheckInKind,
     CheckInStatus,
@@ -36,10 +40,6 @@ from core.models import (
     PlanItemStatus,
     ReminderSchedule,
 )
-from core.outbox import enqueue
-from core.plan_store import active_plan, plan_items, set_course_status
-from core.schedule import service
-from core.schedule.times import snooze_until
 
 if TYPE_CHECKING:
     from core.dialogue.engine import Dialogue

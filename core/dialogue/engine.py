@@ -32,9 +32,9 @@ from sqlmodel import Session, col, select
 
 from core.badges.verify import BadgeVerifier
 from core.catalog import Catalog
+from core.catalog.matching import Matcher
+from core.checkins import tick as schedule
 from core.dates import add_months
-from core.db import Database
-from core.db_types import utc_now
 from core.dialogue import parsing
 from core.dialogue.badges import BadgeDesk, evidence_of
 from core.dialogue.checkin import CheckIns
@@ -59,10 +59,11 @@ from core.goals.wording import target_label
 from core.i18n import LANGUAGES, join_list, normalize_language, t
 from core.learners import load_for_message
 from core.limits import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
-from core.matching import Matcher
 from core.messages import Button, Identity, Inbound, InboundKind, Reply
-from core.models import CheckIn, CheckInStatus, Conversation, Learner, LearnerProfile
-from core.plan_store import (
+from core.planner import PlanRequest, PlanResult, alternatives, plan_months, replan
+from core.planner.standing import standing
+from core.plans.render_text import alternative_label, format_hours, render_plan
+from core.plans.store import (
     active_plan,
     has_goal,
     hours_studied_since,
@@ -75,11 +76,10 @@ from core.plan_store import (
     save_plan,
     starting_months,
 )
-from core.plan_text import alternative_label, format_hours, render_plan
-from core.planner import PlanRequest, PlanResult, alternatives, plan_months, replan
-from core.planner.standing import standing
-from core.schedule import service as schedule
 from core.settings import SHIPPED_DATA_DIR
+from core.storage.db import Database
+from core.storage.db_types import utc_now
+from core.storage.models import CheckIn, CheckInStatus, Conversation, Learner, LearnerProfile
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]

@@ -23,9 +23,9 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from core.catalog.schema import CourseFormat, Level
+from core.catalog.text import STOPWORDS_BY_LANGUAGE, fold
 from core.i18n import LOCALES_DIR
 from core.limits import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
-from core.text import STOPWORDS_BY_LANGUAGE, fold
 
 MAX_BUDGET = Decimal(100_000_000)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

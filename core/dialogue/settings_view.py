@@ -11,9 +11,9 @@ from collections.abc import Callable
 from core.dialogue.steps import QUIET_OFF, Context
 from core.goals.wording import target_label
 from core.i18n import format_money, join_list, messages
-from core.models import ReminderSchedule
-from core.plan_store import has_goal, profile_target
-from core.plan_text import format_hours
+from core.plans.render_text import format_hours
+from core.plans.store import has_goal, profile_target
+from core.storage.models import ReminderSchedule
 
 COURSE_LANGUAGE_NAMES = {"en": "choice.english", "id": "choice.indonesian"}
 

@@ -18,8 +18,10 @@ from typing import Any
 from sqlmodel import Session
 
 from core.catalog import Catalog
+from core.catalog.matching import CONFIDENT_SCORE, Matcher
 from core.catalog.schema import CourseFormat, Level
-from core.db_types import utc_now
+from core.catalog.text import STOPWORDS, fold
+from core.checkins.times import time_in_quiet_hours
 from core.dialogue import parsing
 from core.dialogue.state import ConversationState
 from core.dialogue.timezones import nearest_zone, read_timezone, zone_label
@@ -28,11 +30,15 @@ from core.goals.target import EMPHASIS_WEIGHT
 from core.goals.vocabulary import MAX_SHORTLIST
 from core.goals.wording import shortlist_text, target_label, transferable_sentence
 from core.i18n import format_money, t
-from core.matching import CONFIDENT_SCORE, Matcher
-from core.models import DEFAULT_QUIET_END, DEFAULT_QUIET_START, Learner, LearnerProfile, ReminderSchedule
-from core.plan_store import profile_target, store_target
-from core.schedule.times import time_in_quiet_hours
-from core.text import STOPWORDS, fold
+from core.plans.store import profile_target, store_target
+from core.storage.db_types import utc_now
+from core.storage.models import (
+    DEFAULT_QUIET_END,
+    DEFAULT_QUIET_START,
+    Learner,
+    LearnerProfile,
+    ReminderSchedule,
+)
 
 POPULAR_GOALS = (
     "data-analyst",

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo, available_timezones
 import yaml
 from rapidfuzz import fuzz, process
 
+from core.catalog.text import fold
 from core.settings import SHIPPED_DATA_DIR
-from core.text import fold
 
 TIMEZONES_FILE = SHIPPED_DATA_DIR / "timezones.yaml"
 CITY_SCORE = 80.0  # plain ratio: typos in a whole name, never a two-letter alias inside a word

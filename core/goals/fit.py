@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from core.catalog.matching import CONFIDENT_SCORE, Match
 from core.goals.phrases import same_word
-from core.matching import CONFIDENT_SCORE, Match
 
 LEVEL_MARGIN = 5.0  # scores this close are level: the words said decide, and a tie is a question
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from core.catalog.matching import MatchResult
 from core.goals.shortlist import ShortlistItem
 from core.goals.target import GoalTarget
-from core.matching import MatchResult
 
 
 class IntentKind(StrEnum):

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
-from core.text import fold
+from core.catalog.text import fold
 
 FUZZY_WORD_SCORE = 85.0  # a long word this similar is the same word
 FUZZY_WORD_LENGTH = 5  # shorter words must be spelt exactly ("cs", "hr", "guru")

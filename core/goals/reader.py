@@ -1,6 +1,6 @@
 """Free text -> one :class:`GoalIntent`: a role, skills, both, a career change, or a vague wish.
 
-The matcher (:mod:`core.matching`) scores the text against goal and skill aliases; the reader
+The matcher (:mod:`core.catalog.matching`) scores the text against goal and skill aliases; the reader
 decides what the learner *meant*, with the phrases of :mod:`core.goals.vocabulary`, in this order:
 
 1. **Career change.**  Work the learner leaves (an origin: "sales", "guru", "nurse") with a cue
@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.catalog import Catalog
+from core.catalog.matching import CONFIDENT_SCORE, AliasIndex, Match, Matcher, MatchResult, Target, TargetKind
+from core.catalog.text import MAX_QUERY_CHARS, fold, normalize
 from core.goals.fit import Fit, covered_words, says_whole, strongest_first
 from core.goals.intent import GoalIntent, IntentKind
 from core.goals.phrases import PhraseSet
@@ -44,8 +46,6 @@ from core.goals.vocabulary import (
     Origin,
     load_goal_vocabulary,
 )
-from core.matching import CONFIDENT_SCORE, AliasIndex, Match, Matcher, MatchResult, Target, TargetKind
-from core.text import MAX_QUERY_CHARS, fold, normalize
 
 ORIGIN_CUE_GAP = 2  # words allowed between a "from" cue and the origin ("from my sales job")
 HOME_WEIGHT = 0.9  # a skill names a goal only when it is core there (and nowhere else as much)

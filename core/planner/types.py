@@ -91,7 +91,7 @@ class PlannedItem:
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a course was picked, as facts; :mod:`core.plan_text` turns it into a sentence."""
+    """Why a course was picked, as facts; :mod:`core.plans.render_text` turns it into a sentence."""
 
     skills: tuple[str, ...]
     free: bool

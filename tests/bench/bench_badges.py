@@ -39,10 +39,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from core.badges import data_integrity, ob2, ob3
-from core.badges.contexts import ContextStore
-from core.badges.fetcher import FetchPolicy, SafeFetcher
-from core.badges.keys import VerificationKey, resolve_key
+from core.badges.formats import ob2, ob3
+from core.badges.jsonld.contexts import ContextStore
+from core.badges.net.fetcher import FetchPolicy, SafeFetcher
+from core.badges.proofs import data_integrity
+from core.badges.proofs.keys import VerificationKey, resolve_key
 from core.badges.report import Check, Report, Status
 from core.badges.run import VerificationRun
 from tests.bench import badge_reference_tools as tools

@@ -45,10 +45,10 @@ from bot.telegram.app import build_application
 from bot.telegram.render import message_parts
 from bot.telegram.request import AiohttpRequest
 from core.catalog import Catalog, load_catalog
-from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.messages import Identity, Inbound
 from core.settings import SHIPPED_DATA_DIR, load_settings
+from core.storage.db import Database
 from tests.bench.scratch_databases import postgres_database, sqlite_database
 from tests.fakes.fake_bot_api import FakeBotApi, SpecChecker
 

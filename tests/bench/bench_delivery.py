@@ -36,10 +36,10 @@ from typing import Any
 
 from bot.telegram.sender import build_sender
 from core import outbox
-from core.db import Database
 from core.messages import Button, Reply
-from core.models import MessageKind, MessageStatus
 from core.settings import load_settings
+from core.storage.db import Database
+from core.storage.models import MessageKind, MessageStatus
 from tests.bench.bench_conversation import SPEC, TOKEN
 from tests.bench.scratch_databases import postgres_database, sqlite_database
 from tests.fakes.fake_bot_api import FakeBotApi, SpecChecker

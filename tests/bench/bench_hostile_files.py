@@ -31,9 +31,9 @@ from base64 import urlsafe_b64encode
 from collections.abc import Callable
 from typing import Any
 
-from core.badges import baked
-from core.badges.baked import PNG_SIGNATURE
-from core.badges.evidence import MAX_FILE_BYTES, from_file
+from core.badges.inputs import baked
+from core.badges.inputs.baked import PNG_SIGNATURE
+from core.badges.inputs.evidence import MAX_FILE_BYTES, from_file
 from core.badges.verify import BadgeVerifier
 from tests.bench import badge_signing
 

@@ -27,9 +27,9 @@ import time
 from rapidfuzz import fuzz, process
 
 from core.catalog import load_catalog
-from core.matching import AliasIndex, Matcher, Target, TargetKind
+from core.catalog.matching import AliasIndex, Matcher, Target, TargetKind
+from core.catalog.text import normalize
 from core.settings import SHIPPED_DATA_DIR
-from core.text import normalize
 from tests.test_matching import PHRASES
 
 TOTAL_ALIASES = 20_000

@@ -25,8 +25,8 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
-from core.db import Database
-from core.models import Conversation, Learner, LearnerProfile, ReminderSchedule
+from core.storage.db import Database
+from core.storage.models import Conversation, Learner, LearnerProfile, ReminderSchedule
 from tests.bench.scratch_databases import postgres_url, sqlite_url
 from tests.fakes.fake_bot_api import FakeBotApi, SpecChecker
 

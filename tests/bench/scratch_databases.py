@@ -15,7 +15,7 @@ from collections.abc import Callable
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from core.db import Database
+from core.storage.db import Database
 
 Cleanup = Callable[[], None]
 

@@ -15,9 +15,9 @@ from telegram.ext import Application
 
 from bot.telegram.app import TelegramChannel, build_application
 from core.catalog import Catalog
-from core.db import Database
 from core.dialogue.engine import Dialogue
 from core.settings import load_settings
+from core.storage.db import Database
 from tests.fakes.fake_bot_api import FakeBotApi, SpecChecker
 
 TOKEN = "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-Ew"

@@ -27,9 +27,9 @@ from telegram import Bot
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.sender import OutboxSender
 from core import outbox
-from core.db import Database
 from core.messages import Button, Reply
-from core.models import Learner, LearnerStatus, MessageKind, MessageStatus, OutboundMessage
+from core.storage.db import Database
+from core.storage.models import Learner, LearnerStatus, MessageKind, MessageStatus, OutboundMessage
 from tests.e2e.conftest import TOKEN, eventually
 from tests.fakes.fake_bot_api import FakeBotApi, Fault
 from tests.test_outbox import rows

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from core.badges.contexts import ContextStore
+from core.badges.jsonld.contexts import ContextStore
 from core.badges.verify import BadgeVerifier
 from tests import personas
 from tests.e2e.conftest import NOW, RunningBot

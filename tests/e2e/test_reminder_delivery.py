@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from bot.telegram.proactive import Proactive
 from core.dialogue.engine import Dialogue
-from core.models import ReminderSchedule
 from core.settings import load_settings
+from core.storage.models import ReminderSchedule
 from tests.e2e.conftest import TOKEN, RunningBot, eventually
 from tests.fakes.fake_bot_api import FakeBotApi
 from tests.scripts import ENGLISH_TYPED_ONBOARDING

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bot.telegram.app import MAX_FILE_BYTES
-from core.badges.contexts import ContextStore
+from core.badges.jsonld.contexts import ContextStore
 from core.badges.verify import BadgeVerifier
 from core.i18n import t
 from core.messages import Identity, Inbound, InboundKind, Reply

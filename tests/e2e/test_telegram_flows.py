@@ -105,7 +105,7 @@ async def test_temporary_telegram_errors_are_retried(bot: RunningBot) -> None:
 
 
 def test_an_unreachable_bot_api_stops_start_up_with_one_line(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from bot.cli import main
+    from bot.cli.commands import main
 
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAEhBOweik6ad9r_QXMENQjcrGbqCr4K-Ew")
     monkeypatch.setenv("SKILLSTACK_TELEGRAM_API_URL", "http://127.0.0.1:9")  # nothing listens there

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.badges.contexts import ContextStore
+from core.badges.jsonld.contexts import ContextStore
 from tests.fakes.badge_server import BadgeServer
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from core.badges.fetcher import FetchPolicy, SafeFetcher
+from core.badges.net.fetcher import FetchPolicy, SafeFetcher
 
 _CHUNK = 16 * 1024
 

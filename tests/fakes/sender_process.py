@@ -15,9 +15,9 @@ import datetime as dt
 import signal
 
 from bot.telegram.sender import build_sender
-from core.db import Database
 from core.logging_setup import configure_logging
 from core.settings import load_settings
+from core.storage.db import Database
 
 
 def arguments() -> argparse.Namespace:

@@ -18,7 +18,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from core.badges.evidence import EvidenceKind, from_text
+from core.badges.inputs.evidence import EvidenceKind, from_text
 from core.badges.report import Outcome, Report, Status
 from core.badges.verify import BadgeVerifier
 

@@ -1,0 +1,1 @@
+"""How the verifier reaches the network: one SSRF-safe fetcher, its URL policy and its HTTP client."""

@@ -1,0 +1,1 @@
+"""Check-ins: local times, quiet hours and DST (:mod:`times`); the reminder tick, who is due (:mod:`tick`)."""
