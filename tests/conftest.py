@@ -18,10 +18,9 @@ from sqlalchemy.engine import make_url
 from core.catalog import Catalog, load_catalog
 from core.settings import SHIPPED_DATA_DIR
 from core.storage.db import Database
+from tests.paths import SHARED_DIR
 
 pytest_plugins = ["tests.fakes.badge_fixtures"]  # the local badge server, for every test module
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
 POSTGRES_URL = os.environ.get("SKILLSTACK_TEST_POSTGRES_URL", "")
 
 

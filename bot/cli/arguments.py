@@ -14,7 +14,7 @@ from core.limits import MAX_HOURS_PER_WEEK, MIN_HOURS_PER_WEEK
 
 MAX_MONTHS = 24
 # The values of core.catalog.schema.Level, written out so that parsing need not load the catalog
-# schema (and pydantic); tests/test_cli_startup.py keeps the two equal.
+# schema (and pydantic); tests/e2e/test_cli_startup.py keeps the two equal.
 LEVELS = ("beginner", "intermediate", "advanced")
 
 

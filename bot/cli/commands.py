@@ -3,7 +3,7 @@
 The parser is built from the standard library alone, and each command names its handler as
 ``"module:function"``: the module is imported only when that command runs.  ``skillstack --help``
 then costs little more than starting Python, and ``skillstack verify`` or ``plan`` load only what
-they use, never the bot, Telegram or the database layer (tests/test_cli_startup.py checks which
+they use, never the bot, Telegram or the database layer (tests/e2e/test_cli_startup.py checks which
 modules a command imports; tests/bench/bench_cli_startup.py times them).
 
 Exit codes: 0 success, 1 a problem with the data (catalog errors), 2 bad usage or configuration

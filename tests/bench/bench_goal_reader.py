@@ -1,6 +1,6 @@
 """Reading goal statements: how many land right and how long one takes, on the shipped catalog.
 
-Prints one JSON object.  Both phrasing files of ``tests/test_goal_intent.py`` are read: the set the
+Prints one JSON object.  Both phrasing files of ``tests/unit/goals/test_intent.py`` are read: the set the
 reader was tuned against and the held-out set written after the first run, each with its share of
 phrasings that land right (the right goal confidently, the right skills, or a shortlist containing
 the expected goal; origins too).  Every phrasing is read ``ROUNDS`` times; the median and p95 of
@@ -17,7 +17,7 @@ from core.catalog import load_catalog
 from core.goals import GoalReader
 from core.settings import SHIPPED_DATA_DIR
 from tests.bench.bench_plan_latency import percentile
-from tests.test_goal_intent import HOLDOUT, PHRASINGS, read_phrasings
+from tests.unit.goals.test_intent import HOLDOUT, PHRASINGS, read_phrasings
 
 ROUNDS = 5
 

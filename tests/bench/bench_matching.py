@@ -30,7 +30,7 @@ from core.catalog import load_catalog
 from core.catalog.matching import AliasIndex, Matcher, Target, TargetKind
 from core.catalog.text import normalize
 from core.settings import SHIPPED_DATA_DIR
-from tests.test_matching import PHRASES
+from tests.unit.catalog.test_matching import PHRASES
 
 TOTAL_ALIASES = 20_000
 ROUNDS = 5

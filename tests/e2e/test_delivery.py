@@ -32,9 +32,9 @@ from core.storage.db import Database
 from core.storage.models import Learner, LearnerStatus, MessageKind, MessageStatus, OutboundMessage
 from tests.e2e.conftest import TOKEN, eventually
 from tests.fakes.fake_bot_api import FakeBotApi, Fault
-from tests.test_outbox import rows
+from tests.integration.test_outbox import rows
+from tests.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 FAST = {  # no pacing unless a test asks for it; quick retries
     "rate_per_second": 1000.0,
     "private_chat_interval": 0.0,

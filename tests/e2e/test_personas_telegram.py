@@ -18,8 +18,8 @@ from core.badges.verify import BadgeVerifier
 from tests import personas
 from tests.e2e.conftest import NOW, RunningBot
 from tests.fakes.badge_server import BadgeServer
+from tests.integration.dialogue.test_badges import host_badge
 from tests.personas import AlexBadges, Check, Persona, Said
-from tests.test_badge_dialogue import host_badge
 
 
 class TelegramLearner:

@@ -23,8 +23,8 @@ from core.messages import Identity, Inbound, InboundKind, Reply
 from tests.e2e.conftest import NOW, RunningBot, eventually
 from tests.fakes.badge_server import BadgeServer
 from tests.fakes.fake_bot_api import Fault
+from tests.integration.dialogue.test_badges import host_badge
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
-from tests.test_badge_dialogue import host_badge
 
 UNREADABLE = t("badges.file_unreadable", "en")  # the dialogue's answer to a FILE with no attachment
 

@@ -22,8 +22,8 @@ from core.logging_setup import configure_logging
 from core.messages import Button, Identity, Inbound, InboundKind, Reply
 from core.storage.db import Database
 from core.storage.models import CheckIn, OutboundMessage, PlanItem, ReminderSchedule
+from tests.integration.test_reminders import DECEMBER_MONDAY, FIRST_DUE, ONBOARDED, Clock
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
-from tests.test_reminders import DECEMBER_MONDAY, FIRST_DUE, ONBOARDED, Clock
 
 BADGE_PASTE = [
     "{",

@@ -13,8 +13,8 @@ import pytest
 from bot.cli.commands import main
 from core.storage.db import Database
 from tests.commands import run_command
+from tests.paths import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 COURSE_KEYS = {
     "id",
     "title",

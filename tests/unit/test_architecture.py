@@ -6,7 +6,8 @@ import ast
 import re
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import REPO_ROOT
+
 FORBIDDEN_IN_CORE = ("bot", "telegram")
 
 

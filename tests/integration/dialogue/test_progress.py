@@ -15,9 +15,14 @@ from core.limits import MIN_HOURS_PER_WEEK
 from core.storage.db import Database
 from core.storage.models import LearnerProfile, Plan
 from tests.fakes.badge_server import BadgeServer
+from tests.integration.dialogue.test_badges import (
+    conversation,
+    first_plan_course,
+    host_badge,
+    recognise_server_as,
+)
+from tests.integration.dialogue.test_dialogue import Learner_, profile
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
-from tests.test_badge_dialogue import conversation, first_plan_course, host_badge, recognise_server_as
-from tests.test_dialogue import Learner_, profile
 
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
 SPEAKING = "Introduction to Public Speaking"  # the first course of the onboarded plan, month 1

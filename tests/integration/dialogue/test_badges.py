@@ -25,9 +25,9 @@ from core.plans.store import active_plan, plan_items
 from core.storage.db import Database
 from core.storage.models import Badge, BadgeStatus, Learner, LearnerProfile, PlanItem, PlanItemStatus
 from tests.fakes.badge_server import BadgeServer
+from tests.integration.dialogue.test_dialogue import Learner_
 from tests.issuer_factory import registry_with
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
-from tests.test_dialogue import Learner_
 
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
 EMAIL = "learner@example.com"

@@ -8,7 +8,7 @@ from core.badges.formats import ob2
 from core.badges.inputs.platforms import PlatformLink, resolve, verify_issuer_page
 from core.badges.report import Outcome, Status
 from tests.fakes.badge_server import BadgeServer
-from tests.test_badge_ob2 import OB2_CONTEXT, Net
+from tests.unit.badges.test_ob2 import OB2_CONTEXT, Net
 
 CREDLY_UUID = "1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d"
 COURSERA = "https://www.coursera.org/account/accomplishments/verify/ABCD1234EFGH"

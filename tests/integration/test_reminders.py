@@ -27,8 +27,8 @@ from core.storage.models import (
     PlanItemStatus,
     ReminderSchedule,
 )
+from tests.integration.dialogue.test_dialogue import Learner_
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
-from tests.test_dialogue import Learner_
 
 ONBOARDED = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)  # Monday 10:00 in Jakarta
 FIRST_DUE = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)  # Monday 19:00 in Jakarta ("senin", "7pm")

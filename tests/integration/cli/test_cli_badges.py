@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli.commands import main
 from tests.fakes.badge_server import BadgeServer
-from tests.test_badge_dialogue import EMAIL, host_badge
+from tests.integration.dialogue.test_badges import EMAIL, host_badge
 
 REPORT_KEYS = {
     "status",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.dialogue.engine import Dialogue
-from tests.test_dialogue import Learner_, database, dialogue  # noqa: F401  (fixtures)
+from tests.integration.dialogue.test_dialogue import Learner_, database, dialogue  # noqa: F401  (fixtures)
 
 
 def test_language_by_argument_mid_onboarding_asks_the_same_question_in_the_new_language(

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from core.i18n import LANGUAGES, messages, normalize_language, placeholders, t
+from tests.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 KEY_IN_CODE = re.compile(r"""(?:\bt|\.text)\(\s*["']([a-z0-9_.-]+)["']""")
 
 

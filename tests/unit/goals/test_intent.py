@@ -26,8 +26,8 @@ from core.goals.shortlist import first_credential, top_skills
 from core.goals.vocabulary import MAX_SHORTLIST, MIN_SHORTLIST
 from core.settings import SHIPPED_DATA_DIR
 from tests.catalog_factory import catalog_of, course, pathway, skill
+from tests.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 PHRASINGS = FIXTURES / "goal_phrasings.tsv"
 HOLDOUT = FIXTURES / "goal_phrasings_holdout.tsv"
 REQUIRED_SHARE = 0.95

@@ -1,8 +1,8 @@
 """Data Integrity proofs against the W3C vc-di-eddsa vectors (every intermediate value) and fresh keys.
 
 The helpers at the top (:class:`StaticSession`, :func:`context_store`, :func:`make_run`,
-:func:`did_key_of`, :func:`sign_data_integrity`) are shared with tests/test_badge_ob3.py and
-tests/test_badge_vc_jwt.py.
+:func:`did_key_of`, :func:`sign_data_integrity`) are shared with tests/unit/badges/test_ob3.py and
+tests/unit/badges/test_vc_jwt.py.
 """
 
 from __future__ import annotations

@@ -23,9 +23,10 @@ from pathlib import Path
 import pytest
 
 from tests.commands import run_command
+from tests.paths import REPO_ROOT
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+REPOSITORY = REPO_ROOT
 
 
 @dataclass(frozen=True)

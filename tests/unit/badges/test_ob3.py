@@ -26,7 +26,7 @@ from core.badges.formats import ob3
 from core.badges.jsonld.contexts import ContextStore
 from core.badges.report import Outcome, Report, Status
 from tests.fakes.badge_server import BadgeServer
-from tests.test_badge_data_integrity import (
+from tests.unit.badges.test_data_integrity import (
     NOW,
     StaticSession,
     did_key_of,

@@ -18,8 +18,8 @@ from core.dialogue.engine import Dialogue
 from core.messages import Inbound, InboundKind
 from core.storage.db import Database
 from core.storage.models import Conversation, Learner, LearnerProfile
+from tests.integration.dialogue.test_dialogue import NOW, Learner_, profile
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
-from tests.test_dialogue import NOW, Learner_, profile
 
 INDONESIAN_TYPED_ONBOARDING = [
     "saya ingin jadi analis data",

@@ -13,7 +13,7 @@ from core.catalog import Catalog
 from core.dialogue.engine import Dialogue
 from core.storage.db import Database
 from core.storage.models import Plan, PlanStatus
-from tests.test_dialogue import NOW, Learner_, profile
+from tests.integration.dialogue.test_dialogue import NOW, Learner_, profile
 
 AFTER_GOAL_EN = ["beginner", "none", "five", "free", "any", "english", "Jakarta", "senin", "7pm"]
 AFTER_GOAL_ID = ["pemula", "belum ada", "lima", "gratis", "apa saja", "keduanya", "Jakarta", "senin", "19:00"]

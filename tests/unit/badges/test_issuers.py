@@ -34,11 +34,17 @@ from core.dialogue.engine import Dialogue
 from core.settings import SHIPPED_DATA_DIR
 from core.storage.db import Database
 from tests.fakes.badge_server import BadgeServer
+from tests.integration.dialogue.test_badges import (
+    EMAIL,
+    conversation,
+    host_badge,
+    recognise_server_as,
+    stored_badges,
+)
+from tests.integration.dialogue.test_dialogue import Learner_
 from tests.issuer_factory import registry_with
 from tests.scripts import ENGLISH_TYPED_ONBOARDING
-from tests.test_badge_data_integrity import did_key_of, sign_data_integrity
-from tests.test_badge_dialogue import EMAIL, conversation, host_badge, recognise_server_as, stored_badges
-from tests.test_dialogue import Learner_
+from tests.unit.badges.test_data_integrity import did_key_of, sign_data_integrity
 
 NOW = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
 SOURCE = "https://example.org/where-it-was-read"

@@ -20,7 +20,7 @@ from core.badges.jsonld.contexts import ContextStore
 from core.badges.jsonld.values import issuer_id
 from core.badges.report import Outcome, Report, Status
 from tests.fakes.badge_server import BadgeServer
-from tests.test_badge_data_integrity import StaticSession, make_run
+from tests.unit.badges.test_data_integrity import StaticSession, make_run
 
 V1_CONTEXTS = [
     "https://www.w3.org/2018/credentials/v1",

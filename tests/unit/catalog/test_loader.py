@@ -11,8 +11,7 @@ import pytest
 from bot.cli.commands import main
 from core.catalog import CatalogError, check_catalog_path, load_catalog
 from core.catalog.loader import find_prerequisite_cycles
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.paths import FIXTURES
 
 
 @pytest.fixture

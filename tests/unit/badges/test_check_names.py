@@ -1,16 +1,16 @@
 """One catalogue of check names (``CheckName``): the verifier names its checks from it, and the
-chat labels them from it (their labels: tests/test_i18n.py)."""
+chat labels them from it (their labels: tests/unit/test_i18n.py)."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from core.badges.report import Check, CheckName
+from tests.paths import REPO_ROOT
 
-BADGES_DIR = Path(__file__).resolve().parent.parent / "core" / "badges"
+BADGES_DIR = REPO_ROOT / "core" / "badges"
 NAMED_CHECK = re.compile(r"""Check\.(?:passed|failed|skipped)\(\s*["']([a-z_]+)["']""")
 NAME_CONSTANT = re.compile(r"""^NAME = ["']([a-z_]+)["']""", re.MULTILINE)
 
