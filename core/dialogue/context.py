@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -32,6 +33,8 @@ from core.models import Learner, LearnerProfile
 from core.plan_store import has_goal
 
 Clock = Callable[[], dt.datetime]
+K = TypeVar("K")
+T = TypeVar("T")
 
 
 @dataclass
@@ -95,20 +98,21 @@ class Router:
         """All the features' tables in one; a name registered twice is a programming error."""
         whole = cls()
         for router in routers:
-            for mine, theirs in (
-                (whole.commands, router.commands),
-                (whole.steps, router.steps),
-                (whole.menus, router.menus),
-                (whole.inputs, router.inputs),
-                (whole.finishes, router.finishes),
-            ):
-                twice = mine.keys() & theirs.keys()
-                if twice:
-                    raise ValueError(f"registered twice: {sorted(map(str, twice))}")
-                mine.update(theirs)  # type: ignore[attr-defined]
+            _add(whole.commands, router.commands)
+            _add(whole.steps, router.steps)
+            _add(whole.menus, router.menus)
+            _add(whole.inputs, router.inputs)
+            _add(whole.finishes, router.finishes)
             whole.fallbacks.extend(router.fallbacks)
             whole.views |= router.views
         return whole
+
+
+def _add(table: dict[K, T], entries: dict[K, T]) -> None:
+    twice = table.keys() & entries.keys()
+    if twice:
+        raise ValueError(f"registered twice: {sorted(map(str, twice))}")
+    table.update(entries)
 
 
 @dataclass
