@@ -278,7 +278,7 @@ class ConsoleChat:
         (``interrupting``) while the prompt waits: then on a line of its own, below the prompt.
         Looking for it failing (the database away) is logged, and the chat goes on without it."""
         try:
-            replies = self.dialogue.checkins.due_for(self.identity)
+            replies = self.dialogue.due_for(self.identity)
         except Exception:
             log.exception("looking for a due check-in failed; the chat goes on")
             return False

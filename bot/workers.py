@@ -49,8 +49,6 @@ START_TIMEOUT_SECONDS = 60.0  # spawning, imports and the catalog: about a secon
 STOP_TIMEOUT_SECONDS = 5.0
 _LENGTH = struct.Struct("!I")  # a frame: its length, then a pickle
 READ_BYTES = 1 << 16
-GROUP_LIMIT = 8  # calls answered in one transaction at most (on PostgreSQL)
-GROUP_BUDGET_SECONDS = 0.025  # and no more once this long has gone by: each call waits for its group
 
 
 class DialogueRunner(Protocol):
@@ -175,14 +173,12 @@ def _portable(error: BaseException) -> BaseException:
 def _serve(connection: socket.socket, settings: Settings) -> None:
     """A worker process: build the dialogue, say so, then answer calls until the bot hangs up.
 
-    Calls that arrived while the worker was busy are answered together, in one transaction
-    (:meth:`Dialogue.handle_together`), except on SQLite, whose single writer would then hold its
-    lock for the whole group while the other worker waits.
+    Each call is one message in its own unit of work.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the bot stops us
     dialogue = build_dialogue(settings, Database(settings.sqlalchemy_url), load_catalog(settings.catalog_dir))
     keep_startup_objects_out_of_gc()
-    together = 1 if dialogue.database.single_writer else GROUP_LIMIT
+    together = 1  # one message, one unit of work
     with connection:
         connection.sendall(_frame(os.getpid()))
         calls = _Calls(connection)
@@ -195,9 +191,7 @@ def _serve(connection: socket.socket, settings: Settings) -> None:
                 queued.append(first)
             queued.extend(calls.waiting(together - len(queued)))
             group = list(queued)
-            answers = dialogue.handle_together(
-                [(identity, inbound) for _, identity, inbound in group], GROUP_BUDGET_SECONDS
-            )
+            answers = [_answer(dialogue, identity, inbound) for _, identity, inbound in group[:1]]
             for _ in answers:
                 queued.popleft()
             connection.sendall(
@@ -209,6 +203,14 @@ def _serve(connection: socket.socket, settings: Settings) -> None:
                 )
             )
         dialogue.database.dispose()
+
+
+def _answer(dialogue: Dialogue, identity: Identity, inbound: Inbound) -> list[Reply] | Exception:
+    """One message in its own unit of work; its exception is the answer (the bot logs it)."""
+    try:
+        return dialogue.handle(identity, inbound)
+    except Exception as exc:  # noqa: BLE001  (returned to the caller, who logs and apologises)
+        return exc
 
 
 @dataclass

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from sqlmodel import Session, SQLModel, col, delete, select
 
-from core.badge_records import learner_badges
 from core.storage.models import (
     Badge,
     BadgeStatus,
@@ -73,6 +72,18 @@ def forget_learner(session: Session, learner: Learner) -> None:
     session.flush()
     session.exec(delete(Learner).where(col(Learner.id) == learner.id))  # type: ignore[call-overload]
     session.expunge_all()
+
+
+def learner_badges(session: Session, learner_id: int) -> list[Badge]:
+    """The learner's badges, oldest first (the numbers /badges shows)."""
+    query = select(Badge).where(Badge.learner_id == learner_id)
+    return list(session.exec(query.order_by(col(Badge.recorded_at), col(Badge.id))))
+
+
+def learner_badge(session: Session, learner_id: int, badge_id: int) -> Badge | None:
+    """The badge, only if it belongs to this learner."""
+    badge = session.get(Badge, badge_id)
+    return badge if badge is not None and badge.learner_id == learner_id else None
 
 
 def issuer_recognized(badge: Badge) -> bool:

@@ -32,9 +32,9 @@ from bot.telegram.sender import retry_after_seconds
 from bot.workers import DialogueRunner, build_dialogue, keep_startup_objects_out_of_gc, runner_for
 from core.badges.inputs.evidence import MAX_FILE_BYTES  # a bigger file is answered without downloading it
 from core.catalog import Catalog
-from core.dialogue.badges import evidence_of
 from core.dialogue.commands import menu
 from core.dialogue.engine import Dialogue
+from core.dialogue.flows.badges import evidence_of
 from core.i18n import LANGUAGES, normalize_language, t
 from core.messages import Attachment, Identity, Inbound, InboundKind, Reply
 from core.settings import Settings

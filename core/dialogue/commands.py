@@ -1,10 +1,11 @@
-"""The one list of commands: it routes them in the dialogue, writes /help and fills a channel's
-command menu (Telegram's ``setMyCommands``).
+"""The one list of commands: it orders /help and a channel's command menu (Telegram's
+``setMyCommands``), and the dialogue refuses to start with a flow's command missing from it.
 
-Adding a command is one entry here (in the order /help and the menu show it), the handler it
-names, and its two texts in every locale: ``command.<name>.help`` (its /help line) and
-``command.<name>.menu`` (its short menu label).  The terminal's own /quit is no command of the
-dialogue: the console adds its line under this list.
+Adding a command is one entry here (in the order /help and the menu show it), its handler in the
+flow it belongs to (``Router.commands`` in :mod:`core.dialogue.flows`), and its two texts in every
+locale: ``command.<name>.help`` (its /help line) and ``command.<name>.menu`` (its short menu
+label).  The terminal's own /quit is no command of the dialogue: the console adds its line under
+this list.
 """
 
 from __future__ import annotations
@@ -16,29 +17,26 @@ from core.i18n import t
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """A command and the :class:`~core.dialogue.engine.Dialogue` attribute that answers it, as a
-    dotted path (``badges.cmd_export`` is ``dialogue.badges.cmd_export``): named, not imported,
-    so this list stays below the engine that resolves it."""
+    """A command, by the name a learner types after the slash."""
 
     name: str
-    handler: str
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("start", "cmd_start"),
-    Command("plan", "cmd_plan"),
-    Command("progress", "cmd_progress"),
-    Command("checkin", "cmd_checkin"),
-    Command("badges", "badges.cmd_badges"),
-    Command("export", "badges.cmd_export"),
-    Command("forget", "badges.cmd_forget"),
-    Command("pause", "cmd_pause"),
-    Command("resume", "cmd_resume"),
-    Command("settings", "cmd_settings"),
-    Command("language", "cmd_language"),
-    Command("back", "cmd_back"),
-    Command("cancel", "cmd_cancel"),
-    Command("help", "cmd_help"),
+    Command("start"),
+    Command("plan"),
+    Command("progress"),
+    Command("checkin"),
+    Command("badges"),
+    Command("export"),
+    Command("forget"),
+    Command("pause"),
+    Command("resume"),
+    Command("settings"),
+    Command("language"),
+    Command("back"),
+    Command("cancel"),
+    Command("help"),
 )
 
 

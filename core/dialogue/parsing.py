@@ -38,7 +38,8 @@ TYPO_SCORE = 85.0  # plain ratio: one dropped or doubled letter in a word of 7 p
 def vocabulary() -> dict[str, Any]:
     """The vocabulary, every scalar read as text (BaseLoader: "yes", "no", "on" stay words)."""
     with (LOCALES_DIR / "vocabulary.yaml").open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=yaml.BaseLoader)  # noqa: S506  (BaseLoader builds only str/list/dict)
+        loaded: dict[str, Any] = yaml.load(handle, Loader=yaml.BaseLoader)  # noqa: S506  (str/list/dict only)
+        return loaded
 
 
 _CONTRACTION = re.compile(r"\b(\w+?)(n['’]t)\b", re.IGNORECASE)

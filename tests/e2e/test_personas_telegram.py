@@ -91,7 +91,7 @@ async def test_alex_brings_badges_that_count_only_where_they_belong(
 ) -> None:
     # the bot's verifier may reach the local badge server (and nothing else on loopback)
     verifier = BadgeVerifier(badge_server.fetcher(), ContextStore(None), clock=lambda: NOW)
-    monkeypatch.setattr(bot.dialogue, "_verifier", verifier)
+    monkeypatch.setattr(bot.dialogue.shared, "given_verifier", verifier)
     check = Check()
     await personas.alex(TelegramLearner(bot, 1504, "en"), check, alex_badges(badge_server))
     assert_clean(check, bot)

@@ -205,7 +205,7 @@ async def test_a_baked_badge_sent_as_a_document_is_verified(
 ) -> None:
     """Document -> getFile -> download -> baked PNG -> hosted OB 2.0 assertion -> verified reply."""
     verifier = BadgeVerifier(badge_server.fetcher(), ContextStore(None), clock=lambda: NOW)
-    monkeypatch.setattr(bot.dialogue, "_verifier", verifier)
+    monkeypatch.setattr(bot.dialogue.shared, "given_verifier", verifier)
     url = host_badge(badge_server, "Spreadsheet Basics", "Some Academy")
     await onboard(bot, 91)
     png = baked_png(url)

@@ -61,10 +61,11 @@ def test_language_codes_map_to_supported_languages(code: str | None, expected: s
 def test_keys_built_at_run_time_exist() -> None:
     from core.badges.report import CheckName, Outcome
     from core.catalog.schema import CourseFormat, Level, SkillKind
-    from core.dialogue.badges import BADGE_ACTIONS, PICK_ACTIONS
     from core.dialogue.commands import COMMANDS
-    from core.dialogue.engine import PLAN_ACTIONS
-    from core.dialogue.steps import SETTINGS, ZONE_CHOICES
+    from core.dialogue.flows.badges import BADGE_ACTIONS, PICK_ACTIONS
+    from core.dialogue.flows.onboarding import ZONE_CHOICES
+    from core.dialogue.flows.plan import PLAN_ACTIONS
+    from core.dialogue.flows.settings import SETTINGS
     from core.planner.types import UncoveredReason
     from core.storage.models import BadgeStatus
 

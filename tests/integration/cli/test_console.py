@@ -116,7 +116,6 @@ class Recording:
 
     def __init__(self) -> None:
         self.inbound: list[Inbound] = []
-        self.checkins = self
 
     def handle(self, _identity: Identity, inbound: Inbound) -> list[Reply]:
         self.inbound.append(inbound)

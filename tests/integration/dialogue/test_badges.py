@@ -18,9 +18,8 @@ from sqlmodel import select
 from core.badges.jsonld.contexts import ContextStore
 from core.badges.verify import BadgeVerifier
 from core.catalog import Catalog
-from core.dialogue import engine
 from core.dialogue.engine import Dialogue
-from core.messages import Attachment, Identity, Inbound, InboundKind
+from core.messages import Attachment, Inbound, InboundKind
 from core.plans.store import active_plan, plan_items
 from core.storage.db import Database
 from core.storage.models import Badge, BadgeStatus, Learner, LearnerProfile, PlanItem, PlanItemStatus
@@ -169,41 +168,6 @@ def test_a_pasted_link_is_verified_recorded_and_credited(
         # the course counts by its hours (the planner credits finished courses), not as held skills
         assert not set(catalog.courses[course_id].main_skills) & set(profile.skills_held)
     assert "its hours count towards" in text
-
-
-def test_a_badge_in_a_group_of_messages_is_checked_in_a_transaction_of_its_own(
-    learner: Learner_,
-    dialogue: Dialogue,
-    database: Database,
-    catalog: Catalog,
-    badge_server: BadgeServer,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Checking fetches over the network; the other learners of the group must not wait on it."""
-    _, title, provider = first_plan_course(database, catalog)
-    set_email(learner, EMAIL)
-    url = host_badge(badge_server, title, provider)
-    newcomer = Identity(telegram_id=99)
-    verifier = dialogue.verifier
-    checked_in_shared_transaction: list[bool] = []
-    real_verify = verifier.verify
-
-    def verify(*args: object, **kwargs: object) -> object:
-        checked_in_shared_transaction.append(engine._SHARED_TRANSACTION.get())
-        return real_verify(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(verifier, "verify", verify)
-
-    group = [(learner.identity, Inbound.from_text(url)), (newcomer, Inbound.from_text("/start"))]
-    [badge] = dialogue.handle_together(group)  # the group stopped at the badge, which went alone
-    [start] = dialogue.handle_together(group[1:])  # the worker offers the rest again
-
-    assert isinstance(badge, list) and isinstance(start, list)
-    assert f"✅ Verified: “{title}” from “{provider}”" in badge[-1].text  # no registry entry here
-    assert "Question 1 of 11" in start[-1].text
-    assert checked_in_shared_transaction == [False]  # the group went one by one for it
-    assert badge_server.requests.count("/assertions/1") == 1
-    assert [b.status for b in stored_badges(database)] == [BadgeStatus.VERIFIED]
 
 
 def test_a_badge_for_someone_else_is_invalid_and_not_credited(
@@ -564,9 +528,9 @@ def test_an_unreachable_link_at_a_check_in_can_still_count_the_course_as_self_re
 
 
 def test_a_badge_is_matched_to_a_course_of_the_recognised_provider_only(catalog: Catalog) -> None:
-    from core.badge_records import match_course
     from core.badges.report import Recognition
     from core.catalog.matching import Matcher
+    from core.services.badges import match_course
 
     matcher = Matcher(catalog)
     course = next(c for c in catalog.courses.values() if c.provider == "Amazon Web Services")
@@ -582,7 +546,7 @@ def test_a_badge_is_matched_to_a_course_of_the_recognised_provider_only(catalog:
 def test_the_same_badge_twice_is_one_record_and_nobody_else_can_reach_it(
     learner: Learner_, dialogue: Dialogue, database: Database, badge_server: BadgeServer
 ) -> None:
-    from core.badge_records import learner_badge
+    from core.portfolio import learner_badge
 
     url = host_badge(badge_server, "Some Workshop", "Some Academy")
     learner.say(url)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.dialogue.steps import QUIET_OFF, Context
+from core.dialogue.context import Context
 from core.goals.wording import target_label
 from core.i18n import format_money, join_list, messages
 from core.plans.render_text import format_hours
 from core.plans.store import has_goal, profile_target
 from core.storage.models import ReminderSchedule
 
+QUIET_OFF = "off"  # the quiet hours' value (and button) for none: an empty window
 COURSE_LANGUAGE_NAMES = {"en": "choice.english", "id": "choice.indonesian"}
 
 

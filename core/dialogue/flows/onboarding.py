@@ -1,44 +1,42 @@
-"""The questions SkillStack asks, one small class per question.
+"""Onboarding: the first questions, one small step class each, then the first plan.
 
-Each step says how to ask (:meth:`Step.ask` -> :class:`Question`) and what to do with a typed
-answer, a pressed button or a shared location.  An answer that does not fit returns
-:class:`Retry` with a hint; the engine shows the hint and asks again, so there is no dead end.
-The flows at the bottom of this module are plain lists of step names: reading them tells the
-whole conversation, and adding a question is one class and one entry.
+Each step says how to ask (:meth:`~core.dialogue.context.Step.ask` -> a
+:class:`~core.dialogue.asking.Question`) and what a typed answer, a pressed button or a shared
+location does.  An answer that does not fit returns :class:`~core.dialogue.asking.Retry` with a
+hint; the runner (:mod:`core.dialogue.questions`) shows it and asks again.  :data:`ONBOARDING`
+is the order of the questions: adding one is a step class and an entry there.  Also here: /start,
+/help, /back, /cancel, and "start over" (the questions again, the plan kept until they are done).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session
+from pydantic import BaseModel, Field
 
-from core.catalog import Catalog
-from core.catalog.matching import CONFIDENT_SCORE, Matcher
+from core.catalog.matching import CONFIDENT_SCORE
 from core.catalog.schema import CourseFormat, Level
 from core.catalog.text import STOPWORDS, fold
+from core.checkins import tick
 from core.checkins.times import time_in_quiet_hours
-from core.dialogue import parsing
-from core.dialogue.state import ConversationState
+from core.dialogue import parsing, questions
+from core.dialogue.asking import Goto, Next, Option, Outcome, Question, Retry, Stay, toggled
+from core.dialogue.commands import command_list
+from core.dialogue.context import Context, Router, Step
+from core.dialogue.flows.plan import make_plan, show_plan
+from core.dialogue.state import QUESTION_FLOWS, Flow, MenuName, StepName, Values
 from core.dialogue.timezones import nearest_zone, read_timezone, zone_label
-from core.goals import GoalIntent, GoalReader, GoalTarget, IntentKind
+from core.goals import GoalIntent, GoalTarget, IntentKind
 from core.goals.target import EMPHASIS_WEIGHT
 from core.goals.vocabulary import MAX_SHORTLIST
 from core.goals.wording import shortlist_text, target_label, transferable_sentence
-from core.i18n import format_money, t
+from core.i18n import format_money
+from core.messages import Reply
 from core.plans.store import profile_target, store_target
 from core.storage.db_types import utc_now
-from core.storage.models import (
-    DEFAULT_QUIET_END,
-    DEFAULT_QUIET_START,
-    Learner,
-    LearnerProfile,
-    ReminderSchedule,
-)
+from core.storage.models import DEFAULT_QUIET_END, DEFAULT_QUIET_START, LearnerProfile, ReminderSchedule
 
 POPULAR_GOALS = (
     "data-analyst",
@@ -52,9 +50,6 @@ MAX_SKILL_CHOICES = 12
 DAYS_IN_WEEK = 7
 HOUR_CHOICES = (2, 3, 5, 8, 10, 15)
 BUDGET_CHOICES = {"USD": (10, 25, 50, 100), "IDR": (100_000, 250_000, 500_000, 1_000_000)}
-CHECKIN_EVERY = (1, 2, 4)  # weeks between check-ins
-QUIET_CHOICES = ("22:00-07:00", "23:00-08:00", "21:00-06:00", "00:00-09:00")
-QUIET_OFF = "off"
 TIME_CHOICES = ("07:00", "09:00", "12:00", "19:00", "21:00")
 ZONE_CHOICES = {
     "id": ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"),
@@ -65,127 +60,48 @@ NONE = "_none"
 ANY = "_any"
 OTHER = "_other"
 EVENING_FROM = 18  # a later reading from this hour on is "in the evening", before it "in the afternoon"
-QUOTE_CHARS = 40  # a refusal quotes the learner's answer, cut to this length
 
 
-@dataclass
-class Context:
-    """What a step may read and change while handling one message."""
+class TargetChoice(BaseModel):
+    """A goal choice as the conversation state stores it."""
 
-    session: Session
-    catalog: Catalog
-    matcher: Matcher
-    learner: Learner
-    profile: LearnerProfile
-    state: ConversationState
-    goals: GoalReader
-    said: str | None = None  # the text typed in this message; None for a button, a file, a location
+    goal: str | None
+    skills: list[str]  # a list keeps the learner's order (JSONB would sort keys)
+    origin: str | None
+    transferable: list[str]
 
-    @property
-    def language(self) -> str:
-        return self.learner.language
+    @classmethod
+    def of(cls, target: GoalTarget) -> TargetChoice:
+        return cls(
+            goal=target.goal,
+            skills=list(target.skills),
+            origin=target.origin,
+            transferable=sorted(target.transferable),
+        )
 
-    def text(self, key: str, **values: object) -> str:
-        return t(key, self.language, **values)
-
-    def touch(self) -> None:
-        self.profile.updated_at = utc_now()
+    def target(self) -> GoalTarget:
+        skills = dict.fromkeys(self.skills, EMPHASIS_WEIGHT)
+        return GoalTarget(self.goal, skills, self.origin, frozenset(self.transferable))
 
 
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
+class GoalChoices(Values):
+    """What the learner's goal statement offered for confirmation."""
+
+    goal_choices: list[TargetChoice] = Field(default_factory=list)
+    goal_kind: IntentKind = IntentKind.UNKNOWN
 
 
-@dataclass
-class Question:
-    text: str
-    options: list[Option] = field(default_factory=list)
-    columns: int = 2
-    ask_location: bool = False
+class ZoneChoices(BaseModel):
+    place: str
+    zones: list[str]
 
 
-@dataclass(frozen=True)
-class Next:
-    """The answer is stored: go on, leaving out the ``skip`` questions it already answered, first
-    saying ``note`` (how the answer was read: "Time zone: Paris (CET).") when there is one."""
-
-    skip: tuple[str, ...] = ()
-    note: str | None = None
+class TimezoneValues(Values):
+    zone_choices: ZoneChoices | None = None  # the zones of a place that has several ("Indonesia")
 
 
-@dataclass(frozen=True)
-class Stay:
-    """Ask the same question again (a multi-choice toggle changed)."""
-
-
-@dataclass(frozen=True)
-class Retry:
-    """The answer does not fit: show ``hint`` and ask again."""
-
-    hint: str
-
-
-@dataclass(frozen=True)
-class Goto:
-    """Continue at another step (e.g. "something else" goes back to the goal question)."""
-
-    step: str
-
-
-Outcome = Next | Stay | Retry | Goto
-
-
-def quoted(text: str) -> str:
-    """The learner's answer as a refusal quotes it: on one line, at most ``QUOTE_CHARS`` long."""
-    line = " ".join(text.split())
-    return line if len(line) <= QUOTE_CHARS else line[: QUOTE_CHARS - 1].rstrip() + "…"
-
-
-def refusal(ctx: Context, key: str, text: str, **values: object) -> str:
-    """A hint for an answer that does not fit: it quotes the answer, says what would work, and for
-    an answer in a language we do not read, which languages we do."""
-    hint = ctx.text(key, answer=quoted(text), **values)
-    if parsing.foreign_language(text):
-        hint += "\n" + ctx.text("hint.languages")
-    return hint
-
-
-def toggled(chosen: list[str], value: str) -> list[str]:
-    """A multi-choice answer after pressing ``value``: added if absent, removed if present."""
-    return [item for item in chosen if item != value] if value in chosen else [*chosen, value]
-
-
-class Step:
-    name = ""
-
-    def ask(self, ctx: Context) -> Question:
-        raise NotImplementedError
-
-    def on_text(self, ctx: Context, text: str) -> Outcome:
-        raise NotImplementedError
-
-    def on_choice(self, ctx: Context, value: str) -> Outcome:
-        return self.on_text(ctx, value)
-
-    def on_location(self, ctx: Context, latitude: float, longitude: float) -> Outcome:
-        return Retry(ctx.text("hint.location_not_needed"))
-
-
-def _target_data(target: GoalTarget) -> dict[str, object]:
-    """A goal choice as the conversation state stores it (JSON)."""
-    return {
-        "goal": target.goal,
-        "skills": list(target.skills),  # a list keeps the learner's order (JSONB would sort keys)
-        "origin": target.origin,
-        "transferable": sorted(target.transferable),
-    }
-
-
-def _target(data: dict[str, Any]) -> GoalTarget:
-    skills = dict.fromkeys(data["skills"], EMPHASIS_WEIGHT)
-    return GoalTarget(data["goal"], skills, data["origin"], frozenset(data["transferable"]))
+class TimeValues(Values):
+    time_pair: list[str] | None = None  # the two readings offered for an ambiguous time
 
 
 def offer_goals(ctx: Context, intent: GoalIntent) -> bool:
@@ -197,15 +113,16 @@ def offer_goals(ctx: Context, intent: GoalIntent) -> bool:
         choices = [intent.choose(item.goal) for item in intent.shortlist[:MAX_SHORTLIST]]
     if not choices:
         return False
-    ctx.state.scratch["goal_choices"] = [_target_data(choice) for choice in choices]
-    ctx.state.scratch["goal_kind"] = intent.kind.value
+    offered = ctx.state.values(GoalChoices)
+    offered.goal_choices = [TargetChoice.of(choice) for choice in choices]
+    offered.goal_kind = intent.kind
     return True
 
 
 class GoalStep(Step):
     """What the learner wants: a role, skills, a career change, or something vague to narrow down."""
 
-    name = "goal"
+    name = StepName.GOAL
 
     def ask(self, ctx: Context) -> Question:
         options = [
@@ -227,7 +144,7 @@ class GoalStep(Step):
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         if not offer_goals(ctx, ctx.goals.read(text)):
-            return Retry(refusal(ctx, "hint.goal_not_found", text))
+            return Retry(ctx.refusal("hint.goal_not_found", text))
         ctx.profile.goal_text = text.strip()[:500]
         return Next()
 
@@ -235,10 +152,10 @@ class GoalStep(Step):
 class ConfirmGoalStep(Step):
     """Confirm what was understood, or pick from a shortlist (vague goals, close goals)."""
 
-    name = "confirm_goal"
+    name = StepName.CONFIRM_GOAL
 
     def _choices(self, ctx: Context) -> list[GoalTarget]:
-        return [_target(data) for data in ctx.state.scratch.get("goal_choices", [])]
+        return [choice.target() for choice in ctx.state.values(GoalChoices).goal_choices]
 
     def _labels(self, ctx: Context, choices: list[GoalTarget]) -> list[str]:
         """The options' labels: the one goal understood, or the names of the shortlist's goals."""
@@ -253,7 +170,7 @@ class ConfirmGoalStep(Step):
             sentence = transferable_sentence(ctx.catalog, reader, choices[0], language)
             text = "\n\n".join(part for part in (ctx.text("ask.confirm_goal_one"), sentence) if part)
         else:
-            kind = IntentKind(ctx.state.scratch.get("goal_kind", IntentKind.UNKNOWN.value))
+            kind = ctx.state.values(GoalChoices).goal_kind
             goals = [choice.goal or "" for choice in choices]
             text = "\n".join(shortlist_text(ctx.catalog, reader, kind, goals, choices[0].origin, language))
         options = [Option(str(index), label) for index, label in enumerate(self._labels(ctx, choices))]
@@ -262,7 +179,7 @@ class ConfirmGoalStep(Step):
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         if value == OTHER:
-            return Goto("goal")
+            return Goto(StepName.GOAL)
         store_target(ctx.profile, self._choices(ctx)[int(value)])
         ctx.touch()
         return Next()
@@ -283,7 +200,7 @@ class ConfirmGoalStep(Step):
         if (intent.confident or intent.shortlist) and offer_goals(ctx, intent):
             ctx.profile.goal_text = text.strip()[:500]
             return Stay()
-        return Retry(refusal(ctx, "hint.pick_goal", text))
+        return Retry(ctx.refusal("hint.pick_goal", text))
 
     def _named(self, ctx: Context, choices: list[GoalTarget], text: str) -> str | None:
         """The one option whose label shares a word with ``text`` (filler words aside), if only one does."""
@@ -299,7 +216,7 @@ def _content_words(text: str) -> set[str]:
 
 
 class LevelStep(Step):
-    name = "level"
+    name = StepName.LEVEL
 
     def ask(self, ctx: Context) -> Question:
         return Question(
@@ -316,12 +233,12 @@ class LevelStep(Step):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         level = parsing.parse_level(text)
         if level is None:
-            return Retry(refusal(ctx, "hint.level", text))
+            return Retry(ctx.refusal("hint.level", text))
         return self.on_choice(ctx, level.value)
 
 
 class SkillsHeldStep(Step):
-    name = "skills_held"
+    name = StepName.SKILLS_HELD
 
     def _goal_skills(self, ctx: Context) -> list[str]:
         """The goal's skills the learner may already have (not those counted from earlier work)."""
@@ -366,7 +283,7 @@ class SkillsHeldStep(Step):
                     found.append(match.id)
                     break
         if not found:
-            return Retry(refusal(ctx, "hint.skills_held", text, example=self._example(ctx)))
+            return Retry(ctx.refusal("hint.skills_held", text, example=self._example(ctx)))
         ctx.profile.skills_held = sorted({*ctx.profile.skills_held, *found})
         ctx.touch()
         return Next()
@@ -378,7 +295,7 @@ class SkillsHeldStep(Step):
 
 
 class HoursStep(Step):
-    name = "hours"
+    name = StepName.HOURS
 
     def ask(self, ctx: Context) -> Question:
         options = [Option(str(h), ctx.text("choice.hours", hours=h)) for h in HOUR_CHOICES]
@@ -387,7 +304,7 @@ class HoursStep(Step):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         hours = parsing.parse_hours(text)
         if hours is None:
-            return Retry(refusal(ctx, "hint.hours", text))
+            return Retry(ctx.refusal("hint.hours", text))
         ctx.profile.hours_per_week = hours
         ctx.touch()
         return Next()
@@ -398,7 +315,7 @@ def currency_for(language: str) -> str:
 
 
 class BudgetStep(Step):
-    name = "budget"
+    name = StepName.BUDGET
 
     def ask(self, ctx: Context) -> Question:
         currency = currency_for(ctx.language)
@@ -414,7 +331,7 @@ class BudgetStep(Step):
         amount = parsing.parse_budget(text, currency)
         if amount is None:
             example = format_money(Decimal(BUDGET_CHOICES[currency][1]), currency, ctx.language)
-            return Retry(refusal(ctx, "hint.budget", text, example=example))
+            return Retry(ctx.refusal("hint.budget", text, example=example))
         ctx.profile.monthly_budget = amount
         ctx.profile.budget_currency = currency
         ctx.touch()
@@ -422,7 +339,7 @@ class BudgetStep(Step):
 
 
 class FormatsStep(Step):
-    name = "formats"
+    name = StepName.FORMATS
 
     def ask(self, ctx: Context) -> Question:
         chosen = set(ctx.profile.preferred_formats)
@@ -447,7 +364,7 @@ class FormatsStep(Step):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         formats = parsing.parse_formats(text)
         if formats is None:
-            return Retry(refusal(ctx, "hint.formats", text))
+            return Retry(ctx.refusal("hint.formats", text))
         ctx.profile.preferred_formats = (
             [] if formats == frozenset(CourseFormat) else sorted(f.value for f in formats)
         )
@@ -456,7 +373,7 @@ class FormatsStep(Step):
 
 
 class CourseLanguagesStep(Step):
-    name = "course_languages"
+    name = StepName.COURSE_LANGUAGES
 
     def ask(self, ctx: Context) -> Question:
         options = [
@@ -474,22 +391,20 @@ class CourseLanguagesStep(Step):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         languages = parsing.parse_course_languages(text)
         if languages is None:
-            return Retry(refusal(ctx, "hint.course_languages", text))
+            return Retry(ctx.refusal("hint.course_languages", text))
         ctx.profile.course_languages = sorted(languages)
         ctx.touch()
         return Next()
 
 
 class TimezoneStep(Step):
-    name = "timezone"
-
-    CHOICES = "zone_choices"  # scratch: the zones of a place that has several ("Indonesia")
+    name = StepName.TIMEZONE
 
     def ask(self, ctx: Context) -> Question:
-        asked = ctx.state.scratch.get(self.CHOICES)
+        asked = ctx.state.values(TimezoneValues).zone_choices
         if asked:
-            options = [Option(zone, self._label(ctx, zone)) for zone in asked["zones"]]
-            text = ctx.text("ask.timezone_which", place=asked["place"])
+            options = [Option(zone, self._label(ctx, zone)) for zone in asked.zones]
+            text = ctx.text("ask.timezone_which", place=asked.place)
             return Question(text, options, columns=1, ask_location=True)
         zones = ZONE_CHOICES["id" if ctx.language == "id" else "en"]
         options = [Option(zone, ctx.text(f"zone.{zone.replace('/', '_')}")) for zone in zones]
@@ -506,7 +421,7 @@ class TimezoneStep(Step):
 
     def _set(self, ctx: Context, zone: str) -> Outcome:
         """Store ``zone`` and say which it is, so a misread place is seen at once."""
-        ctx.state.scratch.pop(self.CHOICES, None)
+        ctx.state.values(TimezoneValues).zone_choices = None
         ctx.learner.timezone = zone
         ctx.learner.updated_at = utc_now()
         return Next(note=ctx.text("ask.timezone_picked", zone=zone_label(zone, utc_now())))
@@ -516,18 +431,19 @@ class TimezoneStep(Step):
         if answer.zone is not None:
             return self._set(ctx, answer.zone)
         if answer.choices:
-            ctx.state.scratch[self.CHOICES] = {"place": answer.place, "zones": list(answer.choices)}
+            choices = ZoneChoices(place=answer.place, zones=list(answer.choices))
+            ctx.state.values(TimezoneValues).zone_choices = choices
             return Stay()
-        return Retry(refusal(ctx, "hint.timezone" if answer.agreed else "hint.timezone_parts", text))
+        return Retry(ctx.refusal("hint.timezone" if answer.agreed else "hint.timezone_parts", text))
 
     def on_location(self, ctx: Context, latitude: float, longitude: float) -> Outcome:
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            return Retry(refusal(ctx, "hint.timezone", f"{latitude:g}, {longitude:g}"))
+            return Retry(ctx.refusal("hint.timezone", f"{latitude:g}, {longitude:g}"))
         return self._set(ctx, nearest_zone(latitude, longitude))
 
 
 class CheckinDayStep(Step):
-    name = "checkin_day"
+    name = StepName.CHECKIN_DAY
 
     def ask(self, ctx: Context) -> Question:
         options = [Option(str(day), ctx.text(f"weekday.{day}")) for day in range(DAYS_IN_WEEK)]
@@ -545,70 +461,18 @@ class CheckinDayStep(Step):
         else:
             day = parsing.parse_weekday(text)
         if day is None:
-            return Retry(refusal(ctx, "hint.checkin_day", text))
+            return Retry(ctx.refusal("hint.checkin_day", text))
         return self.on_choice(ctx, str(day))
-
-
-class CheckinEveryStep(Step):
-    """How often to check in: every week, every 2 weeks or every 4 (settings only)."""
-
-    name = "checkin_every"
-
-    def ask(self, ctx: Context) -> Question:
-        options = [Option(str(weeks), ctx.text(f"checkin_every.{weeks}")) for weeks in CHECKIN_EVERY]
-        return Question(ctx.text("ask.checkin_every"), options, columns=3)
-
-    def on_choice(self, ctx: Context, value: str) -> Outcome:
-        schedule = ctx.session.get(ReminderSchedule, ctx.learner.id)
-        if schedule is not None:  # the terminal learner has none: nothing to change
-            schedule.every_weeks = int(value)
-        return Next()
-
-    def on_text(self, ctx: Context, text: str) -> Outcome:
-        number = parsing.parse_number(text, words=True)
-        if number is None or int(number) not in CHECKIN_EVERY:
-            return Retry(refusal(ctx, "hint.checkin_every", text))
-        return self.on_choice(ctx, str(int(number)))
-
-
-class QuietHoursStep(Step):
-    """When no proactive message may arrive (settings only); "off" allows any time."""
-
-    name = "quiet_hours"
-
-    def ask(self, ctx: Context) -> Question:
-        options = [Option(value, value) for value in QUIET_CHOICES]
-        options.append(Option(QUIET_OFF, ctx.text("quiet_hours.off")))
-        return Question(ctx.text("ask.quiet_hours"), options, columns=2)
-
-    def on_choice(self, ctx: Context, value: str) -> Outcome:
-        if value == QUIET_OFF:
-            return self.store(ctx, dt.time(0), dt.time(0))  # an empty window
-        start, _, end = value.partition("-")
-        return self.store(ctx, dt.time.fromisoformat(start), dt.time.fromisoformat(end))
-
-    def on_text(self, ctx: Context, text: str) -> Outcome:
-        window = parsing.parse_time_range(text)
-        if window is None:
-            return Retry(refusal(ctx, "hint.quiet_hours", text))
-        return self.store(ctx, *window)
-
-    def store(self, ctx: Context, start: dt.time, end: dt.time) -> Outcome:
-        schedule = ctx.session.get(ReminderSchedule, ctx.learner.id)
-        if schedule is not None:  # the terminal learner has none: nothing to change
-            schedule.quiet_start, schedule.quiet_end = start, end
-        return Next()
 
 
 class CheckinTimeStep(Step):
     """When the check-in comes.  A bare "5" or "7:30" that would fall in the learner's quiet hours
     as written is asked about ("5 in the morning or 5 in the afternoon?"), not guessed."""
 
-    name = "checkin_time"
-    PAIR = "time_pair"  # scratch: the two readings offered for an ambiguous time
+    name = StepName.CHECKIN_TIME
 
     def ask(self, ctx: Context) -> Question:
-        pair = ctx.state.scratch.get(self.PAIR)
+        pair = ctx.state.values(TimeValues).time_pair
         if pair:
             early, late = (dt.time.fromisoformat(value) for value in pair)
             part = "afternoon" if late.hour < EVENING_FROM else "evening"
@@ -629,16 +493,16 @@ class CheckinTimeStep(Step):
             return self.on_choice(ctx, picked)
         moment = parsing.parse_time(text)
         if moment is None:
-            return Retry(refusal(ctx, "hint.checkin_time", text))
+            return Retry(ctx.refusal("hint.checkin_time", text))
         if parsing.is_ambiguous_time(text) and self.in_quiet_hours(ctx, moment):
             later = dt.time((moment.hour + 12) % 24, moment.minute)
-            ctx.state.scratch[self.PAIR] = [moment.strftime("%H:%M"), later.strftime("%H:%M")]
+            ctx.state.values(TimeValues).time_pair = [moment.strftime("%H:%M"), later.strftime("%H:%M")]
             return Stay()
         return self.store(ctx, moment)
 
     def picked(self, ctx: Context, text: str) -> str | None:
         """Which of the two readings offered a typed "1" or "2", "morning" or "sore" chooses."""
-        pair = ctx.state.scratch.get(self.PAIR)
+        pair = ctx.state.values(TimeValues).time_pair
         if not pair:
             return None
         stripped = text.strip()
@@ -662,84 +526,130 @@ class CheckinTimeStep(Step):
         return time_in_quiet_hours(moment, start, end)
 
     def store(self, ctx: Context, moment: dt.time) -> Outcome:
-        ctx.state.scratch.pop(self.PAIR, None)
+        ctx.state.values(TimeValues).time_pair = None
         ctx.profile.checkin_time = dt.time(moment.hour, moment.minute)
         ctx.touch()
         return Next()
 
 
-class EmailStep(Step):
-    """The address badges are issued to (settings only, optional): compared locally, never sent."""
-
-    name = "email"
-    SHAPE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,63}$")
-
-    def ask(self, ctx: Context) -> Question:
-        return Question(ctx.text("ask.email"), [Option(NONE, ctx.text("email.remove"))])
-
-    def on_choice(self, ctx: Context, value: str) -> Outcome:
-        ctx.profile.email = None
-        ctx.touch()
-        return Next()
-
-    def on_text(self, ctx: Context, text: str) -> Outcome:
-        if parsing.is_word(text, "none"):
-            return self.on_choice(ctx, NONE)
-        address = text.strip()
-        if len(address) > 320 or not self.SHAPE.match(address):
-            return Retry(refusal(ctx, "hint.email", text))
-        ctx.profile.email = address
-        ctx.touch()
-        return Next()
-
-
-STEPS: dict[str, Step] = {
-    step.name: step
-    for step in (
-        GoalStep(),
-        ConfirmGoalStep(),
-        LevelStep(),
-        SkillsHeldStep(),
-        HoursStep(),
-        BudgetStep(),
-        FormatsStep(),
-        CourseLanguagesStep(),
-        TimezoneStep(),
-        CheckinDayStep(),
-        CheckinTimeStep(),
-        CheckinEveryStep(),
-        QuietHoursStep(),
-        EmailStep(),
-    )
-}
-
-# The flows: which questions, in which order.
-ONBOARDING = (
-    "goal",
-    "confirm_goal",
+ABOUT_THE_PLAN: tuple[StepName, ...] = (  # the answers a plan is made from
+    StepName.GOAL,
+    StepName.CONFIRM_GOAL,
+    StepName.LEVEL,
+    StepName.SKILLS_HELD,
+    StepName.HOURS,
+    StepName.BUDGET,
+    StepName.FORMATS,
+    StepName.COURSE_LANGUAGES,
+)
+ABOUT_CHECKINS: tuple[StepName, ...] = (StepName.TIMEZONE, StepName.CHECKIN_DAY, StepName.CHECKIN_TIME)
+ONBOARDING = ABOUT_THE_PLAN + ABOUT_CHECKINS  # the questions, in order
+STEPS: tuple[Step, ...] = (
+    GoalStep(),
+    ConfirmGoalStep(),
+    LevelStep(),
+    SkillsHeldStep(),
+    HoursStep(),
+    BudgetStep(),
+    FormatsStep(),
+    CourseLanguagesStep(),
+    TimezoneStep(),
+    CheckinDayStep(),
+    CheckinTimeStep(),
+)
+ANSWER_FIELDS = (  # what the questions set: restored when a restart is cancelled
+    "goal_id",
+    "goal_text",
+    "goal_skills",
+    "origin_id",
+    "transferable_skills",
     "level",
     "skills_held",
-    "hours",
-    "budget",
-    "formats",
+    "hours_per_week",
+    "monthly_budget",
+    "budget_currency",
+    "preferred_formats",
     "course_languages",
-    "timezone",
-    "checkin_day",
+    "avoid_providers",
+    "checkin_weekday",
     "checkin_time",
 )
-SETTINGS = {  # what /settings can change, and the questions each change asks
-    "goal": ("goal", "confirm_goal", "skills_held"),
-    "level": ("level",),
-    "skills_held": ("skills_held",),
-    "hours": ("hours",),
-    "budget": ("budget",),
-    "formats": ("formats",),
-    "course_languages": ("course_languages",),
-    "timezone": ("timezone",),
-    "checkin_day": ("checkin_day",),
-    "checkin_time": ("checkin_time",),
-    "checkin_every": ("checkin_every",),
-    "quiet_hours": ("quiet_hours",),
-    "email": ("email",),
-}
-AFFECTS_PLAN = {"goal", "level", "skills_held", "hours", "budget", "formats", "course_languages"}
+
+
+class Restart(Values):
+    """The profile's answers before "start over" began the questions again (/cancel puts them back:
+    the plan was made for them)."""
+
+    earlier_answers: dict[str, Any] | None = None
+
+
+def cmd_start(ctx: Context, _args: str) -> list[Reply]:
+    """/start: the questions (where they were left), or welcome back."""
+    if ctx.state.flow is Flow.ONBOARDING:
+        return [Reply(ctx.text("start.continue")), questions.ask(ctx)]
+    if ctx.profile.onboarded_at is None:
+        return [Reply(ctx.text("start.greeting")), questions.start(ctx, Flow.ONBOARDING, ONBOARDING)]
+    ctx.state.reset()
+    tick.refresh(ctx.session, ctx.learner, ctx.profile, ctx.now())  # back after blocking the bot
+    return [Reply(ctx.text("start.welcome_back") + "\n\n" + command_list(ctx.language))]
+
+
+def cmd_help(ctx: Context, _args: str) -> list[Reply]:
+    """/help: the commands, then the open question again."""
+    replies = [Reply(ctx.text("help.about") + "\n\n" + command_list(ctx.language))]
+    if ctx.state.flow in QUESTION_FLOWS:
+        replies.append(questions.ask(ctx))
+    return replies
+
+
+def cmd_cancel(ctx: Context, _args: str) -> list[Reply]:
+    """/cancel: out of whatever is open (a restart of the questions puts the answers back)."""
+    if ctx.state.flow is None:
+        return [Reply(ctx.text("cancel.nothing"))]
+    was_onboarding = ctx.state.flow is Flow.ONBOARDING
+    if was_onboarding and restore_answers(ctx):
+        ctx.state.reset()
+        return [Reply(ctx.text("plan.start_over.cancelled"))]
+    ctx.state.reset()
+    return [Reply(ctx.text("cancel.onboarding" if was_onboarding else "cancel.done"))]
+
+
+def restore_answers(ctx: Context) -> bool:
+    """Put back the answers a "Start over -> Answer the questions again" began from, so the
+    profile and the plan made for it stay in step (False: not a restart)."""
+    earlier = ctx.state.values(Restart).earlier_answers
+    if earlier is None:
+        return False
+    restored = LearnerProfile.model_validate({**earlier, "learner_id": ctx.profile.learner_id})
+    for name in ANSWER_FIELDS:
+        setattr(ctx.profile, name, getattr(restored, name))
+    ctx.touch()
+    return True
+
+
+def on_start_over(ctx: Context, answer: str) -> list[Reply]:
+    """ "Yes": the questions again from the first (the answers and plan stay until the last one is
+    answered); "no": a fresh plan from the current answers."""
+    if answer == "yes":
+        answers = ctx.profile.model_dump(mode="json", include=set(ANSWER_FIELDS))
+        first = questions.start(ctx, Flow.ONBOARDING, ONBOARDING)
+        ctx.state.values(Restart).earlier_answers = answers
+        return [Reply(ctx.text("plan.start_over.restarting")), first]
+    ctx.state.reset()
+    return show_plan(ctx, make_plan(ctx, fresh=True))
+
+
+def finish(ctx: Context) -> list[Reply]:
+    """The last question answered: set up, and the first plan."""
+    ctx.state.reset()
+    ctx.profile.onboarded_at = utc_now()
+    return [Reply(ctx.text("onboarding.done")), *show_plan(ctx, make_plan(ctx))]
+
+
+router = Router(
+    commands={"start": cmd_start, "help": cmd_help, "back": questions.cmd_back, "cancel": cmd_cancel},
+    steps={step.name: step for step in STEPS},
+    menus={MenuName.START_OVER: on_start_over},
+    inputs={Flow.ONBOARDING: questions.on_input},
+    finishes={Flow.ONBOARDING: finish},
+)

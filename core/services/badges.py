@@ -1,4 +1,9 @@
-"""A learner's badges in the database: record what the verifier found, credit the plan, list, remove.
+"""Badges as use cases: verify and record what a learner sent, re-check, credit the plan, remove.
+
+The dialogue only asks and answers (:mod:`core.dialogue.flows.badges`); what a badge *does* is here.
+Verification uses the network, so :func:`record_evidence` and :func:`recheck` verify before their
+first database write: the transaction open around them has only read, and holds no write lock while
+the fetcher waits.
 
 A badge is always stored as its own record.  It *finishes a course* (the course is marked done in
 the active plan, and its hours count towards the course's main skills in every re-plan and in
@@ -33,15 +38,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
+from core.badges.inputs.evidence import Evidence, EvidenceKind, from_text
 from core.badges.report import Recognition, Report, Status
+from core.badges.verify import BadgeVerifier
 from core.catalog import Catalog
 from core.catalog.matching import CONFIDENT_SCORE, Matcher, TargetKind
 from core.catalog.text import normalize
 from core.plans.store import credit_course, uncredit_badge
+from core.portfolio import learner_badges
 from core.storage.models import Badge, BadgeSource, BadgeStatus, LearnerProfile
 
 MAX_STORED_EVIDENCE = 256 * 1024  # the text re-checked later (a URL, JSON or token), not images
@@ -50,6 +59,102 @@ STATUS_OF_REPORT = {
     Status.INVALID: BadgeStatus.INVALID,
     Status.UNVERIFIABLE: BadgeStatus.UNVERIFIABLE,
 }
+SOURCE_OF_EVIDENCE = {
+    EvidenceKind.URL: BadgeSource.LINK,
+    EvidenceKind.JSON: BadgeSource.JSON,
+    EvidenceKind.JWS: BadgeSource.JWS,
+    EvidenceKind.IMAGE: BadgeSource.IMAGE,
+}
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What sending a badge did: the verifier's report, the stored row (None when nothing could be
+    read: nothing is stored) and the learner's badges from before it (the email tip reads them)."""
+
+    report: Report
+    badge: Badge | None
+    earlier: list[Badge]
+
+
+def record_evidence(
+    session: Session,
+    catalog: Catalog,
+    matcher: Matcher,
+    verifier: BadgeVerifier,
+    profile: LearnerProfile,
+    evidence: Evidence,
+    *,
+    course_hint: str | None = None,
+    now: dt.datetime,
+) -> Recorded:
+    """Verify ``evidence`` (against the learner's email), store the result and credit the plan.
+
+    A badge nothing could be read of (no name, no issuer) is not stored: the caller may offer a
+    self-reported record instead (:func:`record_self_reported`, :func:`record_unreadable`).
+    """
+    report = verifier.verify(evidence, profile.email)
+    if report.unread:
+        return Recorded(report, None, [])
+    earlier = learner_badges(session, profile.learner_id)
+    badge = record_verified(
+        session,
+        catalog,
+        matcher,
+        profile,
+        report,
+        source=SOURCE_OF_EVIDENCE[evidence.kind],
+        evidence_text=stored_text(evidence, report),
+        course_hint=course_hint,
+        now=now,
+    )
+    return Recorded(report, badge, earlier)
+
+
+def recheck(
+    session: Session,
+    catalog: Catalog,
+    matcher: Matcher,
+    verifier: BadgeVerifier,
+    profile: LearnerProfile,
+    badge: Badge,
+    now: dt.datetime,
+) -> Report | None:
+    """Verify a stored badge again and update it and the plan; None for one recorded by hand
+    (there is nothing to check)."""
+    evidence = from_text(badge.raw_evidence or "")
+    if evidence is None:
+        return None
+    report = verifier.verify(evidence, profile.email)
+    update_from_report(
+        session, catalog, matcher, profile, badge, report, evidence_text=badge.raw_evidence or "", now=now
+    )
+    return report
+
+
+def record_pathway(
+    session: Session, catalog: Catalog, profile: LearnerProfile, pathway_id: str, now: dt.datetime
+) -> list[str]:
+    """A whole certificate finished: each of its courses (and its exam, which was passed too)
+    recorded as self-reported, so each counts in every re-plan like a course finished one by one.
+    Returns the courses recorded."""
+    pathway = catalog.pathways[pathway_id]
+    members = [*pathway.courses, *([pathway.exam] if pathway.exam else [])]
+    for course_id in members:
+        record_self_reported(session, catalog, profile, course_id, now)
+    return members
+
+
+def stored_text(evidence: Evidence, report: Report) -> str:
+    """What a re-check verifies again: the text itself, or for an image the badge baked into it."""
+    if evidence.kind is not EvidenceKind.IMAGE:
+        return evidence.text
+    credential = report.credential
+    if isinstance(credential, str):
+        return credential
+    if isinstance(credential, dict):
+        return json.dumps(credential, ensure_ascii=False)
+    return report.source_url or ""
 
 
 def match_course(
@@ -288,17 +393,6 @@ def remove(session: Session, badge: Badge, now: dt.datetime) -> None:
     """Remove ``badge`` and what only it marked done: a wrong badge leaves no course finished."""
     uncredit(session, badge, now)
     session.delete(badge)
-
-
-def learner_badges(session: Session, learner_id: int) -> list[Badge]:
-    query = select(Badge).where(Badge.learner_id == learner_id)
-    return list(session.exec(query.order_by(col(Badge.recorded_at), col(Badge.id))))
-
-
-def learner_badge(session: Session, learner_id: int, badge_id: int) -> Badge | None:
-    """The badge, only if it belongs to this learner."""
-    badge = session.get(Badge, badge_id)
-    return badge if badge is not None and badge.learner_id == learner_id else None
 
 
 def _same_badge(session: Session, learner_id: int, evidence_text: str) -> Badge | None:
