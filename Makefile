@@ -28,9 +28,10 @@ bench: $(STAMP)  ## every benchmark under tests/bench, one JSON object each
 	@set -e; for script in tests/bench/bench_*.py; do [ -e "$$script" ] || continue; \
 		name=$$(basename $$script .py); $(BIN)/python -m tests.bench.$$name; done
 
-lint: $(STAMP)  ## ruff, and the import contracts in pyproject.toml (core's layers only import downward)
+lint: $(STAMP)  ## ruff, mypy (core strictly typed) and the import contracts in pyproject.toml (core's layers only import downward)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: $(STAMP)
