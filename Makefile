@@ -28,9 +28,10 @@ bench: $(STAMP)  ## every benchmark under tests/bench, one JSON object each
 	@set -e; for script in tests/bench/bench_*.py; do [ -e "$$script" ] || continue; \
 		name=$$(basename $$script .py); $(BIN)/python -m tests.bench.$$name; done
 
-lint: $(STAMP)  ## ruff, and the import contracts in pyproject.toml (core's layers only import downward)
+lint: $(STAMP)  ## ruff, mypy (core strictly typed) and the import contracts in pyproject.toml (core's layers only import downward)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: $(STAMP)
@@ -38,4 +39,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache .mypy_cache

@@ -32,18 +32,27 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, func, inspect, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from core.messages import Button, Reply
 from core.storage.db import Database
 from core.storage.db_types import utc_now
 from core.storage.models import Group, Learner, LearnerStatus, MessageKind, MessageStatus, OutboundMessage
 
-OUTBOX: Table = OutboundMessage.__table__  # type: ignore[attr-defined]
-LEARNERS: Table = Learner.__table__  # type: ignore[attr-defined]
-GROUPS: Table = Group.__table__  # type: ignore[attr-defined]
+
+def _table(model: type[SQLModel]) -> Table:
+    """The table ``model`` is mapped to (SQLModel does not declare ``__table__`` to type checkers)."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)  # noqa: S101  (a table model maps one table)
+    return table
+
+
+OUTBOX = _table(OutboundMessage)
+LEARNERS = _table(Learner)
+GROUPS = _table(Group)
+
 BLOCKED_ERROR = "blocked"
 _INSERTS: dict[str, Callable[[Table], Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -261,7 +270,7 @@ def mark_retry(
     until = now + delay
 
     def work(session: Session) -> bool:
-        retried = session.execute(
+        retried = session.exec(
             update(OUTBOX)
             .where(OUTBOX.c.id == message.id, _owned(sender_id))
             .values(
@@ -273,7 +282,7 @@ def mark_retry(
                 last_error=error,
             )
         )
-        if retried.rowcount != 1:  # type: ignore[attr-defined]
+        if retried.rowcount != 1:
             return False
         _hold_chat(session, chat_id=message.chat_id, after=message, until=until, sender_id=sender_id)
         return True
@@ -315,12 +324,12 @@ def mark_failed(
     """
 
     def work(session: Session) -> bool:
-        failed = session.execute(
+        failed = session.exec(
             update(OUTBOX)
             .where(OUTBOX.c.id == message.id, _owned(sender_id))
             .values(status=MessageStatus.FAILED, attempts=OUTBOX.c.attempts + 1, last_error=error)
         )
-        if failed.rowcount != 1:  # type: ignore[attr-defined]
+        if failed.rowcount != 1:
             return False
         if not blocked:
             return True

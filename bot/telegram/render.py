@@ -63,7 +63,9 @@ def keyboard(reply: Reply) -> Markup | None:
 
 def valid_payload(data: str | None) -> bool:
     """Callback data we could have issued: short, and shaped like ``<version>.<index>``."""
-    return bool(data) and len(data.encode()) <= MAX_CALLBACK_BYTES and PAYLOAD_SHAPE.match(data) is not None
+    if not data:
+        return False
+    return len(data.encode()) <= MAX_CALLBACK_BYTES and PAYLOAD_SHAPE.match(data) is not None
 
 
 @dataclass(frozen=True)

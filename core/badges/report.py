@@ -142,7 +142,7 @@ class Report:
         skip (None when verified, or when there were no checks at all)."""
         failed = [check for check in self.checks if check.result is Outcome.FAILED]
         skipped = [check for check in self.checks if check.result is Outcome.SKIPPED and check.required]
-        return (failed or skipped or [None])[0]
+        return next(iter(failed or skipped), None)
 
     @property
     def reason(self) -> str:

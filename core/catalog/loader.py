@@ -102,7 +102,8 @@ class _Entries:
     currencies: CurrenciesFile | None = None
 
     def of(self, top_key: str) -> list[_Located]:
-        return getattr(self, top_key)  # type: ignore[no-any-return]
+        entries: list[_Located] = getattr(self, top_key)  # top_key is one of ENTRY_KINDS
+        return entries
 
 
 def _display(path: Path) -> str:

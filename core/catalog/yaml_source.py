@@ -7,7 +7,7 @@ a plain ``dict`` (pydantic accepts it as is) that also knows the line of each ke
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -19,10 +19,13 @@ class LocatedDict(dict[str, Any]):
     key_lines: dict[str, int]
 
 
-_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: ~5x faster
+if TYPE_CHECKING:  # the pure-Python loader, whose constructor methods libyaml's loader shares
+    _SafeBase = yaml.SafeLoader
+else:
+    _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: ~5x faster
 
 
-class _LocatingLoader(_SafeBase):  # type: ignore[misc, valid-type]
+class _LocatingLoader(_SafeBase):
     """A safe loader (no arbitrary objects) whose mappings are :class:`LocatedDict`."""
 
 

@@ -113,7 +113,7 @@ def due_at(session: Session, at: dt.datetime) -> list[DueItem]:
         .where(
             col(ReminderSchedule.paused).is_(False),
             col(ReminderSchedule.next_due_at) <= at,
-            Learner.status == LearnerStatus.ACTIVE,
+            col(Learner.status) == LearnerStatus.ACTIVE,
         )
         .order_by(col(ReminderSchedule.next_due_at), col(ReminderSchedule.learner_id))
     )
@@ -137,7 +137,7 @@ def due_at(session: Session, at: dt.datetime) -> list[DueItem]:
     return items
 
 
-def _with_learner_and_profile() -> Select[tuple[ReminderSchedule, Learner, LearnerProfile]]:
+def _with_learner_and_profile() -> Select[ReminderSchedule, Learner, LearnerProfile]:
     """Schedules with their learner and profile: one query, for the dry run and the tick alike."""
     return (
         select(ReminderSchedule, Learner, LearnerProfile)
@@ -199,12 +199,12 @@ def claim_due(
         .limit(limit)
         .with_for_update(skip_locked=True, of=ReminderSchedule)
     )
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(ReminderSchedule)
         .where(col(ReminderSchedule.learner_id).in_(due.scalar_subquery()))
         .values(claim_token=token)
     )
-    query = _with_learner_and_profile().where(ReminderSchedule.claim_token == token)
+    query = _with_learner_and_profile().where(col(ReminderSchedule.claim_token) == token)
     return list(session.exec(query))
 
 

@@ -6,6 +6,7 @@ them and reports what the plan reaches.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 from core.catalog import Catalog
@@ -23,7 +24,7 @@ def plan_months(catalog: Catalog, request: PlanRequest) -> PlanResult:
     return _run(catalog, request, previous={}, keep=request.keep)
 
 
-def replan(catalog: Catalog, request: PlanRequest, previous_starts: Mapping[str, object]) -> PlanResult:
+def replan(catalog: Catalog, request: PlanRequest, previous_starts: Mapping[str, dt.date]) -> PlanResult:
     """Re-plan from ``request.start`` by the same rules, keeping done work, in-progress courses first,
     and the old courses (``request.keep``, or else every course of ``previous_starts``: course id ->
     the month it used to start) where they still fit; the result's ``moves`` say what moved or was
@@ -33,7 +34,7 @@ def replan(catalog: Catalog, request: PlanRequest, previous_starts: Mapping[str,
 
 
 def _run(
-    catalog: Catalog, request: PlanRequest, previous: Mapping[str, object], keep: Sequence[str] = ()
+    catalog: Catalog, request: PlanRequest, previous: Mapping[str, dt.date], keep: Sequence[str] = ()
 ) -> PlanResult:
     planner = Planner(catalog, request)
     base, dropped = planner.start_selection(keep)

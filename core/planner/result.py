@@ -329,7 +329,7 @@ def build_result(
     sequence: list[str],
     layout: Layout,
     dropped: Sequence[str],
-    previous: Mapping[str, object],
+    previous: Mapping[str, dt.date],
 ) -> PlanResult:
     """The plan as the learner will read it, with depth, pathway and completion facts."""
     start = planner.request.start
@@ -388,12 +388,10 @@ def _next_goals(planner: Planner) -> tuple[str, ...]:
 
 
 def _moves(
-    previous: Mapping[str, object], now: Mapping[str, object], dropped: Sequence[str]
+    previous: Mapping[str, dt.date], now: Mapping[str, dt.date], dropped: Sequence[str]
 ) -> tuple[Move, ...]:
     moves = [
-        Move(cid, previous[cid], now[cid])  # type: ignore[arg-type]
-        for cid in previous
-        if cid in now and previous[cid] != now[cid]
+        Move(cid, previous[cid], now[cid]) for cid in previous if cid in now and previous[cid] != now[cid]
     ]
-    moves.extend(Move(cid, previous.get(cid), None) for cid in dropped)  # type: ignore[arg-type]
+    moves.extend(Move(cid, previous.get(cid), None) for cid in dropped)
     return tuple(moves)

@@ -123,7 +123,7 @@ def intent_to_json(catalog: Catalog, reader: GoalReader, intent: GoalIntent, lan
     return {
         "kind": intent.kind.value,
         "confident": intent.confident,
-        "goal": (_named(catalog.goals, [intent.goal], language) or [None])[0] if intent.goal else None,
+        "goal": next(iter(_named(catalog.goals, [intent.goal], language)), None) if intent.goal else None,
         "skills": _named(catalog.skills, intent.skills, language),
         "origin": {"id": origin.id, "name": origin.name.get(language)} if origin else None,
         "transferable": _named(catalog.skills, sorted(held), language),

@@ -274,8 +274,8 @@ def render_depth(catalog: Catalog, result: PlanResult, language: str) -> list[st
     reached = [d.skill for d in result.depth if d.share >= 1 - 1e-6]
     partial = [d for d in result.depth if 0 < d.share < 1 - 1e-6]
     if reached:
-        names = join_list(skill_names(catalog, reached, language), language)
-        lines.append("  " + t("plan.depth_reached", language, skills=names))
+        skills = join_list(skill_names(catalog, reached, language), language)
+        lines.append("  " + t("plan.depth_reached", language, skills=skills))
     if partial:
         items = [
             t(

@@ -147,7 +147,9 @@ def same_settings(plan: Plan, now: PlanRequest) -> bool:
 def same_goal(plan: Plan, request: PlanRequest) -> bool:
     """Whether ``plan`` was made for the goal ``request`` asks for (its goal and its skills)."""
     made = plan.summary["request"]
-    return made.get("goal") == request.goal and made["goal_skills"] == dict(request.goal_skills)
+    goal: str | None = made.get("goal")
+    goal_skills: dict[str, float] = made["goal_skills"]
+    return goal == request.goal and goal_skills == dict(request.goal_skills)
 
 
 def save_plan(

@@ -26,7 +26,7 @@ no JSON-LD context): they come back ``unverifiable`` with the reason "legacy Ope
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
@@ -258,7 +258,8 @@ def _verify_signature(
     import jwt
 
     listed = _listed_keys(issuer)
-    creator = assertion.get("verification", assertion.get("verify")).get("creator")
+    verification = assertion.get("verification", assertion.get("verify"))
+    creator = verification.get("creator") if isinstance(verification, dict) else None  # a dict when SIGNED
     if creator is not None and not isinstance(creator, str):
         report.add(Check.failed("key", "the assertion's verification.creator is not a key URL"))
         return False
@@ -539,7 +540,7 @@ def _reason(document: dict[str, Any] | None) -> str:
     return f": {reason[:MAX_REASON]}" if isinstance(reason, str) and reason.strip() else ""
 
 
-def _is_http_url(value: Any) -> bool:
+def _is_http_url(value: object) -> TypeGuard[str]:
     return (
         isinstance(value, str)
         and urlsplit(value).scheme in ("http", "https")

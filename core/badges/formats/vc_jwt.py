@@ -183,8 +183,10 @@ def _issuer_key(header: Mapping[str, Any], issuer_id: str, run: VerificationRun)
 
 
 def _is_same_key(jwk: object, key: VerificationKey) -> bool:
+    if not isinstance(jwk, dict):  # PyJWK reads a JSON object only (anything else raised AttributeError)
+        return False
     try:
-        embedded = jwt.PyJWK(jwk).key  # type: ignore[arg-type]
+        embedded = jwt.PyJWK(jwk).key
     except (jwt.PyJWTError, TypeError, ValueError):
         return False
     return _public_der(embedded) == _public_der(key.public_key)
@@ -193,11 +195,12 @@ def _is_same_key(jwk: object, key: VerificationKey) -> bool:
 def _public_der(key: Any) -> bytes | None:
     public = key.public_key() if hasattr(key, "public_key") else key
     try:
-        return public.public_bytes(
+        der: bytes = public.public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
     except (AttributeError, ValueError):
         return None
+    return der
 
 
 def _signature_check(token: str, alg: str, key: VerificationKey) -> Check:

@@ -27,16 +27,18 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from cachetools import LRUCache
 
 from core.badges.net.fetcher import FetchError
 
 if TYPE_CHECKING:
+    from pyld.resolved_context import ResolvedContext
+
     from core.badges.net.fetcher import Fetched
 
 log = logging.getLogger(__name__)
@@ -167,9 +169,11 @@ class ContextStore:
         # Inline contexts (the type- and property-scoped contexts inside the pinned ones, mostly),
         # keyed by their content: each keeps pyld's processed results, which pyld would otherwise
         # rebuild on every verification.  Bounded, since a badge may bring inline contexts too.
-        self.inline = SharedCache(MAX_SHARED_INLINE_CONTEXTS)
+        self.inline: SharedCache[str, ResolvedContext] = SharedCache(MAX_SHARED_INLINE_CONTEXTS)
         # The active contexts pyld makes, keyed by what made them (see core.badges.jsonld.safety).
-        self.processed = SharedCache(MAX_PROCESSED_CONTEXTS)
+        self.processed: SharedCache[tuple[str, str, bool, bool, bool], Mapping[str, Any]] = SharedCache(
+            MAX_PROCESSED_CONTEXTS
+        )
 
     def get(self, url: str, fetch: ContextFetch | None) -> dict[str, Any]:
         """The parsed context served at ``url`` (a copy: callers and pyld may mutate it)."""
@@ -267,20 +271,24 @@ class ContextStore:
         self.resolved.pop(url, None)
 
 
-class SharedCache:
+_Key = TypeVar("_Key", bound=Hashable)
+_Value = TypeVar("_Value")
+
+
+class SharedCache(Generic[_Key, _Value]):
     """A bounded LRU map that every verification of a process shares, safe across threads (the bot
     may verify on several).  What goes in must be immutable once made: pyld's processed active
     contexts and resolved inline contexts are."""
 
     def __init__(self, maxsize: int) -> None:
-        self._cache: LRUCache[Any, Any] = LRUCache(maxsize=maxsize)
+        self._cache: LRUCache[_Key, _Value] = LRUCache(maxsize=maxsize)
         self._lock = threading.Lock()
 
-    def get(self, key: Any) -> Any:
+    def get(self, key: _Key) -> _Value | None:
         with self._lock:
             return self._cache.get(key)
 
-    def put(self, key: Any, value: Any) -> None:
+    def put(self, key: _Key, value: _Value) -> None:
         with self._lock:
             self._cache[key] = value
 

@@ -40,7 +40,8 @@ def rdfc(
     expanded = expand_checked(document, store, fetch, deadline)
     with translated_errors():
         dataset = _to_dataset(BudgetedProcessor(deadline), expanded)
-        return _BudgetedURDNA2015(deadline).main(dataset, {"format": "application/n-quads"})
+        nquads: str = _BudgetedURDNA2015(deadline).main(dataset, {"format": "application/n-quads"})
+        return nquads
 
 
 def _to_dataset(processor: BudgetedProcessor, expanded: list[Any]) -> dict[str, Any]:
@@ -69,11 +70,15 @@ class _BudgetedURDNA2015(URDNA2015):
 
     def hash_first_degree_quads(self, id_: str) -> str:
         self._deadline.step()
-        return super().hash_first_degree_quads(id_)
+        digest: str = super().hash_first_degree_quads(id_)
+        return digest
 
     def hash_n_degree_quads(self, id_: str, issuer: IdentifierIssuer) -> dict[str, Any]:
         self._deadline.step()
-        return super().hash_n_degree_quads(id_, _ChargedIssuer.adopt(issuer, self._deadline))
+        result: dict[str, Any] = super().hash_n_degree_quads(
+            id_, _ChargedIssuer.adopt(issuer, self._deadline)
+        )
+        return result
 
 
 class _ChargedIssuer(IdentifierIssuer):

@@ -43,7 +43,9 @@ class SharedResolver(ContextResolver):
     context as well, so sharing never mixes meanings) and the cache outlives the operation.
     """
 
-    def __init__(self, pinned: PinnedOnlyCache, inline: SharedCache, loader: Loader) -> None:
+    def __init__(
+        self, pinned: PinnedOnlyCache, inline: SharedCache[str, ResolvedContext], loader: Loader
+    ) -> None:
         super().__init__(pinned, loader)
         self._inline = inline
 
@@ -61,7 +63,8 @@ class SharedResolver(ContextResolver):
     def _resolve_inline(self, ctx: Mapping[str, Any]) -> ResolvedContext:
         key = content_key(ctx)
         if key is None:  # not plain JSON: pyld's own path reports it
-            return super().resolve({}, ctx, "")[0]
+            own: list[ResolvedContext] = super().resolve({}, ctx, "")
+            return own[0]
         found = self._inline.get(key)
         if found is None:  # two threads may both make one: equal, and the last one stays
             found = ResolvedContext(ctx)

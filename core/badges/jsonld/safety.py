@@ -68,7 +68,7 @@ def expand_checked(
     CanonicalizationError / OverBudgetError / ContextError when it cannot be expanded."""
     expander = _CheckedExpander(deadline, store.processed)
     with translated_errors():
-        expanded = expander.expand(document, budgeted_options(store, fetch, deadline))
+        expanded: list[Any] = expander.expand(document, budgeted_options(store, fetch, deadline))
     found = [*expander.found, *_relative_references(expanded)]
     if found:
         raise UndefinedTermsError(list(dict.fromkeys(found)))
@@ -79,7 +79,9 @@ class _CheckedExpander(BudgetedProcessor):
     """Expands like pyld from a sentinel initial context and notes, per JSON object, the keys and
     types pyld's rules would drop or send into the sentinel namespace."""
 
-    def __init__(self, deadline: Deadline, processed: SharedCache) -> None:
+    def __init__(
+        self, deadline: Deadline, processed: SharedCache[tuple[str, str, bool, bool, bool], Mapping[str, Any]]
+    ) -> None:
         super().__init__(deadline)
         self.found: list[str] = []
         self._paths: dict[int, str] | None = None
@@ -109,14 +111,18 @@ class _CheckedExpander(BudgetedProcessor):
         """
         content = content_key(local_ctx)
         uuid = active_ctx.get("_uuid")
-        key = (uuid, content, override_protected, propagate, validate_scoped)
-        cached = self._processed.get(key) if uuid is not None and content is not None else None
+        key = (
+            None
+            if uuid is None or content is None
+            else (uuid, content, override_protected, propagate, validate_scoped)
+        )
+        cached = self._processed.get(key) if key is not None else None
         if cached is not None:
             return cached
         made = super()._process_context(
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
         )
-        if uuid is not None and content is not None and isinstance(made, frozendict) and "_uuid" in made:
+        if key is not None and isinstance(made, frozendict) and "_uuid" in made:
             self._processed.put(key, made)
         return made
 

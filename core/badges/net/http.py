@@ -247,7 +247,8 @@ def loggable(url: str) -> str:
 
 
 def _media_type(headers: httpx.Headers) -> str:
-    return headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    content_type: str = headers.get("content-type", "")
+    return content_type.split(";", 1)[0].strip().lower()
 
 
 # --- Bodies -----------------------------------------------------------------------------------

@@ -134,6 +134,7 @@ _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 def is_public_address(address: IPAddress) -> bool:
     """True when ``address`` is a public unicast address, IPv4 embedded in IPv6 included."""
+    refused: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
     if isinstance(address, ipaddress.IPv6Address):
         embedded = _embedded_ipv4(address)
         if embedded is not None:

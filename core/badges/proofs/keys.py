@@ -243,13 +243,18 @@ def _find_method(document: Mapping[str, Any], method_id: str) -> Mapping[str, An
 def _listed(document: Mapping[str, Any], purpose: str, method_id: str) -> str | Mapping[str, Any] | None:
     """The entry of ``document[purpose]`` that references or embeds ``method_id``, if any."""
     for entry in _entries(document, (purpose,)):
-        reference = entry.get("id") if isinstance(entry, Mapping) else entry
+        if isinstance(entry, Mapping):
+            reference = entry.get("id")
+        elif isinstance(entry, str):
+            reference = entry
+        else:  # not a reference, and embeds nothing
+            continue
         if _absolute(reference, document["id"]) == method_id:
             return entry
     return None
 
 
-def _entries(document: Mapping[str, Any], names: tuple[str, ...]) -> Iterator[Any]:
+def _entries(document: Mapping[str, Any], names: tuple[str, ...]) -> Iterator[object]:
     """The values under ``names``, each a single value or a list in JSON-LD."""
     for name in names:
         value = document.get(name)

@@ -4,7 +4,7 @@
 """
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 from sqlmodel import SQLModel
 
 import core.storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -25,7 +25,7 @@ def run_migrations_online() -> None:
         _run(own_connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

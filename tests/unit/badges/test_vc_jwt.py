@@ -214,6 +214,20 @@ def test_a_header_jwk_must_be_the_issuers_own_key(server: BadgeServer, contexts:
     )
 
 
+@pytest.mark.parametrize("jwk", ["a string", ["a", "list"], 5])
+def test_a_header_jwk_that_is_not_a_json_object_is_not_the_issuers_key(
+    server: BadgeServer, contexts: ContextStore, jwk: Any
+) -> None:
+    private_key, method_id = _publish(server, "ES256")
+    report = _verify(
+        _sign(_vc_claims(_did(server)), private_key, "ES256", kid=method_id, jwk=jwk), server, contexts
+    )
+    assert (report.status, report.reason) == (
+        Status.INVALID,
+        "key: the token embeds a key that is not the issuer's",
+    )
+
+
 def test_the_algorithm_must_match_the_key_type(server: BadgeServer, contexts: ContextStore) -> None:
     _, method_id = _publish(server, "RS256")
     other = ec.generate_private_key(ec.SECP256R1())
