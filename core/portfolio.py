@@ -38,8 +38,10 @@ def export_learner(session: Session, learner: Learner, now: dt.datetime) -> byte
         "format": EXPORT_FORMAT,
         "exported_at": now.isoformat(),
         "learner": _row(learner, exclude={"id"}),
-        "profile": _row(session.get(LearnerProfile, learner.id), exclude={"learner_id"}),
-        "reminders": _row(session.get(ReminderSchedule, learner.id), exclude={"learner_id", "claim_token"}),
+        "profile": _optional_row(session.get(LearnerProfile, learner.id), exclude={"learner_id"}),
+        "reminders": _optional_row(
+            session.get(ReminderSchedule, learner.id), exclude={"learner_id", "claim_token"}
+        ),
         "plans": [
             {
                 **_row(plan, exclude={"learner_id"}),
@@ -70,7 +72,7 @@ def forget_learner(session: Session, learner: Learner) -> None:
     every object it holds: the cascade removed their rows, so nothing of theirs is written back.
     """
     session.flush()
-    session.exec(delete(Learner).where(col(Learner.id) == learner.id))  # type: ignore[call-overload]
+    session.exec(delete(Learner).where(col(Learner.id) == learner.id))
     session.expunge_all()
 
 
@@ -113,5 +115,11 @@ def _badge(badge: Badge) -> dict[str, Any]:
     return {**_row(badge, exclude={"learner_id"}), "linkedin": linkedin_link(badge)}
 
 
-def _row(row: SQLModel | None, *, exclude: set[str]) -> dict[str, Any] | None:
-    return None if row is None else row.model_dump(mode="json", exclude=exclude)
+def _row(row: SQLModel, *, exclude: set[str]) -> dict[str, Any]:
+    """A row as JSON values, without the columns that only tie it to the learner."""
+    return row.model_dump(mode="json", exclude=exclude)
+
+
+def _optional_row(row: SQLModel | None, *, exclude: set[str]) -> dict[str, Any] | None:
+    """:func:`_row`, or None for a row the learner does not have (no profile yet, no reminders)."""
+    return None if row is None else _row(row, exclude=exclude)
