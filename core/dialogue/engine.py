@@ -38,6 +38,7 @@ from core.goals import GoalReader
 from core.i18n import t
 from core.learners import load_for_message
 from core.messages import Button, Identity, Inbound, InboundKind, Reply
+from core.services import checkins
 from core.settings import SHIPPED_DATA_DIR
 from core.storage.db import Database
 from core.storage.db_types import utc_now
@@ -127,17 +128,9 @@ class Dialogue:
         return taken if taken is not None else ctx.not_understood(inbound)
 
     def remind(self, now: dt.datetime | None = None) -> tick.TickResult:
-        """One scheduler tick: every learner due at ``now`` gets their message queued (in batches)."""
-        now = now or self.shared.clock()
+        """One scheduler tick (:func:`core.services.checkins.remind`), messages in the check-in's words."""
         compose = checkin.composer(self.shared, self.routes, checkin.send)
-        total = tick.TickResult()
-        while True:
-            batch = self.database.transaction(lambda session: tick.tick(session, now, compose))
-            total.sent += batch.sent
-            total.postponed += batch.postponed
-            total.paused += batch.paused
-            if batch.claimed < tick.TICK_BATCH:
-                return total
+        return checkins.remind(self.database, now or self.shared.clock(), compose)
 
     def due_for(self, identity: Identity, now: dt.datetime | None = None) -> list[Reply]:
         """The reminder due for a learner at the keyboard (the terminal): shown, not sent."""

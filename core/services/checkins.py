@@ -1,8 +1,8 @@
-"""Check-ins as use cases: which plan items a check-in asks about, whether the learner is behind,
-their streak, and closing a check-in with its answers.
+"""Check-ins as use cases: the reminder tick, which plan items a check-in asks about, whether the
+learner is behind, their streak, and closing a check-in with its answers.
 
-The reminder tick (who is due, the outbox) is :mod:`core.checkins.tick`; the conversation
-about a check-in is :mod:`core.dialogue.flows.checkin`.
+Who is due and how a due learner's message is queued is :mod:`core.checkins.tick`; the
+conversation about a check-in (and so what the message says) is :mod:`core.dialogue.flows.checkin`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,26 @@ from sqlmodel import Session, col, select
 from core.checkins import tick
 from core.dates import months_between
 from core.plans.store import active_plan, plan_items
+from core.storage.db import Database
 from core.storage.models import CheckIn, CheckInStatus, Plan, PlanItem, PlanItemStatus
 
 MAX_ITEMS = 5
 OPEN = (PlanItemStatus.PLANNED, PlanItemStatus.IN_PROGRESS)
+
+
+def remind(database: Database, now: dt.datetime, compose: tick.Compose) -> tick.TickResult:
+    """One scheduler tick: every learner due at ``now`` gets their message queued by ``compose``.
+
+    Batches of :data:`~core.checkins.tick.TICK_BATCH`, each its own short transaction, so on SQLite
+    replies and the outbox sender get the write lock in between."""
+    total = tick.TickResult()
+    while True:
+        batch = database.transaction(lambda session: tick.tick(session, now, compose))
+        total.sent += batch.sent
+        total.postponed += batch.postponed
+        total.paused += batch.paused
+        if batch.claimed < tick.TICK_BATCH:
+            return total
 
 
 def plan_month_now(plan: Plan, today: dt.date) -> int:
